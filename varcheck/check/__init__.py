@@ -1,0 +1,1 @@
+"""Hypothesis strategies and the evidence functions of the registered claims."""

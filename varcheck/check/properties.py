@@ -1,0 +1,55 @@
+"""Running a Hypothesis property as registry evidence.
+
+A property maps one generated example to ``(ratio, detail)`` where ``ratio = observed / allowed``;
+it passes when every ratio is ≤ 1. ``hypothesis.target`` steers the search towards the largest ratio,
+and the evidence reports the worst ratio seen (and, on failure, Hypothesis's minimal example).
+"""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import HealthCheck, Phase, given, seed, settings, target
+
+from ..spec.registry import Context, EvidenceResult
+
+__all__ = ["run_property"]
+
+
+def run_property(prop, strategy, ctx: Context, *, quick: int, full: int, label: str) -> EvidenceResult:
+    """Run ``prop`` on ``quick`` or ``full`` examples of ``strategy`` with the context's seed."""
+    worst = {"ratio": -math.inf, "detail": "no example ran"}
+    count = {"n": 0}
+
+    @settings(
+        max_examples=ctx.pick(quick, full),
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink],
+        print_blob=False,
+    )
+    @seed(ctx.seed)
+    @given(strategy)
+    def check(example):
+        ratio, detail = prop(example)
+        count["n"] += 1
+        if not math.isfinite(ratio):
+            raise AssertionError(f"non-finite ratio for {detail}")
+        target(float(ratio), label=label)
+        if ratio > worst["ratio"]:
+            worst.update(ratio=ratio, detail=detail)
+        if ratio > 1:
+            raise AssertionError(f"{label}: ratio {ratio!r} > 1 for {detail}")
+
+    try:
+        check()
+    except AssertionError as exc:
+        notes = " ".join(getattr(exc, "__notes__", []))
+        return EvidenceResult("failed", f"{exc} {notes}".strip(), observed=worst["ratio"], bound=1)
+    return EvidenceResult(
+        "passed",
+        f"{label}: {count['n']} examples (seed {ctx.seed}), worst observed/allowed = {worst['ratio']:.6g} at {worst['detail']}",
+        observed=worst["ratio"],
+        bound=1,
+    )

@@ -1,0 +1,88 @@
+"""Pyramid up-interpolation Φ_up and VAR's effective next-scale maps (THEORY.md §2.3, claim I8).
+
+Φ_up keeps the first L_k rows of a prefix and appends U^{(k)} r_k, the last scale interpolated to the
+next one. Applied K−1 times to r_1 it is a linear map P ∈ Q^{L×n_1} with block rows
+U^{(k−1)}···U^{(1)} (applied channel-wise). VAR's real next-scale input instead passes through the full
+16×16 latent: E_k = A_{p_{k+1}←16} · B_{16←p_k} (area after bicubic), per axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import VarcheckError, require_int
+from ..spec.pyramid import Pyramid
+from .interpolation import TORCH_A, _dense, _validate, interpolation_matrix, interpolation_taps, kron
+
+__all__ = ["phi_up", "pyramid_upsampling_matrix", "pyramid_upsample", "var_effective_map", "VAR_LATENT_SIDE"]
+
+#: VAR and FlowAR up-sample every scale to the 16×16 latent grid (VAR_FACTS.md).
+VAR_LATENT_SIDE = 16
+
+
+def _require_pyramid(pyramid):
+    if not isinstance(pyramid, Pyramid):
+        raise VarcheckError(f"pyramid must be a varcheck.Pyramid, got {type(pyramid).__name__}.")
+    return pyramid
+
+
+def phi_up(prefix, pyramid, k, mode="bicubic", *, align_corners=False, a=TORCH_A):
+    """One step of Φ_up: an (L_k × d) prefix of scales 1..k (1-based k) to the (L_{k+1} × d) prefix."""
+    pyramid = _require_pyramid(pyramid)
+    k = require_int("k", k, minimum=1, maximum=len(pyramid) - 1)
+    prefix = np.asarray(prefix, dtype=np.float64)
+    begin, end = pyramid.ranges[k - 1]
+    if prefix.ndim != 2 or prefix.shape[0] != end:
+        raise VarcheckError(f"prefix must have shape (L_k, d) = ({end}, d) for k = {k}, got {prefix.shape}.")
+    if not np.all(np.isfinite(prefix)):
+        raise VarcheckError("prefix must hold finite values only.")
+    u = interpolation_matrix(pyramid.scales[k - 1], pyramid.scales[k], mode, align_corners=align_corners, a=a)
+    return np.vstack([prefix, u @ prefix[begin:end]])
+
+
+def pyramid_upsampling_matrix(pyramid, mode="bicubic", *, align_corners=False, a=TORCH_A, exact=False):
+    """P (L × n_1): the whole pyramid produced from r_1 by K−1 steps of Φ_up (float64, or exact fmpq_mat)."""
+    pyramid = _require_pyramid(pyramid)
+    blocks, current = [], None
+    for k, scale in enumerate(pyramid.scales):
+        if k == 0:
+            n1 = scale[0] * scale[1]
+            current = _dense(tuple(((i, 1),) for i in range(n1)), n1, exact)
+        else:
+            step = interpolation_matrix(pyramid.scales[k - 1], scale, mode, align_corners=align_corners, a=a, exact=exact)
+            current = step * current if exact else step @ current
+        blocks.append(current)
+    if not exact:
+        return np.vstack(blocks)
+    from flint import fmpq_mat
+
+    entries = [e for b in blocks for e in b.entries()]
+    return fmpq_mat(pyramid.length, blocks[0].ncols(), entries)
+
+
+def pyramid_upsample(r1, pyramid, mode="bicubic", *, align_corners=False, a=TORCH_A):
+    """Apply P to an initial map r_1 of shape (h_1, w_1, d); returns the (L × d) token pyramid."""
+    pyramid = _require_pyramid(pyramid)
+    r1 = np.asarray(r1, dtype=np.float64)
+    h, w = pyramid.scales[0]
+    if r1.ndim != 3 or r1.shape[:2] != (h, w):
+        raise VarcheckError(f"r1 must have shape (h_1, w_1, d) = ({h}, {w}, d), got {r1.shape}.")
+    if not np.all(np.isfinite(r1)):
+        raise VarcheckError("r1 must hold finite values only.")
+    p = pyramid_upsampling_matrix(pyramid, mode, align_corners=align_corners, a=a)
+    return p @ r1.reshape(h * w, -1)
+
+
+def var_effective_map(p, q, *, full=VAR_LATENT_SIDE, exact=False):
+    """VAR's 1-D next-scale map E = A_{q←full} · B_{full←p}: bicubic (a = −3/4) up to ``full``, then area down."""
+    p = require_int("p", p, minimum=1, maximum=full)
+    q = require_int("q", q, minimum=1, maximum=full)
+    _validate((p, 1), (full, 1), "bicubic", False, TORCH_A)
+    b = _dense(interpolation_taps(p, full, "bicubic", False, TORCH_A), p, exact)
+    area = _dense(interpolation_taps(full, q, "area", False, TORCH_A), full, exact)
+    return area * b if exact else area @ b
+
+
+def var_effective_map_2d(src, dst, *, full=VAR_LATENT_SIDE, exact=False):
+    """The 2-D effective map on flattened maps: E_h ⊗ E_w."""
+    return kron(var_effective_map(src[0], dst[0], full=full, exact=exact), var_effective_map(src[1], dst[1], full=full, exact=exact))

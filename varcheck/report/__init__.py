@@ -1,0 +1,1 @@
+"""Running the registry and writing its verdicts (JSON, Markdown, HTML)."""

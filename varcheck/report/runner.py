@@ -1,0 +1,115 @@
+"""Run claims' evidence and decide each claim's outcome and status.
+
+Outcome rules (DESIGN.md, the foundation issue):
+
+* expected ``holds``: ``as_expected`` when every evidence returns ``proved``/``passed``;
+* expected ``refuted``: ``as_expected`` when at least one evidence returns ``refuted`` with an exact
+  counterexample and no evidence returns ``proved``/``passed`` (which would contradict it);
+* ``error`` when any evidence raised (an error is never a pass), else ``unexpected``
+  (``undecided`` always counts against the claim).
+
+The status is the strongest evidence kind whose verdict agrees with the expectation.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from ..spec.registry import KINDS, Claim, Context, EvidenceResult, registry, resolve
+
+__all__ = ["ClaimResult", "run_claim", "run_claims", "OUTCOMES"]
+
+OUTCOMES = ("as_expected", "unexpected", "error")
+_AGREES = {"holds": ("proved", "passed"), "refuted": ("refuted",)}
+
+
+@dataclass
+class ClaimResult:
+    claim: Claim
+    evidence: list = field(default_factory=list)
+    outcome: str = "error"
+    status: str = "none"
+    counterexample: dict | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        c = self.claim
+        return {
+            "id": c.id,
+            "label": c.label,
+            "title": c.title,
+            "paper_ref": c.paper_ref,
+            "expected": c.expected,
+            "outcome": self.outcome,
+            "status": self.status,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "counterexample": self.counterexample,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def _run_evidence(spec, ctx: Context) -> EvidenceResult:
+    start = time.perf_counter()
+    try:
+        result = resolve(spec)(ctx)
+        if not isinstance(result, EvidenceResult):
+            raise TypeError(f"evidence {spec.function} returned {type(result).__name__}, not EvidenceResult")
+    except Exception as exc:  # an evidence that errors is a failure, never a pass
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+        result = EvidenceResult("error", f"{type(exc).__name__}: {exc}{where}")
+    result.kind = spec.kind
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def decide(claim: Claim, results: list) -> tuple:
+    """(outcome, status, counterexample) of a claim from its evidence results."""
+    verdicts = [r.verdict for r in results]
+    agree = _AGREES[claim.expected]
+    counterexample = next((r.counterexample for r in results if r.verdict == "refuted"), None)
+    if "error" in verdicts:
+        outcome = "error"
+    elif claim.expected == "holds":
+        outcome = "as_expected" if all(v in agree for v in verdicts) else "unexpected"
+    else:
+        contradicted = any(v in ("proved", "passed") for v in verdicts)
+        outcome = "as_expected" if "refuted" in verdicts and not contradicted else "unexpected"
+    status = "none"
+    for kind in KINDS:
+        if any(r.kind == kind and r.verdict in agree for r in results):
+            status = kind
+    return outcome, status, counterexample
+
+
+def run_claim(claim: Claim, ctx: Context, progress=None) -> ClaimResult:
+    start = time.perf_counter()
+    results = []
+    for spec in claim.evidence:
+        if progress:
+            progress("start", claim, spec)
+        result = _run_evidence(spec, ctx)
+        results.append(result)
+        if progress:
+            progress("done", claim, result)
+    outcome, status, counterexample = decide(claim, results)
+    return ClaimResult(claim, results, outcome, status, counterexample, time.perf_counter() - start)
+
+
+def run_claims(ids=None, ctx: Context | None = None, progress=None) -> list:
+    """Run the evidence of the given claim ids (default: every claim) in registry order."""
+    ctx = ctx or Context()
+    reg = registry()
+    claims = [reg.get(i) for i in ids] if ids else list(reg)
+    return [run_claim(c, ctx, progress) for c in claims]
+
+
+def summarize(results: list) -> dict:
+    """Counts by outcome, plus the total."""
+    counts = {o: 0 for o in OUTCOMES}
+    for r in results:
+        counts[r.outcome] += 1
+    counts["total"] = len(results)
+    return counts

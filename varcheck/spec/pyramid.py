@@ -1,0 +1,108 @@
+"""The token pyramid (THEORY.md §1): scales, prefix lengths, levels and the block-causal mask."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from ..errors import VarcheckError, require_choice
+
+__all__ = ["Pyramid", "PRESETS"]
+
+#: Square presets of THEORY.md §1 (sides of each scale) and VAR_FACTS.md.
+PRESETS = {
+    "var256": (1, 2, 3, 4, 5, 6, 8, 10, 13, 16),
+    "var512": (1, 2, 3, 4, 6, 9, 13, 18, 24, 32),
+    "var1024": (1, 2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 36, 48, 64),
+    "flowar": (1, 2, 4, 8, 16),
+}
+
+
+class Pyramid:
+    """Scales (h_k, w_k), k = 1..K, non-decreasing in both sides.
+
+    ``scales`` is a sequence of ints (square scales) or of (h, w) pairs. Tokens are numbered
+    0..L−1 scale after scale, each scale flattened row-major.
+    """
+
+    def __init__(self, scales, *, name: str | None = None):
+        try:
+            items = list(scales)
+        except TypeError:
+            raise VarcheckError(f"scales must be a sequence of sides or (h, w) pairs, got {scales!r}.") from None
+        if not items:
+            raise VarcheckError("scales must hold at least one scale.")
+        parsed = []
+        for k, item in enumerate(items):
+            pair = (item, item) if isinstance(item, (int, np.integer)) and not isinstance(item, bool) else item
+            try:
+                h, w = pair
+            except (TypeError, ValueError):
+                raise VarcheckError(f"scales[{k}] must be a positive int or an (h, w) pair of positive ints, got {item!r}.") from None
+            for side in (h, w):
+                if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or side < 1:
+                    raise VarcheckError(f"scales[{k}] must be a positive int or an (h, w) pair of positive ints, got {item!r}.")
+            parsed.append((int(h), int(w)))
+        for k in range(1, len(parsed)):
+            if parsed[k][0] < parsed[k - 1][0] or parsed[k][1] < parsed[k - 1][1]:
+                raise VarcheckError(
+                    f"scales must be non-decreasing in both sides; scale {k} {parsed[k]} follows {parsed[k - 1]}."
+                )
+        self._scales = tuple(parsed)
+        self.name = name
+
+    @classmethod
+    def preset(cls, name: str) -> "Pyramid":
+        """One of the presets ``var256``, ``var512``, ``var1024``, ``flowar``."""
+        require_choice("name", name, tuple(PRESETS))
+        return cls(PRESETS[name], name=name)
+
+    @property
+    def scales(self) -> tuple:
+        """The (h_k, w_k) pairs."""
+        return self._scales
+
+    @property
+    def sizes(self) -> tuple:
+        """Token counts n_k = h_k·w_k."""
+        return tuple(h * w for h, w in self._scales)
+
+    @property
+    def length(self) -> int:
+        """L = n_1 + … + n_K."""
+        return sum(self.sizes)
+
+    @cached_property
+    def ranges(self) -> tuple:
+        """[begin, end) token range of every scale: (L_{k−1}, L_k)."""
+        out, begin = [], 0
+        for n in self.sizes:
+            out.append((begin, begin + n))
+            begin += n
+        return tuple(out)
+
+    @cached_property
+    def levels(self) -> np.ndarray:
+        """Level ℓ(t) (0-based scale index) of every token."""
+        return np.repeat(np.arange(len(self._scales)), self.sizes)
+
+    def block_causal_mask(self) -> np.ndarray:
+        """Boolean L×L: entry (i, j) is True when query i may attend to key j, i.e. ℓ(i) ≥ ℓ(j)."""
+        lv = self.levels
+        return lv[:, None] >= lv[None, :]
+
+    def __len__(self):
+        return len(self._scales)
+
+    def __eq__(self, other):
+        return isinstance(other, Pyramid) and other._scales == self._scales
+
+    def __hash__(self):
+        return hash(self._scales)
+
+    def __repr__(self):
+        if self.name:
+            return f"Pyramid.preset({self.name!r})"
+        sides = [h if h == w else (h, w) for h, w in self._scales]
+        return f"Pyramid({sides!r})"

@@ -1,0 +1,217 @@
+"""The claim registry: every statement of THEORY.md as a labelled claim with its evidence.
+
+A claim names its evidence by dotted paths (``"varcheck.check.interpolation:parity_property"``) so
+that this layer imports neither torch nor the evidence code; :func:`resolve` loads an evidence
+function only when it is run. Every evidence function takes a :class:`Context` and returns an
+:class:`EvidenceResult`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import VarcheckError
+
+__all__ = [
+    "KINDS",
+    "VERDICTS",
+    "Context",
+    "EvidenceSpec",
+    "EvidenceResult",
+    "Claim",
+    "Registry",
+    "registry",
+    "resolve",
+]
+
+#: Evidence kinds, from weakest to strongest (DESIGN.md: the status of a claim is the highest one
+#: whose evidence passed).
+KINDS = ("symbolic", "construction", "numeric", "certified")
+#: Verdicts an evidence function may return ("error" is assigned by the runner only).
+VERDICTS = ("proved", "refuted", "undecided", "passed", "failed", "error")
+PROFILES = ("quick", "full")
+EXPECTED = ("holds", "refuted")
+
+
+@dataclass(frozen=True)
+class Context:
+    """How to run evidence: the profile sets instance sizes and example counts, the seed all randomness."""
+
+    profile: str = "quick"
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.profile not in PROFILES:
+            raise VarcheckError(f"profile must be one of {', '.join(PROFILES)}, got {self.profile!r}.")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise VarcheckError(f"seed must be a non-negative integer, got {self.seed!r}.")
+
+    @property
+    def full(self) -> bool:
+        return self.profile == "full"
+
+    def pick(self, quick, full):
+        """The quick-profile value or the full-profile value."""
+        return full if self.full else quick
+
+
+@dataclass(frozen=True)
+class EvidenceSpec:
+    """One piece of evidence: its kind, the dotted path of its function, and what it checks."""
+
+    kind: str
+    function: str
+    description: str
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise VarcheckError(f"evidence kind must be one of {', '.join(KINDS)}, got {self.kind!r}.")
+        if ":" not in self.function:
+            raise VarcheckError(f"evidence function must be 'module:attribute', got {self.function!r}.")
+
+
+@dataclass
+class EvidenceResult:
+    """What an evidence function found.
+
+    ``verdict``: ``proved``/``refuted``/``undecided`` (symbolic) or ``passed``/``failed`` (others);
+    an evidence that exhibits a counterexample to its claim returns ``refuted`` with
+    ``counterexample`` (exact values as strings). ``observed`` and ``bound`` are the measured quantity
+    and what it was compared with (exact strings where exact).
+    """
+
+    verdict: str
+    detail: str
+    observed: object = None
+    bound: object = None
+    counterexample: dict | None = None
+    kind: str = ""
+    seconds: float = 0.0
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise VarcheckError(f"verdict must be one of {', '.join(VERDICTS)}, got {self.verdict!r}.")
+        if self.verdict == "refuted" and not self.counterexample:
+            raise VarcheckError("a refuted verdict must carry an exact counterexample.")
+        if self.counterexample is not None:
+            self.counterexample = {str(k): str(v) for k, v in self.counterexample.items()}
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "verdict": self.verdict,
+            "detail": self.detail,
+            "observed": _jsonable(self.observed),
+            "bound": _jsonable(self.bound),
+            "seconds": round(self.seconds, 4),
+            "counterexample": self.counterexample,
+        }
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement of THEORY.md with its provenance, hypotheses, dependencies and evidence."""
+
+    id: str
+    label: str
+    title: str
+    statement: str
+    paper_ref: str
+    expected: str
+    evidence: tuple
+    hypotheses: tuple = ()
+    depends_on: tuple = ()
+    constants: tuple = ()  # (name, value, derivation) triples
+    finding: str | None = None
+    corrected: str | None = None  # the corrected statement, for a refuted paper claim
+    family: str = field(default="")
+
+    def __post_init__(self):
+        if self.expected not in EXPECTED:
+            raise VarcheckError(f"claim {self.id}: expected must be 'holds' or 'refuted'.")
+        if not self.evidence:
+            raise VarcheckError(f"claim {self.id}: at least one evidence is required.")
+        if self.expected == "refuted" and not self.corrected:
+            raise VarcheckError(f"claim {self.id}: a refuted claim must state its corrected version.")
+        object.__setattr__(self, "family", self.id.split(".")[0])
+
+    @property
+    def kinds(self) -> tuple:
+        return tuple(k for k in KINDS if any(e.kind == k for e in self.evidence))
+
+
+class Registry:
+    """An ordered collection of claims with unique ids and dependencies that exist."""
+
+    def __init__(self):
+        self._claims: dict[str, Claim] = {}
+
+    def register(self, claim: Claim) -> Claim:
+        if claim.id in self._claims:
+            raise VarcheckError(f"claim id {claim.id!r} is registered twice.")
+        self._claims[claim.id] = claim
+        return claim
+
+    def __iter__(self):
+        return iter(self._claims.values())
+
+    def __len__(self):
+        return len(self._claims)
+
+    def __contains__(self, claim_id):
+        return claim_id in self._claims
+
+    def ids(self) -> list:
+        return list(self._claims)
+
+    def get(self, claim_id: str) -> Claim:
+        try:
+            return self._claims[claim_id]
+        except KeyError:
+            known = ", ".join(self._claims)
+            raise VarcheckError(f"unknown claim id {claim_id!r}; known ids: {known}.") from None
+
+    def check_dependencies(self) -> None:
+        for claim in self:
+            for dep in claim.depends_on:
+                if dep not in self._claims:
+                    raise VarcheckError(f"claim {claim.id} depends on unknown claim {dep!r}.")
+
+
+_REGISTRY: Registry | None = None
+
+
+def registry() -> Registry:
+    """The registry of every claim varcheck knows (built once, on first use)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        from .claims import CLAIM_MODULES
+
+        reg = Registry()
+        for module_name in CLAIM_MODULES:
+            module = importlib.import_module(f"{__package__}.claims.{module_name}")
+            for claim in module.CLAIMS:
+                reg.register(claim)
+        reg.check_dependencies()
+        _REGISTRY = reg
+    return _REGISTRY
+
+
+def resolve(spec: EvidenceSpec) -> Callable:
+    """Import the evidence function a spec names; raise if it does not exist."""
+    module_name, _, attr = spec.function.partition(":")
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise VarcheckError(f"evidence function {spec.function!r} does not exist.") from None
