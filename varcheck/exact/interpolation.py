@@ -4,8 +4,9 @@ A 1-D operator from length h to h' is a rational h'×h matrix, built here row by
 (source index, weight) with Python ``Fraction`` arithmetic. A 2-D operator on row-major flattened
 maps is the Kronecker product U_h ⊗ U_w. Modes:
 
-``nearest``   torch's ``mode='nearest'``: source index min(⌊float32(i)·float32(h/h')⌋, h−1), computed in
-              float32 exactly as torch does (claim I9 lists where this differs from ⌊i·h/h'⌋);
+``nearest``   torch's ``mode='nearest'`` on 4-D (B, C, H, W) tensors: source index
+              min(⌊float32(i)·float32(h/h')⌋, h−1), computed in float32 exactly as torch does (claim I9 lists
+              where this differs from ⌊i·h/h'⌋; torch's 1-D/3-D float64 kernels use float64 instead);
 ``bilinear``  linear taps on ⌊s⌋, ⌊s⌋+1 with s = (i+½)h/h' − ½ clamped below at 0 (or i(h−1)/(h'−1));
 ``bicubic``   Keys kernel taps ⌊s⌋−1..⌊s⌋+2, s not clamped, out-of-range taps clamped to the border;
 ``area``      adaptive average pooling over ⌊ih/h'⌋ .. ⌈(i+1)h/h'⌉−1;

@@ -175,7 +175,9 @@ CLAIMS = (
         expected="refuted",
         corrected=(
             "torch copies input min(⌊fl32(fl32(i)·fl32(h/h'))⌋, h−1) (identity for h' = h, i>>1 for h' = 2h); "
-            "this differs from ⌊i·h/h'⌋ at 15 size pairs up to 64. varcheck's nearest reproduces torch bit for bit."
+            "this differs from ⌊i·h/h'⌋ at 15 size pairs up to 64. varcheck's nearest reproduces torch's 2-D "
+            "(4-D tensor) call bit for bit, the one image models use; torch's 1-D and 3-D float64 kernels compute the "
+            "index in float64 and can differ from its own 2-D result (26→22, output 11: 13 in 1-D, 12 in 2-D)."
         ),
         depends_on=("interp.torch-parity",),
         evidence=(

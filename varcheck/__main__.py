@@ -1,0 +1,7 @@
+"""``python -m varcheck``: the varcheck command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
