@@ -17,6 +17,8 @@ NOTEBOOKS = sorted((REPO_ROOT / "proofs").glob("*.py"))
 #: The registered claim each notebook is about (used for the ``claim`` marker).
 NOTEBOOK_CLAIMS = {
     "01_interpolation.py": "interp.kernel-range",
+    "02_contextual_mapping.py": "attn.contextual-mapping",
+    "03_partition.py": "partition.lipschitz-grid",
 }
 
 

@@ -14,6 +14,12 @@ from .exact.interpolation import MODES, interpolate_direct, interpolation_matrix
 from .exact.pyramid_maps import phi_up, pyramid_upsample, pyramid_upsampling_matrix, var_effective_map, var_effective_map_2d
 from .spec.pyramid import PRESETS, Pyramid
 from .spec.registry import Claim, Context, EvidenceResult, EvidenceSpec, registry
+from .exact.contextual_mapping import ContextualMapping, contextual_mapping
+from .exact.token_family import GridVocabulary, TokenFamily
+# partition (THEORY.md §4, claims P1–P5)
+from .exact.quantizer import ReluQuantizer, grid_quantize, relu_quantizer
+from .exact.value_mapping import GridValueMap, ScalarValueMap, grid_value_map, scalar_value_map
+from .spec.partition import eta_from_budget, grid_size, partition_bound
 
 __version__ = "0.1.0"
 
@@ -39,6 +45,23 @@ __all__ = [
     "EvidenceResult",
     "Context",
     "verify",
+    "contextual_mapping",
+    "ContextualMapping",
+    "GridVocabulary",
+    "TokenFamily",
+    "SelfAttention",
+    # partition
+    "grid_size",
+    "partition_bound",
+    "eta_from_budget",
+    "grid_quantize",
+    "relu_quantizer",
+    "ReluQuantizer",
+    "scalar_value_map",
+    "ScalarValueMap",
+    "grid_value_map",
+    "GridValueMap",
+    "FeedForward",
 ]
 
 
@@ -55,4 +78,12 @@ def __getattr__(name):
         from .runtime.interpolation import Interpolation
 
         return Interpolation
+    if name == "SelfAttention":
+        from .runtime.attention import SelfAttention
+
+        return SelfAttention
+    if name == "FeedForward":
+        from .runtime.feedforward import FeedForward
+
+        return FeedForward
     raise AttributeError(f"module 'varcheck' has no attribute {name!r}")

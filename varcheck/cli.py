@@ -120,6 +120,11 @@ def cmd_explain(args) -> int:
             out.append(f"  {name} = {value}" + (f"   ({derivation})" if derivation else ""))
     if claim.corrected:
         out += ["", "Corrected statement:", _block(claim.corrected)]
+    for title, function in claim.tables:
+        from .spec.registry import Context, EvidenceSpec, resolve
+
+        header, rows = resolve(EvidenceSpec("numeric", function, title))(Context())
+        out += ["", f"{title} (computed now, quick profile):", textwrap.indent(_table(header, rows), "  ")]
     out += ["", "Evidence (how varcheck checks it):"]
     for i, spec in enumerate(claim.evidence, 1):
         out += [f"  {i}. [{spec.kind}] {spec.function}", textwrap.indent(str(spec.description).strip(), "     ")]

@@ -13,6 +13,11 @@ from hypothesis import HealthCheck, Phase, given, seed, settings, target
 
 from ..spec.registry import Context, EvidenceResult
 
+try:
+    _ExceptionGroup = BaseExceptionGroup
+except NameError:  # Python 3.10: Hypothesis depends on the backport
+    from exceptiongroup import BaseExceptionGroup as _ExceptionGroup
+
 __all__ = ["run_property"]
 
 
@@ -47,6 +52,13 @@ def run_property(prop, strategy, ctx: Context, *, quick: int, full: int, label: 
     except AssertionError as exc:
         notes = " ".join(getattr(exc, "__notes__", []))
         return EvidenceResult("failed", f"{exc} {notes}".strip(), observed=worst["ratio"], bound=1)
+    except _ExceptionGroup as group:  # Hypothesis reports several distinct failures as a group
+        failures, rest = group.split(AssertionError)
+        if rest is not None:
+            raise
+        messages = "; ".join(str(e) for e in failures.exceptions)
+        return EvidenceResult("failed", f"{len(failures.exceptions)} distinct failures: {messages}",
+                              observed=worst["ratio"], bound=1)
     return EvidenceResult(
         "passed",
         f"{label}: {count['n']} examples (seed {ctx.seed}), worst observed/allowed = {worst['ratio']:.6g} at {worst['detail']}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -42,3 +44,87 @@ def token_maps(h: int, w: int, channels: int = 1, *, batch: int = 1, seed_strate
 def pyramids(max_scales: int = 5, max_side: int = 16):
     """Square pyramids with non-decreasing sides."""
     return st.lists(sides(max_side), min_size=1, max_size=max_scales).map(lambda s: Pyramid(sorted(s)))
+
+
+# --------------------------------------------------------------------------- partitioning (THEORY.md §4)
+
+__all__ += ["grid_sizes", "unit_arrays", "grid_points", "lipschitz_targets", "TARGET_KINDS", "EXTREMAL_KINDS"]
+
+#: Kinds of Lipschitz targets :func:`lipschitz_targets` draws (see varcheck.targets).
+TARGET_KINDS = ("relu_network", "blur", "blur_signed", "resize_bicubic", "resize_area", "tanh", "clip", "gamma",
+                "pipeline", "smooth_field")
+#: Kinds whose partition error reaches the P1 bound L·δ/2 (linear with a non-negative operator, or a clip
+#: map inside its linear range): targeted search should drive observed/bound to 1 on them.
+EXTREMAL_KINDS = ("blur", "resize_area", "clip")
+
+
+def grid_sizes(min_value: int = 1, max_value: int = 64):
+    """Grid sizes G (δ = 1/G) in min_value..max_value."""
+    return st.integers(min_value=min_value, max_value=max_value)
+
+
+def unit_arrays(shape, *, batch: int = 1, edges: bool = True):
+    """Float64 arrays of shape (batch, *shape) in [0, 1], drawn from a seed; with ``edges`` some entries
+    are snapped to 0 or 1 (the domain's faces, where the clipped quantizer is exercised)."""
+    shape = (batch, *tuple(shape))
+
+    def make(args):
+        seed, snap = args
+        rng = np.random.default_rng(seed)
+        x = rng.random(shape)
+        if snap:
+            mask = rng.random(shape) < 0.25
+            x[mask] = rng.integers(0, 2, size=int(mask.sum())).astype(float)
+        return x
+
+    return st.tuples(st.integers(0, 2**32 - 1), st.booleans() if edges else st.just(False)).map(make)
+
+
+def grid_points(shape, G: int, *, resolution_bits: int = 20):
+    """Exact points of [0, 1]^shape (flat tuples of Fractions, row-major), drawn cell-aware for grid G.
+
+    Every entry is min((g + o/2^b)/G, 1) with a cell index g ∈ 0..G−1 and an offset o ∈ 0..2^b, so that
+    shrinking drives entries to cell left edges (o = 0) and targeted search can push them to right edges.
+    """
+    size = int(np.prod(tuple(shape)))
+    scale = 2**resolution_bits
+    entry = st.tuples(st.integers(0, G - 1), st.integers(0, scale)).map(
+        lambda go: min(Fraction(go[0] * scale + go[1], scale * G), Fraction(1)))
+    return st.lists(entry, min_size=size, max_size=size).map(tuple)
+
+
+def _target(kind, seed, side, channels):
+    from ..runtime import targets as T
+
+    shape = (side, side, channels)
+    if kind == "relu_network":
+        return T.relu_network(seed=seed, input_shape=(side, channels), output_shape=(side, channels), width=2 * side)
+    if kind in ("blur", "blur_signed"):
+        return T.blur(seed=seed, side=side, channels=channels, signed=kind == "blur_signed")
+    if kind == "resize_bicubic":
+        return T.resize(seed=seed, mode="bicubic", max_side=side + 2, channels=channels)
+    if kind == "resize_area":
+        return T.resize(seed=seed, mode="area", max_side=side + 2, channels=channels)
+    if kind in ("tanh", "clip", "gamma"):
+        return getattr(T, f"{kind}_map")(seed=seed, shape=shape)
+    if kind == "pipeline":
+        return T.image_pipeline(seed=seed, side=side, channels=channels)
+    if kind == "smooth_field":
+        return T.smooth_field(seed=seed, pyramid=(1, 2), d=channels + 1)
+    raise ValueError(kind)  # pragma: no cover - kinds are validated below
+
+
+def lipschitz_targets(kinds=TARGET_KINDS, *, max_side: int = 4, max_channels: int = 1):
+    """Lipschitz targets of varcheck.targets (∞ → ∞, certified constants) with small sizes, drawn from seeds.
+
+    ``kinds`` selects among TARGET_KINDS; sides are 1..max_side, channels 1..max_channels. Small enough to
+    evaluate exactly (rational targets) or in ball arithmetic (tanh-based ones) per example.
+    """
+    kinds = tuple(kinds)
+    unknown = [k for k in kinds if k not in TARGET_KINDS]
+    if not kinds or unknown:
+        from ..errors import VarcheckError
+
+        raise VarcheckError(f"kinds must be a non-empty subset of {', '.join(TARGET_KINDS)}, got {kinds!r}.")
+    return st.builds(_target, st.sampled_from(kinds), st.integers(0, 2**16 - 1), st.integers(1, max_side),
+                     st.integers(1, max_channels))

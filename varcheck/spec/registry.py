@@ -134,6 +134,7 @@ class Claim:
     constants: tuple = ()  # (name, value, derivation) triples
     finding: str | None = None
     corrected: str | None = None  # the corrected statement, for a refuted paper claim
+    tables: tuple = ()  # (title, "module:function") pairs; function(ctx) -> (header, rows), shown by `varcheck explain`
     family: str = field(default="")
 
     def __post_init__(self):

@@ -1,0 +1,121 @@
+"""Benchmarks (not timed tests): ``python -m varcheck.bench [--rows NAME ...] [--json PATH] [--repeat N]``.
+
+Each row is a median of repeated runs with its baseline timed in the same run and the ratio reported.
+Rows so far:
+
+* ``a4-quick`` / ``a4-full``: certifying A4 (paper construction) on the quick / full profile instance by
+  the direct ball evaluation (python-flint arb at the precision chosen from the instance), against the
+  same read-out arithmetic in mpmath at equal precision, and against the cancellation-free difference
+  certificate (128 bits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+from .errors import VarcheckError
+
+__all__ = ["bench_a4", "main", "ROWS"]
+
+
+def _median_time(fn, repeat: int):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), out
+
+
+def _readout_keys(cm, limit):
+    """(query token, visible set, (i, k)) of the read-outs a certification evaluates, the first ``limit`` of them."""
+    items = [(token, keys, ik) for token, sets in cm._groups().items() for keys, ik in sets.items()]
+    return items[:limit]
+
+
+def _arb_readouts(cm, precision: int, limit=None):
+    """The direct certification's read-outs as arb balls."""
+    cm._readouts.clear()
+    return [cm.readout(i, k, precision) for _, _, (i, k) in _readout_keys(cm, limit)]
+
+
+def _mpmath_readouts(cm, precision: int, limit=None):
+    """The same read-out arithmetic in mpmath at ``precision`` bits (no balls)."""
+    import mpmath
+
+    old = mpmath.mp.prec
+    mpmath.mp.prec = precision
+    try:
+        out = []
+        for token, keys, _ in _readout_keys(cm, limit):
+            yk = sum(a * b for a, b in zip(cm.v, token))
+            ys = [sum(a * b for a, b in zip(cm.v, x)) for x in keys]
+            scores = [cm.c * yk * y for y in ys]
+            top = max(scores)
+            q = lambda f: mpmath.mpf(f.numerator) / f.denominator  # noqa: E731
+            w = [mpmath.exp(q(s - top)) for s in scores]
+            out.append(mpmath.fsum(wi * q(y) for wi, y in zip(w, ys)) / mpmath.fsum(w))
+        return out
+    finally:
+        mpmath.mp.prec = old
+
+
+def bench_a4(profile: str, repeat: int, mpmath_readouts=None) -> dict:
+    from .check.attention import quick_paper_instance
+    from .exact.contextual_mapping import contextual_mapping
+    from .spec.registry import Context
+
+    ctx = Context(profile)
+    build_t, cm = _median_time(lambda: contextual_mapping(quick_paper_instance(ctx), construction="paper"), 1)
+    precision = cm.working_precision()
+
+    def direct():
+        cm._readouts.clear()
+        return cm.certify(method="direct")
+
+    t_arb, cert = _median_time(direct, repeat)
+    if not cert.certified:
+        raise VarcheckError(f"A4 {profile} instance did not certify: {cert.detail}")
+    # arb against mpmath on the same read-outs (all of them, or the first ``mpmath_readouts``)
+    t_arb_same, _ = _median_time(lambda: _arb_readouts(cm, cert.precision, mpmath_readouts), repeat)
+    t_mp, _ = _median_time(lambda: _mpmath_readouts(cm, cert.precision, mpmath_readouts), repeat)
+    t_diff, dcert = _median_time(lambda: cm.certify(method="difference"), repeat)
+    return {
+        "row": f"a4-{profile}", "instance": f"|V| = {cm.vocabulary_size}, N = {cm.family.N}, n = {cm.n}, d = {cm.d}",
+        "precision_bits": cert.precision, "build_s": build_t, "arb_direct_s": t_arb,
+        "readouts_compared": "all" if mpmath_readouts is None else f"first {mpmath_readouts}",
+        "arb_readouts_s": t_arb_same, "mpmath_readouts_s": t_mp, "ratio_mpmath_over_arb": t_mp / t_arb_same, "arb_difference_s": t_diff, "difference_precision_bits": dcert.precision,
+        "ratio_direct_over_difference": t_arb / t_diff, "repeat": repeat,
+    }
+
+
+#: The full instance's mpmath baseline is timed on one read-out: at ~1.15M bits pure-Python mpmath needs minutes each.
+ROWS = {"a4-quick": lambda r: bench_a4("quick", r), "a4-full": lambda r: bench_a4("full", 1, mpmath_readouts=1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m varcheck.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", nargs="*", default=list(ROWS), choices=list(ROWS))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", metavar="PATH")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be ≥ 1")
+    results = []
+    for name in args.rows:
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        row = ROWS[name](args.repeat)
+        results.append(row)
+        print("  " + ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in row.items()))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(results, fh, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

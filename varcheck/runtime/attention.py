@@ -1,0 +1,86 @@
+"""Single-head self-attention and the Boltzmann operator in torch (THEORY.md §3.1), float64 by default.
+
+SA(X) = X + softmax_row(X W_Q (X W_K)ᵀ + M)·X W_V W_O with M = 0 where attention is allowed and −∞
+elsewhere (block-causal scale mask); no 1/√s factor. torch.softmax subtracts the row maximum, so the
+evaluation is stable for any logit range that the format can hold.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import torch
+
+from ..errors import VarcheckError
+
+__all__ = ["SelfAttention", "boltzmann", "to_tensor", "DTYPES"]
+
+DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16}
+
+
+def _dtype(dtype):
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    if dtype not in DTYPES:
+        raise VarcheckError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}.")
+    return DTYPES[dtype]
+
+
+def to_tensor(values, dtype="float64") -> torch.Tensor:
+    """Nested lists of Fractions/floats (or an array) as a tensor: each entry rounded once to the format."""
+    arr = np.vectorize(lambda q: float(Fraction(q)) if isinstance(q, Fraction) else float(q), otypes=[np.float64])(
+        np.asarray(values, dtype=object)
+    )
+    return torch.from_numpy(arr).to(_dtype(dtype))
+
+
+def boltzmann(a: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """boltz(a) = Σ a_i softmax(a)_i along ``dim``."""
+    return (a * torch.softmax(a, dim=dim)).sum(dim=dim)
+
+
+class SelfAttention(torch.nn.Module):
+    """Single-head self-attention with residual and optional boolean mask (True = may attend)."""
+
+    def __init__(self, w_q, w_k, w_v, w_o, *, mask=None, dtype="float64"):
+        super().__init__()
+        dt = _dtype(dtype)
+        for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v), ("W_O", w_o)):
+            w = torch.as_tensor(w)
+            if w.ndim != 2 or not torch.isfinite(w.to(torch.float64)).all():
+                raise VarcheckError(f"{name} must be a finite 2-D matrix, got shape {tuple(w.shape)}.")
+        d, s = w_q.shape
+        if tuple(w_k.shape) != (d, s) or w_v.shape[0] != d or tuple(w_o.shape) != (w_v.shape[1], d):
+            raise VarcheckError(
+                f"weight shapes must be W_Q, W_K: (d, s), W_V: (d, s'), W_O: (s', d); got {tuple(w_q.shape)}, "
+                f"{tuple(w_k.shape)}, {tuple(w_v.shape)}, {tuple(w_o.shape)}."
+            )
+        self.register_buffer("w_q", torch.as_tensor(w_q, dtype=dt))
+        self.register_buffer("w_k", torch.as_tensor(w_k, dtype=dt))
+        self.register_buffer("w_v", torch.as_tensor(w_v, dtype=dt))
+        self.register_buffer("w_o", torch.as_tensor(w_o, dtype=dt))
+        if mask is not None:
+            mask = torch.as_tensor(np.asarray(mask), dtype=torch.bool)
+            if mask.ndim != 2 or mask.shape[0] != mask.shape[1] or not mask.any(dim=1).all():
+                raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some key.")
+        self.register_buffer("mask", mask)
+
+    @classmethod
+    def from_exact(cls, w_q, w_k, w_v, w_o, *, mask=None, dtype="float64"):
+        """Build from exact (Fraction) weights, each rounded once to ``dtype``."""
+        return cls(*(to_tensor(w, "float64") for w in (w_q, w_k, w_v, w_o)), mask=mask, dtype=dtype)
+
+    def scores(self, x: torch.Tensor) -> torch.Tensor:
+        a = (x @ self.w_q) @ (x @ self.w_k).transpose(-1, -2)
+        if self.mask is not None:
+            if self.mask.shape[0] != x.shape[-2]:
+                raise VarcheckError(f"the mask is for {self.mask.shape[0]} tokens, the input has {x.shape[-2]}.")
+            a = a.masked_fill(~self.mask, float("-inf"))
+        return a
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim < 2 or x.shape[-1] != self.w_q.shape[0]:
+            raise VarcheckError(f"x must have shape (..., n, {self.w_q.shape[0]}), got {tuple(x.shape)}.")
+        x = x.to(self.w_q.dtype)
+        return x + torch.softmax(self.scores(x), dim=-1) @ (x @ self.w_v) @ self.w_o

@@ -1,0 +1,54 @@
+"""Lipschitz targets with certified constants (public API; THEORY.md §0 and §4).
+
+Each factory takes a ``seed`` keyword (word-to-image factories also ``pyramid`` and ``d``) and returns a
+:class:`Target` with ``.lipschitz`` (an exact rational upper bound, proved from the construction),
+``.norms`` (α, β), ``.input_shape``, ``.output_shape`` (per example) and ``.name`` (rebuild it with
+:func:`target_from_name`). Calling a target on a float64 tensor of shape (B, *input_shape) returns
+(B, *output_shape); ``.exact(x)`` / ``.ball(x)`` evaluate one example over Q / in ball arithmetic.
+
+    from varcheck import targets
+    f = targets.blur(seed=0, side=4)
+    targets.check_lipschitz(f)            # raises VarcheckError if a sampled ratio exceeds f.lipschitz
+    fbar, err = targets.grid_approximation(f, G=8)
+"""
+
+from .check.partition import LipschitzCheck, check_lipschitz
+from .runtime.targets import (
+    TARGET_FACTORIES,
+    TANH_MAX_ULPS,
+    Target,
+    blur,
+    cell_centres,
+    clip_map,
+    compose,
+    gamma_map,
+    grid_approximation,
+    image_pipeline,
+    relu_network,
+    resize,
+    smooth_field,
+    spectral_norm_upper,
+    tanh_map,
+    target_from_name,
+)
+
+__all__ = [
+    "Target",
+    "TARGET_FACTORIES",
+    "TANH_MAX_ULPS",
+    "relu_network",
+    "blur",
+    "resize",
+    "tanh_map",
+    "clip_map",
+    "gamma_map",
+    "image_pipeline",
+    "smooth_field",
+    "compose",
+    "target_from_name",
+    "cell_centres",
+    "grid_approximation",
+    "spectral_norm_upper",
+    "check_lipschitz",
+    "LipschitzCheck",
+]
