@@ -112,3 +112,17 @@ def test_boltzmann_operator():
     a = torch.tensor([0.0, 1.0, 2.0], dtype=torch.float64)
     w = torch.exp(a) / torch.exp(a).sum()
     assert boltzmann(a).item() == pytest.approx((a * w).sum().item(), rel=0, abs=4 * 2**-52 * 2)
+
+
+from hypothesis import given, settings  # noqa: E402
+
+from varcheck import strategies as vst  # noqa: E402
+
+
+@settings(max_examples=15, deadline=None)
+@given(vst.tokenwise_separated_families())
+def test_strategy_families_satisfy_the_hypotheses(family):
+    cm = contextual_mapping(family, construction="tight")
+    assert cm.r_min > 0 and cm.eps_tok > 0
+    assert all(len(set(map(tuple, seq))) == len(seq) for seq in family.tolist())
+    assert cm.certify(method="difference").certified

@@ -10,6 +10,7 @@
 * :func:`token_maps`, :func:`unit_arrays` — float64 maps / arrays with entries in [0, 1];
 * :func:`grid_sizes`, :func:`grid_points` — grids G and exact, cell-aware points of [0, 1]^shape;
 * :func:`interpolation_configs` — (mode, align_corners) pairs valid for torch;
+* :func:`tokenwise_separated_families` — (N, n, d) families satisfying the contextual-mapping hypotheses (A4);
 * :func:`lipschitz_targets` — targets of :mod:`varcheck.targets` with certified constants (kinds in
   ``TARGET_KINDS``; ``EXTREMAL_KINDS`` attain the partition bound).
 """

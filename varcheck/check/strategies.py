@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ..exact.interpolation import ALIGN_MODES, MODES
 from ..spec.pyramid import Pyramid
 
-__all__ = ["sides", "size_pairs", "interpolation_configs", "token_maps", "pyramids"]
+__all__ = ["sides", "size_pairs", "interpolation_configs", "token_maps", "pyramids", "tokenwise_separated_families"]
 
 
 def sides(max_side: int = 64):
@@ -128,3 +128,22 @@ def lipschitz_targets(kinds=TARGET_KINDS, *, max_side: int = 4, max_channels: in
         raise VarcheckError(f"kinds must be a non-empty subset of {', '.join(TARGET_KINDS)}, got {kinds!r}.")
     return st.builds(_target, st.sampled_from(kinds), st.integers(0, 2**16 - 1), st.integers(1, max_side),
                      st.integers(1, max_channels))
+
+
+def tokenwise_separated_families(*, max_pool: int = 6, max_count: int = 6, max_length: int = 3, max_d: int = 3):
+    """Finite families of sequences (an (N, n, d) float64 array) that satisfy the A4 hypotheses.
+
+    Tokens come from a seeded pool with norms in [1/2, 1] (so r_min > 0), each sequence holds n ≥ 2
+    distinct pool tokens (no repeats inside a sequence), and sequences share tokens, which is what a
+    contextual mapping must tell apart. Accepted by :func:`varcheck.contextual_mapping`.
+    """
+    from .attention import pooled_family
+
+    def build(args):
+        seed, d, n, extra, count = args
+        return pooled_family(seed, pool=n + extra, count=count, length=n, d=d)
+
+    return st.tuples(
+        st.integers(0, 2**32 - 1), st.integers(1, max_d), st.integers(2, max_length),
+        st.integers(0, max(0, max_pool - max_length)), st.integers(1, max_count),
+    ).map(build)
