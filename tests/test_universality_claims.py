@@ -1,0 +1,81 @@
+"""The universality claims built so far (T2, F4, F9) come out as expected, and the builder validates its input."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from varcheck import Pyramid, VarcheckError
+from varcheck import targets as T
+from varcheck.report.runner import run_claim
+from varcheck.runtime.approximator import build_var_approximator
+from varcheck.spec.registry import registry
+
+CASES = [
+    pytest.param("ua.word-to-image", marks=pytest.mark.claim("ua.word-to-image")),
+    pytest.param("ua.no-positional-codes", marks=pytest.mark.claim("ua.no-positional-codes")),
+    pytest.param("ua.attention-not-needed", marks=pytest.mark.claim("ua.attention-not-needed")),
+]
+
+
+@pytest.mark.parametrize("claim_id", CASES)
+def test_claim_evidence_is_as_expected(claim_id, ctx):
+    claim = registry().get(claim_id)
+    result = run_claim(claim, ctx)
+    report = "\n".join(f"{e.kind}: {e.verdict}: {e.detail}" for e in result.evidence)
+    assert result.outcome == "as_expected", report
+
+
+SMALL = Pyramid([1, 2, 3])
+
+
+def small_target(seed=0, d=1):
+    return T.smooth_field(seed=seed, pyramid=SMALL, d=d, channels=1)
+
+
+@pytest.mark.claim("ua.word-to-image")
+def test_small_instance_errors_stay_below_certificate():
+    target = small_target()
+    approx = build_var_approximator(target, SMALL, 0.02, setting="word_to_image")
+    cert = approx.certificate()
+    assert cert["certified"] and cert["lp_bound"] <= 0.02
+    x = torch.linspace(0, 1, 501, dtype=torch.float64).reshape(-1, 1, 1)
+    err = (approx.module(x) - target(x)).abs().amax(dim=(1, 2))
+    assert float(err.max()) <= cert["bad_set_sup_bound"]
+    # the per-entry L2 error over this grid of words is far below the certified L2 bound
+    assert float((approx.module(x) - target(x)).pow(2).mean().sqrt()) <= cert["lp_bound"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(eps=0), "eps must be a number > 0"),
+    (dict(eps=-1.0), "eps must be a number > 0"),
+    (dict(eps=0.01, p=0.5), "p must be a number ≥ 1"),
+    (dict(eps=0.01, setting="image_to_image"), "not built in this release"),
+    (dict(eps=0.01, setting="video"), "setting must be one of"),
+    (dict(eps=0.01, attention="full"), "attention must be one of"),
+])
+def test_builder_rejects_bad_arguments(kwargs, message):
+    kwargs.setdefault("setting", "word_to_image")
+    with pytest.raises(VarcheckError, match=message):
+        build_var_approximator(small_target(), SMALL, **kwargs)
+
+
+def test_builder_rejects_mismatched_pyramid_and_too_large_instances():
+    with pytest.raises(VarcheckError, match="must match"):
+        build_var_approximator(small_target(), Pyramid([1, 2]), 0.01, setting="word_to_image")
+    with pytest.raises(VarcheckError, match="raise eps or lower d"):
+        build_var_approximator(T.smooth_field(seed=0, pyramid=SMALL, d=3, channels=1), SMALL, 1e-5, setting="word_to_image")
+
+
+def test_builder_rejects_a_target_whose_constant_is_understated():
+    target = small_target()
+    target.lipschitz = target.lipschitz / 100
+    with pytest.raises(VarcheckError):
+        build_var_approximator(target, SMALL, 0.05, setting="word_to_image")
+
+
+def test_p_infinity_has_no_bad_set_budget():
+    with pytest.raises(VarcheckError, match="p must be finite"):
+        build_var_approximator(small_target(), SMALL, 0.05, p=math.inf, setting="word_to_image")
