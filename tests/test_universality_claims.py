@@ -14,6 +14,7 @@ from varcheck.runtime.approximator import build_var_approximator
 from varcheck.spec.registry import registry
 
 CASES = [
+    pytest.param("ua.image-to-image", marks=pytest.mark.claim("ua.image-to-image")),
     pytest.param("ua.word-to-image", marks=pytest.mark.claim("ua.word-to-image")),
     pytest.param("ua.no-positional-codes", marks=pytest.mark.claim("ua.no-positional-codes")),
     pytest.param("ua.attention-not-needed", marks=pytest.mark.claim("ua.attention-not-needed")),
@@ -52,7 +53,6 @@ def test_small_instance_errors_stay_below_certificate():
     (dict(eps=0), "eps must be a number > 0"),
     (dict(eps=-1.0), "eps must be a number > 0"),
     (dict(eps=0.01, p=0.5), "p must be a number ≥ 1"),
-    (dict(eps=0.01, setting="image_to_image"), "not built in this release"),
     (dict(eps=0.01, setting="video"), "setting must be one of"),
     (dict(eps=0.01, attention="full"), "attention must be one of"),
 ])
@@ -79,3 +79,30 @@ def test_builder_rejects_a_target_whose_constant_is_understated():
 def test_p_infinity_has_no_bad_set_budget():
     with pytest.raises(VarcheckError, match="p must be finite"):
         build_var_approximator(small_target(), SMALL, 0.05, p=math.inf, setting="word_to_image")
+
+
+@pytest.mark.claim("ua.image-to-image")
+def test_image_to_image_validation_and_paper_budget():
+    i2i = T.compose([T.resize(seed=0, mode="bicubic", src=(2, 2), dst=(4, 4)), T.clip_map(seed=0, shape=(4, 4, 1))])
+    with pytest.raises(VarcheckError, match="bits"):
+        build_var_approximator(i2i, Pyramid([2, 4]), 1 / 3, setting="image_to_image", construction="paper", G=4)
+    with pytest.raises(VarcheckError, match="first scale"):
+        build_var_approximator(i2i, Pyramid([3, 4]), 1 / 3, setting="image_to_image", construction="tight", G=4)
+    with pytest.raises(VarcheckError, match="partition term"):
+        build_var_approximator(i2i, Pyramid([2, 4]), 0.1, setting="image_to_image", construction="tight", G=2)
+
+
+@pytest.mark.claim("ua.image-to-image")
+def test_image_to_image_is_exact_at_cell_centres():
+    from fractions import Fraction
+
+    from varcheck.check.universality import _t1, _t1_target
+
+    net = _t1(True)
+    for g in ((0, 1, 2, 3), (3, 3, 0, 1)):
+        r = [Fraction(2 * x + 1, 2 * net.G) for x in g]
+        out = net.forward(r)
+        from varcheck.exact.ball_attention import arb_of
+
+        assert all(o.contains(arb_of(v)) for o, v in zip(out, _t1_target().exact(r)))
+        assert max(abs(float(o.mid()) - float(v)) for o, v in zip(out, _t1_target().exact(r))) == 0.0

@@ -129,3 +129,96 @@ def no_positional_codes_lower_bound(ctx: Context) -> EvidenceResult:
         observed=lower, bound=float(T2_EPS),
         counterexample={"target": target.name, "lower_bound_d2_per_entry": f"{lower:.6f}", "eps": str(T2_EPS)},
     )
+
+
+# --------------------------------------------------------------------------- T1 image-to-image
+
+#: The T1 instance of the issue: a 2×2 input (n = 4), d = 1, G = 4, up-sampled to a 4×4 scale; ε per entry in d̄_2.
+T1_EPS = Fraction(1, 3)
+T1_G = 4
+
+
+def _t1_target():
+    from ..runtime import targets as T
+
+    return T.compose([T.resize(seed=0, mode="bicubic", src=(2, 2), dst=(4, 4)), T.clip_map(seed=0, shape=(4, 4, 1))])
+
+
+@lru_cache(maxsize=2)
+def _t1(masked: bool):
+    from ..runtime.approximator import build_var_approximator
+
+    return build_var_approximator(_t1_target(), Pyramid([2, 4]), T1_EPS, p=2, setting="image_to_image",
+                                  mask="block_causal" if masked else None, construction="tight", G=T1_G)
+
+
+@lru_cache(maxsize=1)
+def _t1_paper():
+    """The paper construction on the largest T1 instance within MAX_PAPER_BITS: a 1×1 input, G = 2, pyramid (1, 2)."""
+    from ..runtime import targets as T
+    from ..runtime.approximator import build_var_approximator
+
+    target = T.compose([T.resize(seed=0, mode="bicubic", src=(1, 1), dst=(2, 2)), T.clip_map(seed=0, shape=(2, 2, 1))])
+    return build_var_approximator(target, Pyramid([1, 2]), Fraction(1, 2), p=2, setting="image_to_image",
+                                  construction="paper", G=2)
+
+
+def image_to_image_certificate(ctx: Context) -> EvidenceResult:
+    """Build T1 (tight) with and without the block-causal mask; certify d̄_2 ≤ ε from the exact ledger; report
+    what the paper construction would need for the same instance."""
+    from ..exact.image_to_image import paper_requirement
+
+    lines, ok = [], True
+    for masked in (True, False):
+        net = _t1(masked)
+        cert = net.certificate()
+        ok = ok and cert["certified"]
+        k = net.constants
+        lines.append(f"{'masked' if masked else 'unmasked'}: c = {k['c']}, η = {k['eta']}, {k['cells']} cells, read-outs at "
+                     f"{k['precision_bits']} bits, {k['parameter_count']} parameters; certified d̄_2 ≤ {cert['lp_bound']:.4f} "
+                     f"(sup off the bad set {cert['sup_interior_bound']:.4f})")
+    need = paper_requirement(Pyramid([2, 4]), T1_G, True)
+    # the next instance's requirement costs a projection search on its vocabulary: full profile only
+    nxt = (f" the next one (1×2 input, G = 2) needs {paper_requirement(Pyramid([(1, 2), (2, 4)]), 2, True)['bits']} bits."
+           if ctx.full else "")
+    paper = _t1_paper()
+    pcert = paper.certificate()
+    ok = ok and pcert["certified"]
+    return EvidenceResult(
+        "passed" if ok else "failed",
+        f"{_t1_target().name}, ε = {T1_EPS}: " + "; ".join(lines)
+        + f". Paper construction (A4 constants): this instance would need {need['bits']} bits per read-out "
+        f"(c ≈ {need['c']:.3g}, max |logit| {need['max_logit']:.3g}); the largest instance it reaches is the 1×1 input, "
+        f"G = 2, pyramid (1, 2) ({paper.precision} bits; certified d̄_2 ≤ {pcert['lp_bound']:.4f} ≤ {pcert['eps']});{nxt}",
+        observed=max(_t1(m).certificate()["lp_bound"] for m in (True, False)), bound=float(T1_EPS),
+    )
+
+
+def image_to_image_samples(ctx: Context) -> EvidenceResult:
+    """Hypothesis over rational inputs r_1 (interior and ramp points), run in the ball runtime: each entry's error
+    (ball midpoint distance plus radius) stays below the certified sup bound of its region."""
+    net_masked = _t1(True)
+    variants = [net_masked] + ([_t1(False)] if ctx.full else [])
+    target = _t1_target()
+
+    def in_bad_set(r, net):
+        for x in r:
+            g = math.ceil(x * net.G)
+            if 1 <= g <= net.G - 1 and Fraction(g, net.G) - net.eta < x < Fraction(g, net.G):
+                return True
+        return False
+
+    def prop(example):
+        nums, near, which = example
+        net = variants[which % len(variants)]
+        r = [Fraction(v, 1000) for v in nums]
+        if near:
+            r = [max(Fraction(0), Fraction(math.floor(x * net.G), net.G) - net.eta / 2) for x in r]
+        out, exact = net.forward(r), target.exact(r)
+        err = max(abs(Fraction(float(o.mid())) - v) + Fraction(float(o.rad())) * 2 for o, v in zip(out, exact))
+        cert = net.certificate()
+        bound = cert["bad_set_sup_bound"] if in_bad_set(r, net) else cert["sup_interior_bound"]
+        return float(err) / bound, f"r_1 = {[str(x) for x in r]} ({'ramp' if in_bad_set(r, net) else 'interior'}, masked={net.masked})"
+
+    strategy = st.tuples(st.lists(st.integers(0, 1000), min_size=4, max_size=4), st.booleans(), st.integers(0, 1))
+    return run_property(prop, strategy, ctx, quick=15, full=150, label="T1 entry error / certified sup bound")

@@ -94,6 +94,13 @@ class ContextualMapping:
     projection_draws: int = 0
     _readouts: dict = field(default_factory=dict, repr=False)
 
+    def y(self, x) -> Fraction:
+        """The projection vᵀx of a token (exact, cached per token)."""
+        cache = self.__dict__.setdefault("_y_cache", {})
+        if x not in cache:
+            cache[x] = _dot(self.v, x)
+        return cache[x]
+
     # ---------------------------------------------------------------- weights and constants
     @property
     def d(self) -> int:
@@ -147,22 +154,20 @@ class ContextualMapping:
 
     def logit_range(self) -> Fraction:
         """The largest |logit| that occurs on the instance (exact)."""
-        ys = [abs(_dot(self.v, x)) for x in self.family.vocabulary]
         best = Fraction(0)
         for i, seq in enumerate(self.family.sequences):
             for k, xk in enumerate(seq):
-                yk = abs(_dot(self.v, xk))
-                best = max(best, self.c * yk * max(abs(_dot(self.v, x)) for x in self.family.visible(i, k)))
-        return best if ys else Fraction(0)
+                yk = abs(self.y(xk))
+                best = max(best, self.c * yk * max(abs(self.y(x)) for x in self.family.visible(i, k)))
+        return best
 
     def logit_spread(self) -> Fraction:
         """The largest max − min score within one query's row (exact): how small softmax weights get."""
         spread = Fraction(0)
         for i, seq in enumerate(self.family.sequences):
             for k, xk in enumerate(seq):
-                yk = _dot(self.v, xk)
-                scores = [self.c * yk * _dot(self.v, x) for x in self.family.visible(i, k)]
-                spread = max(spread, max(scores) - min(scores))
+                ys = [self.y(x) for x in self.family.visible(i, k)]
+                spread = max(spread, abs(self.c * self.y(xk)) * (max(ys) - min(ys)))
         return spread
 
     def temperature_formula(self):
@@ -237,8 +242,8 @@ class ContextualMapping:
         key = (xk, frozenset(keys), precision)
         if key not in self._readouts:
             with working_precision(precision):
-                yk = _dot(self.v, xk)
-                ys = [_dot(self.v, x) for x in keys]
+                yk = self.y(xk)
+                ys = [self.y(x) for x in keys]
                 self._readouts[key] = ball_softmax_readout([self.c * yk * y for y in ys], [[y] for y in ys])[0]
         return self._readouts[key]
 
@@ -294,8 +299,8 @@ class ContextualMapping:
         from flint import arb
 
         with working_precision(precision):
-            yk = _dot(self.v, token)
-            ys = {x: _dot(self.v, x) for x in S | T}
+            yk = self.y(token)
+            ys = {x: self.y(x) for x in S | T}
             shift = max(self.c * yk * y for y in ys.values())
             w = {x: arb_of(self.c * yk * y - shift).exp() for x, y in ys.items()}
             yb = {x: arb_of(y) for x, y in ys.items()}
@@ -414,13 +419,15 @@ def _fmt_ball(ball) -> str:
 
 
 def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0, pyramid=None,
-                       r_min=None, r_max=None, eps_tok=None) -> ContextualMapping:
+                       r_min=None, r_max=None, eps_tok=None, projection=None) -> ContextualMapping:
     """Build the rank-1 contextual mapping for a finite family of sequences.
 
     ``sequences``: an (N, n, d) array (floats are taken as the rationals they denote) or a
     :class:`GridVocabulary`. ``pyramid``: apply the block-causal mask of that pyramid (A5). ``r_min``,
     ``r_max``, ``eps_tok``: separation constants to use (checked against the family); by default the
-    tightest dyadic ones of the instance. ``seed`` drives the projection search (A3).
+    tightest dyadic ones of the instance. ``seed`` drives the projection search (A3). ``projection``: an
+    explicit exact projection vector for the tight construction (it must map distinct tokens to distinct
+    non-zero values; the temperature is then derived from the instance's gaps).
     """
     require_choice("construction", construction, CONSTRUCTIONS)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -429,7 +436,14 @@ def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0,
     V, d, n = family.vocabulary, family.d, family.n
     u = (Fraction(1),) + (Fraction(0),) * (d - 1)
     draws = 0
-    if construction == "tight" and family.grid is not None:
+    if projection is not None:
+        if construction != "tight":
+            raise VarcheckError("projection applies only to construction='tight'.")
+        v = tuple(Fraction(t) for t in projection)
+        ys = [_dot(v, x) for x in V]
+        if len(v) != d or 0 in ys or len(set(ys)) != len(ys):
+            raise VarcheckError(f"projection must have {d} entries and map the {len(V)} tokens to distinct non-zero values.")
+    elif construction == "tight" and family.grid is not None:
         g = family.grid
         M = g.n * g.G**g.d
         v = (Fraction(M),) + tuple(Fraction(g.G * g.G**i) for i in range(g.d)) + (Fraction(g.G**g.d),)
@@ -442,7 +456,7 @@ def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0,
     else:
         probe = ContextualMapping(construction, family, v, Fraction(1), Fraction(0), u, Y)
         unit_gap = probe.score_gap()  # c = 1
-        if family.grid is not None:
+        if family.grid is not None and projection is None:
             # integer projection: gaps are c·y_k·|Δy| ≥ c·M; c = q/M with q the least integer above Δ
             q = math.floor(float(delta_ball(n).upper())) + 1
             c = Fraction(q, v[0])

@@ -1,7 +1,7 @@
 """``build_var_approximator``: build, run and certify a VAR approximator (THEORY.md §6).
 
-This release builds the word-to-image setting (§6.2, T2) in float64 with a certified per-entry L_p
-ledger; the image-to-image setting (§6.1, T1) is refused with a clear message until it is built.
+Word-to-image (§6.2, T2) is built in float64 with a certified per-entry L_p ledger; image-to-image (§6.1,
+T1) with the tight construction over Q, run in ball arithmetic (varcheck.exact.image_to_image).
 """
 
 from __future__ import annotations
@@ -118,8 +118,17 @@ def _word_attention(plan):
     return sa
 
 
+def _image_to_image(target, pyramid, eps, p, mask, construction, G):
+    """T1 in the exact/ball runtime (the paper construction only where its precision is within reach)."""
+    from ..exact.image_to_image import build_image_to_image
+
+    if p == math.inf:
+        raise VarcheckError("p must be finite for the bad-set accounting (P4): with p = ∞, μ(B)^{1/p} = 1.")
+    return build_image_to_image(target, pyramid, eps, p=p, masked=mask == "block_causal", G=G, construction=construction)
+
+
 def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image", mask="block_causal",
-                           interpolation="paper", attention="contextual", construction="paper", positional=True):
+                           interpolation="paper", attention="contextual", construction="paper", positional=True, G=None):
     """Build a VAR approximator of ``target`` on ``pyramid`` with per-entry error ε in d̄_p (THEORY.md §0).
 
     Returns a :class:`VarApproximator` with ``.module`` (torch), ``.constants``, ``.ledger`` and
@@ -143,7 +152,7 @@ def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image
     if p != math.inf and (isinstance(p, bool) or not isinstance(p, (int, float, Fraction)) or not p >= 1):
         raise VarcheckError(f"p must be a number ≥ 1 (or math.inf), got {p!r}.")
     if setting == "image_to_image":
-        raise VarcheckError("setting 'image_to_image' is not built in this release; use setting='word_to_image'.")
+        return _image_to_image(target, pyramid, eps, p, mask, construction, G)
     if len(target.input_shape) != 2 or target.input_shape[0] != 1:
         raise VarcheckError(f"a word-to-image target takes input shape (1, d), got {target.input_shape}.")
     if target.output_shape[0] != pyramid.length:
