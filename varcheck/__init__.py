@@ -62,6 +62,9 @@ __all__ = [
     "grid_value_map",
     "GridValueMap",
     "FeedForward",
+    # the main theorem (THEORY.md §6)
+    "build_var_approximator",
+    "load",
 ]
 
 
@@ -78,6 +81,14 @@ def __getattr__(name):
         from .runtime.interpolation import Interpolation
 
         return Interpolation
+    if name == "build_var_approximator":
+        from .runtime.approximator import build_var_approximator
+
+        return build_var_approximator
+    if name == "load":
+        from .runtime.export import load
+
+        return load
     if name == "SelfAttention":
         from .runtime.attention import SelfAttention
 
