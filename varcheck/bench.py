@@ -3,6 +3,8 @@
 Each row is a median of repeated runs with its baseline timed in the same run and the ratio reported.
 Rows so far:
 
+* ``w2i-var256``: word-to-image on var256 (d = 2, ε = 10⁻²), build plus certification, time and peak memory;
+* ``w2i-eval``: batched evaluation of that module against a per-sample loop (throughput);
 * ``a4-quick`` / ``a4-full``: certifying A4 (paper construction) on the quick / full profile instance by
   the direct ball evaluation (python-flint arb at the precision chosen from the instance), against the
   same read-out arithmetic in mpmath at equal precision, and against the cancellation-free difference
@@ -93,8 +95,59 @@ def bench_a4(profile: str, repeat: int, mpmath_readouts=None) -> dict:
     }
 
 
+_W2I_SCRIPT = """
+import json, resource, sys, time
+start = time.perf_counter()
+from varcheck import Pyramid, targets as T
+from varcheck.runtime.approximator import build_var_approximator
+pyr = Pyramid.preset("var256")
+target = T.smooth_field(seed=0, pyramid=pyr, d=2, channels=2)
+t0 = time.perf_counter()
+approx = build_var_approximator(target, pyr, 0.01, p=2, setting="word_to_image", attention="identity")
+t1 = time.perf_counter()
+cert = approx.certificate()
+t2 = time.perf_counter()
+print(json.dumps({"build_s": t1 - t0, "certificate_s": t2 - t1, "import_s": t0 - start, "certified": cert["certified"],
+                  "lp_bound": cert["lp_bound"], "G": approx.plan.G, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def bench_word_to_image(repeat: int) -> dict:
+    """Word-to-image on var256 (d = 2, ε = 10⁻²): build + certification time and the process's peak memory,
+    measured in a fresh interpreter per run (median of ``repeat``)."""
+    import subprocess
+
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _W2I_SCRIPT], capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+    return {"row": "w2i-var256", "G": runs[0]["G"], "certified": all(r["certified"] for r in runs), "lp_bound": runs[0]["lp_bound"],
+            "build_s": med("build_s"), "certificate_s": med("certificate_s"), "build_plus_certificate_s": med("build_s") + med("certificate_s"),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "repeat": repeat}
+
+
+def bench_batched_eval(repeat: int) -> dict:
+    """Throughput of the built word-to-image module: one batched call against a per-sample loop, same inputs."""
+    import torch
+
+    from .check.universality import _t2
+    from .spec.registry import Context
+
+    _, approx = _t2(Context())
+    x = torch.rand(32, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        t_batch, yb = _median_time(lambda: approx.module(x), repeat)
+        t_loop, yl = _median_time(lambda: torch.cat([approx.module(x[i:i + 1]) for i in range(len(x))]), repeat)
+    if not torch.equal(yb, yl):
+        raise VarcheckError("batched and per-sample outputs differ")
+    return {"row": "w2i-eval", "inputs": len(x), "batched_s": t_batch, "loop_s": t_loop, "speedup_loop_over_batched": t_loop / t_batch,
+            "batched_inputs_per_s": len(x) / t_batch, "repeat": repeat}
+
+
 #: The full instance's mpmath baseline is timed on one read-out: at ~1.15M bits pure-Python mpmath needs minutes each.
-ROWS = {"a4-quick": lambda r: bench_a4("quick", r), "a4-full": lambda r: bench_a4("full", 1, mpmath_readouts=1)}
+ROWS = {"a4-quick": lambda r: bench_a4("quick", r), "a4-full": lambda r: bench_a4("full", 1, mpmath_readouts=1),
+        "w2i-var256": bench_word_to_image, "w2i-eval": bench_batched_eval}
 
 
 def main(argv=None) -> int:
