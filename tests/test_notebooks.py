@@ -19,6 +19,8 @@ NOTEBOOK_CLAIMS = {
     "01_interpolation.py": "interp.kernel-range",
     "02_contextual_mapping.py": "attn.contextual-mapping",
     "03_partition.py": "partition.lipschitz-grid",
+    "04_var_universality.py": "ua.image-to-image",
+    "05_flowar.py": "flowar.euler-exact-recovery",
 }
 
 

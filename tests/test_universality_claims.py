@@ -106,3 +106,12 @@ def test_image_to_image_is_exact_at_cell_centres():
 
         assert all(o.contains(arb_of(v)) for o, v in zip(out, _t1_target().exact(r)))
         assert max(abs(float(o.mid()) - float(v)) for o, v in zip(out, _t1_target().exact(r))) == 0.0
+
+
+@pytest.mark.claim("ua.word-to-image")
+def test_builder_refuses_an_instance_float64_cannot_certify():
+    pyr = Pyramid([1, 2, 4])
+    target = T.smooth_field(seed=0, pyramid=pyr, d=2, channels=2)
+    assert build_var_approximator(target, pyr, 0.01, setting="word_to_image").certificate()["certified"]
+    with pytest.raises(VarcheckError, match="float64 cannot certify"):
+        build_var_approximator(target, pyr, 0.005, setting="word_to_image")

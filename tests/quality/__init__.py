@@ -1,0 +1,12 @@
+"""Quality tests: every mutant of varcheck.check.mutants must be killed by the evidence that guards it."""
+
+from __future__ import annotations
+
+from varcheck.check.mutants import MutantResult, run_mutant
+
+
+def assert_killed(mutant_id: str) -> MutantResult:
+    """Run a registered mutant and fail with every check's verdict when it survives."""
+    result = run_mutant(mutant_id)
+    assert result.killed, result.explain()
+    return result

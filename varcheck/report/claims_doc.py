@@ -4,8 +4,11 @@ Rendered from the registry alone, without running any evidence, so it is determi
 for every claim its label, id, title, paper reference, expected outcome, finding, statement,
 hypotheses, dependencies, constants with their derivations, corrected statement and evidence.
 
-    python -m varcheck.report.claims_doc           # rewrite docs/claims.md
-    python -m varcheck.report.claims_doc --check   # exit 1 when docs/claims.md is stale
+    python -m varcheck.report.claims_doc           # rewrite docs/claims.md and every generated page
+    python -m varcheck.report.claims_doc --check   # exit 1 when one of them is stale
+
+The command writes every generated page of docs/ (:data:`varcheck.report.docs.GENERATED_DOCS`: claims,
+findings, theory map, CLI and API references) into the directory of :func:`claims_doc_path`.
 """
 
 from __future__ import annotations
@@ -108,27 +111,33 @@ def render_claims_doc(reg=None) -> str:
 
 
 def main(argv=None) -> int:
-    """Write docs/claims.md, or with ``--check`` exit 1 when it differs from the registry."""
+    """Write docs/claims.md and the other generated pages, or with ``--check`` exit 1 when one is stale."""
+    from .docs import GENERATED_DOCS
+
     parser = argparse.ArgumentParser(
-        prog="python -m varcheck.report.claims_doc", description="Render docs/claims.md from the registry."
+        prog="python -m varcheck.report.claims_doc",
+        description="Render docs/claims.md and the other generated pages of docs/ from the code.",
     )
-    parser.add_argument("--check", action="store_true", help="exit 1 if docs/claims.md is stale")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a generated page is stale")
     args = parser.parse_args(argv)
     path = claims_doc_path()
     try:
-        text = render_claims_doc()
+        texts = {path: render_claims_doc()}
+        for name, render in GENERATED_DOCS.items():
+            if name != path.name:
+                texts[path.parent / name] = render()
     except VarcheckError as exc:
         print(f"claims_doc: error: {exc}", file=sys.stderr)
         return 2
     if args.check:
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        if current != text:
-            print(f"{path} is stale; run python -m varcheck.report.claims_doc", file=sys.stderr)
-            return 1
-        return 0
+        stale = [p for p, text in texts.items() if (p.read_text(encoding="utf-8") if p.is_file() else None) != text]
+        for p in stale:
+            print(f"{p} is stale; run python -m varcheck.report.claims_doc", file=sys.stderr)
+        return 1 if stale else 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {path}")
+    for p, text in texts.items():
+        p.write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {p}")
     return 0
 
 

@@ -1,9 +1,12 @@
-"""The HTML report: one self-contained page (inline CSS, no scripts, no external resources).
+"""The HTML report: one self-contained page (inline CSS and SVG, PNG figures as data URIs, no scripts,
+no external resources), so it can be mailed, archived or attached to a paper as a single file.
 
 Renders the dict of :func:`varcheck.report.json_report.build_report`: a claim table coloured by
-outcome (green as expected, red unexpected, orange error), a collapsible section per claim with its
-evidence and counterexample, the dependency list, and the environment. Every piece of text goes
-through :func:`html.escape`.
+outcome (green as expected, red unexpected, orange error), the claim dependency graph drawn from the
+registry as inline SVG (:mod:`varcheck.report.graph`), figures (:mod:`varcheck.report.figures`, when
+matplotlib is importable), a collapsible section per claim with its evidence and counterexample, the
+mutants and their kill rate (full profile), the dependency list, and the environment manifest. Every
+piece of text goes through :func:`html.escape`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 from html import escape
 
 __all__ = ["render_html"]
+
+from .graph import dependency_svg
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 80em; }
@@ -26,6 +31,13 @@ details.as_expected { border-color: #2e7d32; background: none; }
 details.unexpected { border-color: #c62828; background: none; }
 details.error { border-color: #ef6c00; background: none; }
 summary { cursor: pointer; font-weight: 600; }
+.graph { overflow-x: auto; border: 1px solid #ddd; padding: 0.5em; }
+figure { display: inline-block; margin: 0.5em 1em 0.5em 0; vertical-align: top; }
+figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { font-size: 0.9em; color: #444; max-width: 36em; }
+.killed { background: #d4f7d4; }
+.survived { background: #ffd6d6; }
+nav a { margin-right: 1em; }
 """.strip()
 
 
@@ -72,6 +84,40 @@ def _claim_details(claim: dict) -> list:
     return lines
 
 
+def _figures(report: dict) -> list:
+    from .figures import figures
+
+    figs, note = figures(report)
+    lines = ['<h2 id="figures">Figures</h2>']
+    if note:
+        lines.append(f"<p>{escape(note)}</p>")
+    for fig in figs:
+        lines.append(f'<figure id="figure-{escape(fig.name)}"><img alt="{escape(fig.caption)}" src="{fig.data_uri()}">'
+                     f"<figcaption>{escape(fig.caption)}</figcaption></figure>")
+    return lines
+
+
+def _mutants(mutants: dict) -> list:
+    from .markdown import kill_rate_text
+
+    lines = ['<h2 id="mutants">Mutants</h2>',
+             f"<p><b>{escape(kill_rate_text(mutants))}</b>. Each mutant patches a construction; it is killed when "
+             "every check listed catches it (<code>varcheck.check.mutants</code>).</p>"]
+    rows, classes = [], []
+    for m in mutants["results"]:
+        checks = "<br>".join(f"<code>{escape(c['target'])}</code> [{escape(c['profile'])}, seed {escape(str(c['seed']))}]"
+                             f" → {escape(c['verdict'])} ({'caught' if c['caught'] else 'not caught'})" for c in m["checks"])
+        rows.append((f"<code>{escape(m['id'])}</code>", _text(m["description"]),
+                     ", ".join(f"<code>{escape(c)}</code>" for c in m["claims"]),
+                     "killed" if m["killed"] else "<b>SURVIVED</b>", checks, _seconds(m["seconds"])))
+        classes.append("killed" if m["killed"] else "survived")
+    lines += _table(("mutant", "mutation", "claims", "result", "checks", "seconds"), rows, classes)
+    if mutants.get("families_without_mutants"):
+        lines.append("<p>Claim families without a mutant: "
+                     + ", ".join(f"<code>{escape(f)}</code>" for f in mutants["families_without_mutants"]) + ".</p>")
+    return lines
+
+
 def _dependency_list(dependencies: dict) -> list:
     lines = ["<ul>"]
     for claim_id, deps in dependencies.items():
@@ -95,9 +141,12 @@ def render_html(report: dict, dependencies: dict | None = None) -> str:
         "</head>",
         "<body>",
         "<h1>varcheck verification report</h1>",
+        '<nav><a href="#summary">Summary</a><a href="#dependency-graph">Dependency graph</a><a href="#figures">Figures</a>'
+        '<a href="#claims">Claims</a>' + ('<a href="#mutants">Mutants</a>' if report.get("mutants") else "")
+        + '<a href="#environment">Environment</a></nav>',
         f"<p>varcheck {_text(report['varcheck_version'])} · profile <code>{_text(report['profile'])}</code>"
         f" · seed {_text(report['seed'])} · {summary['total']} claims: {counts}</p>",
-        "<h2>Summary</h2>",
+        '<h2 id="summary">Summary</h2>',
     ]
     claims = report["claims"]
     rows = [
@@ -108,13 +157,26 @@ def render_html(report: dict, dependencies: dict | None = None) -> str:
     ]
     lines += _table(("id", "label", "title", "expected", "outcome", "status", "seconds"), rows,
                     [c["outcome"] for c in claims])
-    lines.append("<h2>Claims</h2>")
+    if report.get("mutants"):
+        from .markdown import kill_rate_text
+
+        lines.append(f'<p><a href="#mutants">{escape(kill_rate_text(report["mutants"]))}</a></p>')
+    outcomes = {c["id"]: c["outcome"] for c in claims}
+    if dependencies:
+        lines.append('<h2 id="dependency-graph">Dependency graph</h2>')
+        lines.append("<p>An arrow points from a claim to the claims that use it; columns are dependency depth. "
+                     "Click a node for its evidence.</p>")
+        lines.append(f'<div class="graph">\n{dependency_svg(dependencies, outcomes)}\n</div>')
+    lines += _figures(report)
+    lines.append('<h2 id="claims">Claims</h2>')
     for claim in claims:
         lines += _claim_details(claim)
+    if report.get("mutants"):
+        lines += _mutants(report["mutants"])
     if dependencies:
-        lines.append("<h2>Dependencies</h2>")
+        lines.append('<h2 id="dependencies">Dependencies</h2>')
         lines += _dependency_list(dependencies)
-    lines.append("<h2>Environment</h2>")
+    lines.append('<h2 id="environment">Environment</h2>')
     lines += _table(("component", "version"),
                     [(escape(k), _text(v)) for k, v in report["environment"].items()])
     lines += ["</body>", "</html>", ""]

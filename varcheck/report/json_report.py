@@ -21,6 +21,7 @@ from .runner import summarize
 
 __all__ = [
     "REPORT_KEYS",
+    "MUTANTS_KEY",
     "REPORT_SUFFIXES",
     "build_report",
     "dependencies",
@@ -32,13 +33,20 @@ __all__ = [
 
 #: The top-level keys of a report, in order.
 REPORT_KEYS = ("varcheck_version", "profile", "seed", "environment", "claims", "summary")
+#: The key a report adds after :data:`REPORT_KEYS` when mutants ran (``varcheck verify --profile full``):
+#: ``{"total", "killed", "survived", "kill_rate", "results", "families_without_mutants"}``.
+MUTANTS_KEY = "mutants"
 #: Report formats by file suffix.
 REPORT_SUFFIXES = (".json", ".md", ".html")
 
 
-def build_report(results: list, ctx: Context) -> dict:
-    """The report of a run: version, profile, seed, environment, one dict per claim, and the counts."""
-    return {
+def build_report(results: list, ctx: Context, mutants: dict | None = None) -> dict:
+    """The report of a run: version, profile, seed, environment, one dict per claim, and the counts.
+
+    ``mutants`` (the :func:`varcheck.check.mutants.summarize_mutants` dict of a full-profile run) is added
+    under :data:`MUTANTS_KEY` after the fixed keys.
+    """
+    report = {
         "varcheck_version": varcheck_version(),
         "profile": ctx.profile,
         "seed": ctx.seed,
@@ -46,6 +54,9 @@ def build_report(results: list, ctx: Context) -> dict:
         "claims": [r.to_dict() for r in results],
         "summary": summarize(results),
     }
+    if mutants is not None:
+        report[MUTANTS_KEY] = mutants
+    return report
 
 
 def render_json(report: dict) -> str:
@@ -58,9 +69,9 @@ def dependencies(results: list) -> dict:
     return {r.claim.id: tuple(r.claim.depends_on) for r in results}
 
 
-def render_report(results: list, ctx: Context, suffix: str) -> str:
+def render_report(results: list, ctx: Context, suffix: str, mutants: dict | None = None) -> str:
     """The report of ``results`` in the format named by ``suffix`` (``.json``, ``.md`` or ``.html``)."""
-    report = build_report(results, ctx)
+    report = build_report(results, ctx, mutants)
     if suffix == ".json":
         return render_json(report)
     if suffix == ".md":
@@ -95,10 +106,10 @@ def _umask() -> int:
     return mask
 
 
-def write_report(results: list, ctx: Context, path) -> Path:
+def write_report(results: list, ctx: Context, path, mutants: dict | None = None) -> Path:
     """Write the report of ``results`` to ``path`` (format from its suffix), replacing it atomically."""
     path = check_report_path(path)
-    text = render_report(results, ctx, path.suffix)
+    text = render_report(results, ctx, path.suffix, mutants)
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -7,7 +7,7 @@ edge from each claim to the claims that depend on it and nodes coloured by outco
 
 from __future__ import annotations
 
-__all__ = ["render_markdown", "mermaid_graph", "md_cell"]
+__all__ = ["render_markdown", "mermaid_graph", "md_cell", "kill_rate_text"]
 
 _OUTCOME_CLASSES = {
     "as_expected": "fill:#d4f7d4,stroke:#2e7d32",
@@ -85,6 +85,29 @@ def _claim_section(claim: dict) -> list:
     return lines
 
 
+def kill_rate_text(mutants: dict) -> str:
+    """``"19 of 19 mutants killed (kill rate 100%)"``."""
+    return (f"{mutants['killed']} of {mutants['total']} mutants killed "
+            f"(kill rate {100 * mutants['kill_rate']:.0f}%)")
+
+
+def _mutants_section(mutants: dict) -> list:
+    lines = ["## Mutants", "", kill_rate_text(mutants) + ". Each mutant patches a construction; it is killed when "
+             "every check listed catches it (`varcheck.check.mutants`).", ""]
+    rows = [
+        (f"`{m['id']}`", m["description"], ", ".join(f"`{c}`" for c in m["claims"]),
+         "killed" if m["killed"] else "**SURVIVED**",
+         "; ".join(f"{c['target'].rpartition(':')[2]} → {c['verdict']}" for c in m["checks"]), _seconds(m["seconds"]))
+        for m in mutants["results"]
+    ]
+    lines += _table(("mutant", "mutation", "claims", "result", "checks", "seconds"), rows)
+    if mutants.get("families_without_mutants"):
+        lines += ["", "Claim families without a mutant: "
+                  + ", ".join(f"`{f}`" for f in mutants["families_without_mutants"]) + "."]
+    lines.append("")
+    return lines
+
+
 def render_markdown(report: dict, dependencies: dict | None = None) -> str:
     """The Markdown text of a report dict; ``dependencies`` (id → depends_on) draws the graph."""
     summary = report["summary"]
@@ -104,9 +127,13 @@ def render_markdown(report: dict, dependencies: dict | None = None) -> str:
         for c in report["claims"]
     ]
     lines += _table(("id", "label", "title", "expected", "outcome", "status", "seconds"), rows)
+    if report.get("mutants"):
+        lines += ["", kill_rate_text(report["mutants"]) + " (see [Mutants](#mutants))."]
     lines += ["", "## Claims", ""]
     for claim in report["claims"]:
         lines += _claim_section(claim)
+    if report.get("mutants"):
+        lines += _mutants_section(report["mutants"])
     if dependencies:
         outcomes = {c["id"]: c["outcome"] for c in report["claims"]}
         lines += ["## Dependencies", ""]

@@ -163,4 +163,13 @@ def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image
         raise VarcheckError(f"word-to-image needs a pyramid starting at a 1×1 scale, got {pyramid.scales[0]}.")
     check_lipschitz(target, pairs=64, seed=0)
     module, plan, constants, ledger = _word_to_image(target, pyramid, eps, p, attention, positional)
-    return VarApproximator(module, plan, constants, ledger, setting, target.name, attention)
+    approx = VarApproximator(module, plan, constants, ledger, setting, target.name, attention)
+    if positional and not approx.certificate()["certified"]:
+        # the float64 rounding term grows like 1/η while the bad-set budget forces η down like ε^p: below some ε the
+        # float64 network cannot be certified (finding F6 for the feed-forward layers)
+        raise VarcheckError(
+            f"float64 cannot certify this instance: the ledger sums to {ledger['total']:.4g} > eps = {float(eps):.4g} "
+            f"(rounding {ledger['rounding']:.3g} with ramp η = {plan.eta} forced by the bad-set budget, G = {plan.G}); "
+            "raise eps (the ramp and the float64 rounding cannot both fit the budget below it)."
+        )
+    return approx

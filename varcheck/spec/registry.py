@@ -4,11 +4,17 @@ A claim names its evidence by dotted paths (``"varcheck.check.interpolation:pari
 that this layer imports neither torch nor the evidence code; :func:`resolve` loads an evidence
 function only when it is run. Every evidence function takes a :class:`Context` and returns an
 :class:`EvidenceResult`.
+
+The registry holds the claims of the modules in :data:`varcheck.spec.claims.CLAIM_MODULES`, then those
+of every module named in the environment variable ``VARCHECK_CLAIM_MODULES`` (comma-separated importable
+module names, each with a ``CLAIMS`` tuple): that is how a follow-up paper registers its own lemmas
+without editing varcheck (docs/tutorial-add-a-lemma.md).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -24,6 +30,8 @@ __all__ = [
     "Registry",
     "registry",
     "resolve",
+    "extra_claim_modules",
+    "CLAIM_MODULES_ENV",
 ]
 
 #: Evidence kinds, from weakest to strongest (DESIGN.md: the status of a claim is the highest one
@@ -33,6 +41,8 @@ KINDS = ("symbolic", "construction", "numeric", "certified")
 VERDICTS = ("proved", "refuted", "undecided", "passed", "failed", "error")
 PROFILES = ("quick", "full")
 EXPECTED = ("holds", "refuted")
+#: Environment variable naming extra claim modules (comma-separated), loaded after varcheck's own.
+CLAIM_MODULES_ENV = "VARCHECK_CLAIM_MODULES"
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,10 @@ class Claim:
     finding: str | None = None
     corrected: str | None = None  # the corrected statement, for a refuted paper claim
     tables: tuple = ()  # (title, "module:function") pairs; function(ctx) -> (header, rows), shown by `varcheck explain`
+    #: "module:function" building the standalone snippet of ``varcheck repro`` from this claim's result
+    #: (function(claim_result) -> str); without it varcheck writes a generic snippet that replays the
+    #: refuting evidence and asserts its exact counterexample.
+    repro: str | None = None
     family: str = field(default="")
 
     def __post_init__(self):
@@ -144,6 +158,8 @@ class Claim:
             raise VarcheckError(f"claim {self.id}: at least one evidence is required.")
         if self.expected == "refuted" and not self.corrected:
             raise VarcheckError(f"claim {self.id}: a refuted claim must state its corrected version.")
+        if self.repro is not None and ":" not in self.repro:
+            raise VarcheckError(f"claim {self.id}: repro must be 'module:function', got {self.repro!r}.")
         object.__setattr__(self, "family", self.id.split(".")[0])
 
     @property
@@ -192,6 +208,24 @@ class Registry:
 _REGISTRY: Registry | None = None
 
 
+def extra_claim_modules() -> tuple:
+    """The module names listed in ``VARCHECK_CLAIM_MODULES`` (comma-separated; blanks ignored)."""
+    value = os.environ.get(CLAIM_MODULES_ENV, "")
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+def _import_claims_module(name: str, shown: str):
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        raise VarcheckError(f"claim module {shown!r} cannot be imported ({exc}); check {CLAIM_MODULES_ENV} "
+                            "and that the module is on the Python path.") from None
+    claims = getattr(module, "CLAIMS", None)
+    if not isinstance(claims, (tuple, list)) or not all(isinstance(c, Claim) for c in claims):
+        raise VarcheckError(f"claim module {shown!r} must define CLAIMS, a tuple of varcheck Claim objects.")
+    return claims
+
+
 def registry() -> Registry:
     """The registry of every claim varcheck knows (built once, on first use)."""
     global _REGISTRY
@@ -202,6 +236,9 @@ def registry() -> Registry:
         for module_name in CLAIM_MODULES:
             module = importlib.import_module(f"{__package__}.claims.{module_name}")
             for claim in module.CLAIMS:
+                reg.register(claim)
+        for module_name in extra_claim_modules():
+            for claim in _import_claims_module(module_name, module_name):
                 reg.register(claim)
         reg.check_dependencies()
         _REGISTRY = reg

@@ -93,6 +93,7 @@ CLAIMS = (
             "bounds must use ‖U‖∞ (I3) instead of convexity."
         ),
         constants=(("KERNEL_MIN_A_3_4", "-1/9", "W_{−3/4}(4/3)"), ("KERNEL_MIN_A_1_2", "-2/27", "W_{−1/2}(4/3)")),
+        repro="varcheck.report.repro:kernel_range_snippet",
         evidence=(
             E("symbolic", _C + "symbolic_kernel_range", "exact global range of the piecewise polynomial W_a from the real roots of its derivative"),
             E("numeric", _C + "torch_negative_weights", "torch's own bicubic weights for VAR's p → 16 up-sampling include negative entries"),
@@ -180,6 +181,7 @@ CLAIMS = (
             "index in float64 and can differ from its own 2-D result (26→22, output 11: 13 in 1-D, 12 in 2-D)."
         ),
         depends_on=("interp.torch-parity",),
+        repro="varcheck.report.repro:torch_nearest_floor_snippet",
         evidence=(
             E("construction", _C + "exact_nearest_mismatches", "enumerate the emulated float32 index against the exact floor for every pair up to 64"),
             E("numeric", _C + "torch_nearest_counterexample", "torch itself on x = (0, …, h−1): the copied index differs from the floor"),
