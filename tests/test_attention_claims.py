@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from varcheck.report.runner import run_claim
-from varcheck.spec.registry import registry
+from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("attn.rank-one-boltzmann", marks=pytest.mark.claim("attn.rank-one-boltzmann")),
@@ -24,8 +23,4 @@ CASES = [
 
 @pytest.mark.parametrize("claim_id", CASES)
 def test_claim_evidence_is_as_expected(claim_id, ctx):
-    claim = registry().get(claim_id)
-    result = run_claim(claim, ctx)
-    report = "\n".join(f"{e.kind}: {e.verdict}: {e.detail}" for e in result.evidence)
-    assert result.outcome == "as_expected", report
-    assert all(e.verdict in ("proved", "passed") for e in result.evidence), report
+    assert_claim_as_expected(claim_id, ctx)

@@ -10,9 +10,8 @@ import torch
 
 from varcheck.errors import VarcheckError
 from varcheck.exact import flowar as ef
-from varcheck.report.runner import run_claim
 from varcheck.runtime import flowar as rf
-from varcheck.spec.registry import registry
+from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("flowar.euler-exact-recovery", marks=pytest.mark.claim("flowar.euler-exact-recovery")),
@@ -23,10 +22,7 @@ CASES = [
 
 @pytest.mark.parametrize("claim_id", CASES)
 def test_claim_evidence_is_as_expected(claim_id, ctx):
-    result = run_claim(registry().get(claim_id), ctx)
-    report = "\n".join(f"{e.kind}: {e.verdict}: {e.detail}" for e in result.evidence)
-    assert result.outcome == "as_expected", report
-    assert all(e.verdict in ("proved", "passed") for e in result.evidence), report
+    assert_claim_as_expected(claim_id, ctx)
 
 
 # --------------------------------------------------------------------------- grids

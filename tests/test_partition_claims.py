@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from varcheck.report.runner import run_claim
 from varcheck.spec.registry import registry
+from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("partition.lipschitz-grid", marks=pytest.mark.claim("partition.lipschitz-grid")),
@@ -21,12 +21,7 @@ CASES = [
 
 @pytest.mark.parametrize("claim_id", CASES)
 def test_claim_evidence_is_as_expected(claim_id, ctx):
-    claim = registry().get(claim_id)
-    result = run_claim(claim, ctx)
-    report = "\n".join(f"{e.kind}: {e.verdict}: {e.detail}" for e in result.evidence)
-    assert result.outcome == "as_expected", report
-    assert len(result.evidence) == len(claim.evidence)
-    assert all(e.verdict in ("proved", "passed") for e in result.evidence), report
+    assert_claim_as_expected(claim_id, ctx)
 
 
 @pytest.mark.claim("partition.lipschitz-grid")

@@ -9,9 +9,8 @@ import torch
 
 from varcheck import Pyramid, VarcheckError
 from varcheck import targets as T
-from varcheck.report.runner import run_claim
 from varcheck.runtime.approximator import build_var_approximator
-from varcheck.spec.registry import registry
+from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("ua.image-to-image", marks=pytest.mark.claim("ua.image-to-image")),
@@ -23,10 +22,7 @@ CASES = [
 
 @pytest.mark.parametrize("claim_id", CASES)
 def test_claim_evidence_is_as_expected(claim_id, ctx):
-    claim = registry().get(claim_id)
-    result = run_claim(claim, ctx)
-    report = "\n".join(f"{e.kind}: {e.verdict}: {e.detail}" for e in result.evidence)
-    assert result.outcome == "as_expected", report
+    assert_claim_as_expected(claim_id, ctx)
 
 
 SMALL = Pyramid([1, 2, 3])
