@@ -399,7 +399,7 @@ for masked, net in t1_nets.items():
     print(f"\n{'masked' if masked else 'unmasked'}:")
     for k, v in net.constants.items():
         print(f"  {k:16} {v}")
-    print("  ledger     ", {k: str(v) for k, v in net.ledger().items()})
+    print("  ledger     ", {k: str(v) for k, v in net.ledger.items()})
     print("  certificate", c)
     assert c["certified"] and c["lp_bound"] <= float(ua.T1_EPS)
 

@@ -20,6 +20,7 @@ CASES = [
     pytest.param("interp.separation-transfer", marks=pytest.mark.claim("interp.separation-transfer")),
     pytest.param("interp.var-effective-map", marks=pytest.mark.claim("interp.var-effective-map")),
     pytest.param("interp.torch-nearest-floor", marks=pytest.mark.claim("interp.torch-nearest-floor")),
+    pytest.param("interp.upsampling-repeats-tokens", marks=pytest.mark.claim("interp.upsampling-repeats-tokens")),
 ]
 
 

@@ -17,6 +17,7 @@ CASES = [
     pytest.param("ua.word-to-image", marks=pytest.mark.claim("ua.word-to-image")),
     pytest.param("ua.no-positional-codes", marks=pytest.mark.claim("ua.no-positional-codes")),
     pytest.param("ua.attention-not-needed", marks=pytest.mark.claim("ua.attention-not-needed")),
+    pytest.param("ua.hidden-constants", marks=pytest.mark.claim("ua.hidden-constants")),
 ]
 
 
@@ -111,3 +112,16 @@ def test_builder_refuses_an_instance_float64_cannot_certify():
     assert build_var_approximator(target, pyr, 0.01, setting="word_to_image").certificate()["certified"]
     with pytest.raises(VarcheckError, match="float64 cannot certify"):
         build_var_approximator(target, pyr, 0.005, setting="word_to_image")
+
+
+@pytest.mark.claim("ua.image-to-image")
+def test_image_to_image_output_does_not_depend_on_the_interpolation_mode():
+    from fractions import Fraction
+
+    from varcheck.check.universality import _t1, _t1_target
+
+    r = [Fraction(1, 5), Fraction(7, 9), Fraction(1, 2), Fraction(3, 10)]
+    reference = [o.mid() for o in _t1(True).forward(r)]
+    nearest = build_var_approximator(_t1_target(), Pyramid([2, 4]), Fraction(1, 3), setting="image_to_image",
+                                     construction="tight", G=4, interpolation="nearest")
+    assert [o.mid() for o in nearest.forward(r)] == reference

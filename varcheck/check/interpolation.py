@@ -643,3 +643,44 @@ def torch_nearest_counterexample(ctx: Context) -> EvidenceResult:
                               "torch's nearest index depends on the tensor rank and dtype.)",
                               counterexample={"h": h, "h_prime": hp, "output": i, "torch_index": t, "floor_index": f})
     return EvidenceResult("passed", "torch nearest matched the floor formula everywhere")
+
+
+# --------------------------------------------------------------------------- F3 repeated tokens
+
+
+def exact_repeated_tokens(ctx: Context) -> EvidenceResult:
+    """F3: under nearest or the paper's §2.2 form, Φ_up gives several tokens of a scale identical rows of P, so
+    for every input those tokens coincide and the A4 hypothesis (no repeated token in a sequence) fails;
+    the contextual-mapping constructor refuses such a family, and accepts it once positions are appended."""
+    import numpy as np
+
+    from ..exact.pyramid_maps import pyramid_upsampling_matrix
+    from ..exact.token_family import TokenFamily
+    from ..errors import VarcheckError
+    from ..spec.pyramid import Pyramid
+
+    sides = PRESETS["var256"][1:]  # from the 2×2 scale on (a 1×1 start is constant everywhere: F4)
+    pyr = Pyramid(sides)
+    counts = {}
+    for mode in ("paper", "nearest", "bicubic"):
+        P = pyramid_upsampling_matrix(pyr, mode, exact=True)
+        rows = [tuple(str(P[i, j]) for j in range(P.ncols())) for i in range(P.nrows())]
+        counts[mode] = len(rows) - len(set(rows))
+    rng = np.random.default_rng(ctx.seed)
+    x = rng.random((sides[0] * sides[0], 1))
+    tokens = pyramid_upsampling_matrix(Pyramid(sides[:3]), "paper") @ x
+    refused = False
+    try:
+        TokenFamily(tokens.reshape(1, -1, 1) + 1)
+    except VarcheckError as exc:
+        refused = "repeats a token" in str(exc)
+    with_codes = np.concatenate([tokens + 1, np.arange(len(tokens)).reshape(-1, 1)], axis=1).reshape(1, -1, 2)
+    TokenFamily(with_codes)  # accepted: raises if not
+    ok = counts["paper"] > 0 and counts["nearest"] > 0 and refused
+    return EvidenceResult(
+        "passed" if ok else "failed",
+        f"var256 from 2×2: repeated tokens among {pyr.length} — paper form {counts['paper']}, nearest {counts['nearest']}, "
+        f"bicubic {counts['bicubic']}; the constructor refuses the paper-form family ({refused}) and accepts it with "
+        "positions appended.",
+        observed=counts["paper"],
+    )

@@ -82,7 +82,9 @@ class ImageToImage:
     def table_max(self) -> Fraction:
         return max(abs(v) for v in self.table.values())
 
+    @property
     def ledger(self) -> dict:
+        """The error budget term by term (exact), as ``VarApproximator.ledger``."""
         delta = Fraction(1, self.G)
         partition = self.lipschitz * delta / 2
         mu = min(Fraction(1), self.n * (self.G - 1) * self.eta)
@@ -92,7 +94,7 @@ class ImageToImage:
     def certificate(self) -> dict:
         from flint import arb
 
-        led = self.ledger()
+        led = self.ledger
         p = self.p
         bad = arb_of(led["M"]) * (arb_of(led["bad_set_measure"]) ** (arb(1) / arb_of(Fraction(p))))
         lp = arb_of(led["partition"]) + bad
@@ -160,7 +162,7 @@ def _relu(z):
 
 
 def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = True, G=None,
-                         construction: str = "tight") -> ImageToImage:
+                         construction: str = "tight", interpolation: str = "bicubic") -> ImageToImage:
     """Build T1 for a rational image-to-image target whose input is the pyramid's first scale (d = 1).
 
     ``construction="paper"`` uses A4's constants (projection from A3, the proof's temperature); it is built
@@ -218,7 +220,9 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
                 prev = (ball, i)
         steps[t] = (table[(t, balls[0][1])], plan)
     eta = _eta_for(eps, share, lip, G, n, p, max(abs(v) for v in table.values()))
-    P = pyramid_upsampling_matrix(pyramid, "bicubic", exact=True)
+    # Φ_up in the chosen mode; FF₁'s gate keeps only the input scale's digits, so the mode changes the
+    # higher-level values but never the network's output (the interpolation layer carries positions only)
+    P = pyramid_upsampling_matrix(pyramid, interpolation, exact=True)
     rows = [[Fraction(str(P[i, j])) for j in range(P.ncols())] for i in range(P.nrows())]
     return ImageToImage(pyramid, G, eta, masked, cm, rows, cells, table, steps, precision, lip, eps, p)
 

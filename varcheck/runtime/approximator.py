@@ -118,13 +118,14 @@ def _word_attention(plan):
     return sa
 
 
-def _image_to_image(target, pyramid, eps, p, mask, construction, G):
+def _image_to_image(target, pyramid, eps, p, mask, construction, G, interpolation):
     """T1 in the exact/ball runtime (the paper construction only where its precision is within reach)."""
     from ..exact.image_to_image import build_image_to_image
 
     if p == math.inf:
         raise VarcheckError("p must be finite for the bad-set accounting (P4): with p = ∞, μ(B)^{1/p} = 1.")
-    return build_image_to_image(target, pyramid, eps, p=p, masked=mask == "block_causal", G=G, construction=construction)
+    return build_image_to_image(target, pyramid, eps, p=p, masked=mask == "block_causal", G=G, construction=construction,
+                                interpolation=interpolation)
 
 
 def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image", mask="block_causal",
@@ -152,7 +153,7 @@ def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image
     if p != math.inf and (isinstance(p, bool) or not isinstance(p, (int, float, Fraction)) or not p >= 1):
         raise VarcheckError(f"p must be a number ≥ 1 (or math.inf), got {p!r}.")
     if setting == "image_to_image":
-        return _image_to_image(target, pyramid, eps, p, mask, construction, G)
+        return _image_to_image(target, pyramid, eps, p, mask, construction, G, interpolation)
     if len(target.input_shape) != 2 or target.input_shape[0] != 1:
         raise VarcheckError(f"a word-to-image target takes input shape (1, d), got {target.input_shape}.")
     if target.output_shape[0] != pyramid.length:

@@ -68,7 +68,7 @@ def save(approx, out_dir, *, force: bool = False) -> Path:
                    "table": [[t, i, v] for (t, i), v in approx.table.items()],
                    "steps": {str(t): {"first": first, "plan": plan} for t, (first, plan) in approx.steps.items()}}
         _write_json(path, "weights_exact.json", weights)
-        ledger = approx.ledger()
+        ledger = approx.ledger
     else:
         m = approx.module
         config = {"format": FORMAT_VERSION, "setting": "word_to_image", "d": m.d, "L": m.L, "G": m.G,

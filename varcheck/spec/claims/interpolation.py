@@ -168,6 +168,23 @@ CLAIMS = (
         ),
     ),
     Claim(
+        id="interp.upsampling-repeats-tokens",
+        label="F3",
+        title="Up-interpolation repeats tokens, breaking A4's no-repeat hypothesis unless positions are appended",
+        statement=(
+            "Under nearest or the paper's integer-offset form (§2.2), Φ_up maps several tokens of a scale to "
+            "identical rows, so those tokens coincide for every input: a sequence of up-sampled tokens repeats "
+            "tokens, which A4 forbids; appending positional codes restores distinct tokens."
+        ),
+        paper_ref=_PAPER_22 + "; Kajitsuka & Sato Thm 2's hypothesis",
+        expected="holds",
+        finding="F3",
+        depends_on=("interp.integer-offset-is-nearest",),
+        evidence=(
+            E("construction", _C + "exact_repeated_tokens", "exact duplicate rows of the pyramid matrix on var256, and the constructor's refusal"),
+        ),
+    ),
+    Claim(
         id="interp.torch-nearest-floor",
         label="I9",
         title="torch's nearest equals ⌊i·h/h'⌋",

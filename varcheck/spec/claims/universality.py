@@ -83,4 +83,22 @@ CLAIMS = (
             E("construction", _C + "attention_not_needed", "both variants built on var256; outputs compared bit for bit"),
         ),
     ),
+    Claim(
+        id="ua.hidden-constants",
+        label="F7",
+        title="The constants hidden in O(ε), computed",
+        statement=(
+            "The O(ε) of the theorem hides: the factor m^{1/p} between the papers' unnormalised d_p and the per-entry "
+            "d̄_p; the norm of the composite up-interpolation over the scales (bounded by the product of per-step norms, "
+            "the factor any Lipschitz composition argument pays); a lookup width L·G^d with G ∝ L_f/ε, so parameters "
+            "grow like ε^{−d}; and the precision the attention read-outs need (tight versus paper constants)."
+        ),
+        paper_ref="arXiv:2502.06167 Theorem 6.6 (error O(ε)); THEORY.md §7 (F7)",
+        expected="holds",
+        finding="F7",
+        depends_on=("ua.word-to-image", "ua.image-to-image", "interp.inf-norm"),
+        evidence=(
+            E("construction", _C + "hidden_constants", "exact composite and per-step norms of the presets' bicubic chains, the per-entry factor, widths and precision of the built instances"),
+        ),
+    ),
 )
