@@ -1,7 +1,10 @@
 """Benchmarks (not timed tests): ``python -m varcheck.bench [--rows NAME ...] [--json PATH] [--repeat N]``.
 
 Each row is a median of repeated runs with its baseline timed in the same run and the ratio reported.
-Rows so far:
+Rows:
+
+* ``verify-quick``: ``varcheck verify`` end to end in one process, against one fresh interpreter per claim;
+* ``interp-var1024``: exact interpolation matrices for every var1024 pair, against a naive sympy Matrix build;
 
 * ``w2i-var256``: word-to-image on var256 (d = 2, ε = 10⁻²), build plus certification, time and peak memory;
 * ``w2i-eval``: batched evaluation of that module against a per-sample loop (throughput);
@@ -145,9 +148,84 @@ def bench_batched_eval(repeat: int) -> dict:
             "batched_inputs_per_s": len(x) / t_batch, "repeat": repeat}
 
 
+def _sympy_bicubic(h: int, hp: int):
+    """The naive baseline: the same 1-D bicubic matrix as a sympy Matrix, entry by entry in sympy Rationals."""
+    import sympy as sp
+
+    a = sp.Rational(-3, 4)
+
+    def W(x):
+        x = abs(x)
+        if x <= 1:
+            return (a + 2) * x**3 - (a + 3) * x**2 + 1
+        if x < 2:
+            return a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a
+        return sp.Integer(0)
+
+    m = sp.zeros(hp, h)
+    for i in range(hp):
+        s = (sp.Rational(2 * i + 1, 2) * sp.Rational(h, hp)) - sp.Rational(1, 2)
+        i0 = min(sp.floor(s), h - 1)
+        t = s - i0
+        for off, x in zip((-1, 0, 1, 2), (t + 1, t, 1 - t, 2 - t)):
+            j = min(max(i0 + off, 0), h - 1)
+            m[i, j] += W(x)
+    return m
+
+
+def bench_interpolation(repeat: int) -> dict:
+    """Exact bicubic matrices (both axes) for every consecutive pair of var1024: varcheck (Fractions → fmpq_mat)
+    against a naive sympy Matrix construction; the results are compared entry by entry."""
+    from fractions import Fraction
+
+    from .exact.interpolation import interpolation_matrix_1d, interpolation_taps
+    from .spec.pyramid import PRESETS
+
+    sides = PRESETS["var1024"]
+    pairs = list(zip(sides, sides[1:]))
+
+    def ours():
+        interpolation_taps.cache_clear()
+        return [interpolation_matrix_1d(h, hp, "bicubic", exact=True) for h, hp in pairs]
+
+    t_ours, mats = _median_time(ours, repeat)
+    t_sympy, smats = _median_time(lambda: [_sympy_bicubic(h, hp) for h, hp in pairs], max(1, repeat // 3))
+    for m, sm in zip(mats, smats):
+        for i in range(m.nrows()):
+            for j in range(m.ncols()):
+                if Fraction(str(m[i, j])) != Fraction(str(sm[i, j])):
+                    raise VarcheckError("varcheck and sympy matrices differ")
+    return {"row": "interp-var1024", "pairs": len(pairs), "varcheck_s": t_ours, "sympy_matrix_s": t_sympy,
+            "ratio_sympy_over_varcheck": t_sympy / t_ours, "repeat": repeat}
+
+
+_VERIFY_SCRIPT = "import sys; from varcheck.cli import main; sys.exit(main(['verify'] + sys.argv[1:]))"
+
+
+def bench_verify(repeat: int) -> dict:
+    """``varcheck verify`` (quick) end to end in one process, against the naive way of running every claim in its
+    own fresh interpreter (``varcheck verify ID`` per claim: imports and cached builds are paid every time)."""
+    import subprocess
+
+    from .spec.registry import registry
+
+    def one_process():
+        subprocess.run([sys.executable, "-c", _VERIFY_SCRIPT], check=True, capture_output=True)
+
+    def per_claim():
+        for cid in registry().ids():
+            subprocess.run([sys.executable, "-c", _VERIFY_SCRIPT, cid], check=True, capture_output=True)
+
+    t_one, _ = _median_time(one_process, repeat)
+    t_each, _ = _median_time(per_claim, 1)
+    return {"row": "verify-quick", "claims": len(registry()), "one_process_s": t_one, "process_per_claim_s": t_each,
+            "ratio_per_claim_over_one": t_each / t_one, "repeat": repeat}
+
+
 #: The full instance's mpmath baseline is timed on one read-out: at ~1.15M bits pure-Python mpmath needs minutes each.
 ROWS = {"a4-quick": lambda r: bench_a4("quick", r), "a4-full": lambda r: bench_a4("full", 1, mpmath_readouts=1),
-        "w2i-var256": bench_word_to_image, "w2i-eval": bench_batched_eval}
+        "w2i-var256": bench_word_to_image, "w2i-eval": bench_batched_eval, "interp-var1024": bench_interpolation,
+        "verify-quick": bench_verify}
 
 
 def main(argv=None) -> int:

@@ -38,9 +38,10 @@ def network_rounding_bound(G: int, eta: Fraction, d: int, L: int, table_max: flo
     the rounded weights); fl(a + 1) adds u(A+1); ReLU(a+1) − ReLU(a) then differs from its exact value
     by ≤ e_s = 2·(3uA + u(A + 1)). A digit sums G−1 units: e_k = (G−1)e_s + γ_{G}·G. A hat combines
     three ReLUs of k − g ± 1 (|·| ≤ G + 1): e_h = 4(e_k + u(G + 1)) + γ_3·4(G + 1). A lookup unit adds d
-    hats and one position hat (exact: positions are integers): e_a = d·e_h + γ_{d+1}(d + 1). At most 2^d
-    units are non-zero (and all others have pre-activation ≤ −1 + d·e_h < 0 while e_h < 1/(2d)), so
-    the output moves by ≤ 2^d·e_a·T plus the final sum's γ_{2^d}·2^d·T.
+    hats and one position hat (exact: positions are integers): e_a = d·e_h + γ_{d+1}(d + 1). The runtime
+    evaluates only the 2^d units of the cells adjacent to the digits (every other unit is exactly 0 in exact
+    arithmetic and is not computed), so the output moves by ≤ 2^d·e_a·T plus the final sum's γ_{2^d}·2^d·T;
+    e_h < 1/(2d) keeps the floor of a digit within one cell of its exact value.
     """
     u = UNIT_ROUNDOFF
     A = 1 / float(eta) + 1

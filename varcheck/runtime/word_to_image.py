@@ -2,10 +2,11 @@
 
 Layers (token-wise except SA): Φ_up + E → FF₁ (ReLU quantizer per coordinate) → SA (identity, or the
 contextual layer writing into its own channel) → FF₂ (hats, then the (cell, position) lookup). The
-lookup layer is evaluated block by block: a unit of position t' ≠ t has pre-activation
-Σ_i h_i + e_{t'} − d ≤ d + 0 − d = 0 for token t (its position hat is exactly 0 at integer positions),
-so it contributes ReLU(≤ 0) = 0 and only the t-block needs computing — the same function as the dense
-layer, with G^d instead of G^d·L units per token.
+lookup layer is evaluated sparsely: a unit of position t' ≠ t has pre-activation Σ_i h_i + e_{t'} − d ≤ 0
+for token t (its position hat is exactly 0 at integer positions), and a unit of a cell with some
+|k_i − g_i| ≥ 1 has Σ_i h_i ≤ d − 1; both are exactly 0 in exact arithmetic, so only the ≤ 2^d cells
+adjacent to the token's digits in its own position block are computed — the same function as the dense
+layer, with 2^d instead of G^d·L units per token.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class WordToImageModule(torch.nn.Module):
             raise VarcheckError(f"table must have shape (G^d, L, channels) = ({G**d}, {L}, ·), got {tuple(table.shape)}.")
         self.register_buffer("table", table.to(torch.float64))
         self.register_buffer("digit_values", torch.arange(G, dtype=torch.float64))
+        self.register_buffer("digit_powers", torch.tensor([float(G**i) for i in range(d)], dtype=torch.float64))
 
     # FF₁: k_i = Σ_g [ReLU((x_i − gδ)/η + 1) − ReLU((x_i − gδ)/η)]
     def quantize(self, x: torch.Tensor) -> torch.Tensor:
@@ -61,17 +63,24 @@ class WordToImageModule(torch.nn.Module):
             stream = torch.cat([k, positions, ones, torch.zeros(B, self.L, 1, dtype=torch.float64)], -1)
             stream = self.attention(stream)
             k = stream[..., : self.d]  # FF₂ reads the digit channels (bit-identical: W_O writes only the last one)
-        # hat layer: one hat per (coordinate, digit value), (B, L, d, G)
-        hats = self.hat(k.unsqueeze(-1) - self.digit_values)
-        # Σ_i h_{i, g_i} for every cell g⃗, laid out so that the flat index is Σ_i g_i G^i
-        total = torch.zeros(hats.shape[:2] + (1,) * self.d, dtype=torch.float64)
-        for i in range(self.d):
-            shape = hats.shape[:2] + tuple(self.G if axis == self.d - 1 - i else 1 for axis in range(self.d))
-            total = total + hats[:, :, i, :].reshape(shape)
-        total = total.reshape(hats.shape[0], hats.shape[1], self.G**self.d)
-        # lookup units of each token's own position block: ReLU(Σ_i h_i + e_t − d) with e_t = hat(0) = 1
-        units = torch.relu(total + 1 - self.d)
-        if self.positional:
-            return torch.einsum("blc,clm->blm", units, self.table)
-        # without positional codes every token reads the same (position-0) column of the table
-        return torch.einsum("blc,cm->blm", units, self.table[:, 0, :])
+        # lookup: in exact arithmetic a coordinate hat vanishes for |k_i − g_i| ≥ 1, so every cell but the ≤ 2^d
+        # with g_i ∈ {⌊k_i⌋, ⌊k_i⌋ + 1} has Σ_i h_i ≤ d − 1 and ReLU(Σ_i h_i + e_t − d) = 0: only those are evaluated
+        g0 = torch.clamp(torch.floor(k), 0, self.G - 1)
+        B, L = k.shape[:2]
+        C = self.table.shape[-1]
+        out = torch.zeros(B, L, C, dtype=torch.float64)
+        positions = torch.arange(L).expand(B, L)
+        for bits in range(2**self.d):
+            offset = torch.tensor([(bits >> i) & 1 for i in range(self.d)], dtype=torch.float64)
+            g = g0 + offset
+            valid = (g <= self.G - 1).all(-1)
+            g = torch.clamp(g, max=self.G - 1)
+            total = self.hat(k - g).sum(-1)
+            units = torch.relu(total + 1 - self.d) * valid  # e_t = hat(0) = 1 for the token's own position block
+            cell = (g * self.digit_powers).sum(-1).long()
+            if self.positional:
+                values = self.table[cell, positions]  # (B, L, C)
+            else:
+                values = self.table[cell, 0]
+            out = out + units.unsqueeze(-1) * values
+        return out
