@@ -21,7 +21,7 @@ from ..exact.interpolation import interpolation_matrix_1d, kron
 from ..exact.pyramid_maps import VAR_LATENT_SIDE, var_effective_map
 from ..spec.pyramid import PRESETS
 from ..spec.registry import Context, EvidenceResult
-from .properties import run_property
+from .properties import run_property, single_threaded
 
 __all__ = [
     "named_exact_grids",
@@ -44,21 +44,6 @@ SIGMA_FLOOR = Fraction(102, 100)
 STOPPED_AT = Fraction(1, 1000)
 
 
-def _single_threaded(fn):
-    """Run a torch evidence with one intra-op thread (small tensors; see varcheck.check.partition)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        import torch
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            torch.set_num_threads(threads)
-
-    return wrapper
 
 
 def named_exact_grids() -> dict:
@@ -223,7 +208,7 @@ def _certified_ratio(observed_diff, allowed):
     return (max(r, math.nextafter(1.0, 2.0)) if exceeds else min(r, 1.0)), exceeds
 
 
-@_single_threaded
+@single_threaded
 def torch_exact_recovery(ctx: Context) -> EvidenceResult:
     """Hypothesis + target over grids (FlowAR's 25, uniform 50/51, random) × float64/float32 × noise × Ŷ: the torch
     sampler's output differs from the head's Ŷ by at most the derived rounding bound of the last step alone."""
@@ -336,7 +321,7 @@ def exact_robust_attained(ctx: Context) -> EvidenceResult:
                           observed=1.0, bound=1)
 
 
-@_single_threaded
+@single_threaded
 def torch_robust_bound(ctx: Context) -> EvidenceResult:
     """Hypothesis + target in torch float64: heads with errors |ẽ| ≤ ε_v (aligned constant, pseudo-random in x, a
     clipped function of x): |x̃_K − Ŷ| ≤ t_{K−1}·|ẽ_{K−1}| + rounding ≤ ε_v·Γ + rounding, Γ = t_{K−1}."""

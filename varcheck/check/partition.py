@@ -24,7 +24,7 @@ from ..spec import partition as sp_part
 from ..spec.partition import INF, PowerProduct
 from ..spec.registry import Context, EvidenceResult
 from . import strategies as vst
-from .properties import run_property
+from .properties import run_property, single_threaded
 
 __all__ = [
     "LipschitzCheck",
@@ -60,29 +60,6 @@ _UNBOUNDED_RATIO = 2.0**64
 
 def _fmt_norm(p) -> str:
     return "∞" if p == INF else str(p)
-
-
-def _single_threaded(fn):
-    """Run a torch evidence with one intra-op thread (restored after).
-
-    Every tensor here is small; torch's thread pool then costs more than it saves, and on a 2-core machine
-    that has just run numpy/BLAS work its start-up dominated (measured: 4.6 s → 0.05 s for
-    torch_partition_error). Results do not depend on the thread count beyond the proved rounding bounds.
-    """
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        import torch
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            torch.set_num_threads(threads)
-
-    return wrapper
 
 
 # =========================================================================== target Lipschitz check
@@ -148,7 +125,7 @@ def check_lipschitz(target, *, pairs: int = 256, seed: int = 0, radii=(1.0, 2.0*
     return LipschitzCheck(target.name, pairs, float(ratio.max()), target.lipschitz)
 
 
-@_single_threaded
+@single_threaded
 def targets_declared_constants(ctx: Context) -> EvidenceResult:
     """Every factory of varcheck.targets (several seeds, both norms where offered): sampled ratios never exceed
     the declared constant (float rounding accounted)."""
@@ -316,7 +293,7 @@ def _property_over(kinds, ctx, quick, full, label, max_grid=12):
     return result, per_kind
 
 
-@_single_threaded
+@single_threaded
 def partition_error_property(ctx: Context) -> EvidenceResult:
     """Hypothesis with hypothesis.target: ‖f(X) − f̄(X)‖_β ≤ L(nd)^{1/α}δ/2 on random targets of every kind (exact or
     ball evaluation), and a targeted search on extremal kinds that must come within EXTREMAL_GAP of the bound."""
@@ -383,7 +360,7 @@ def _exact_ratio(target, point, G) -> Fraction:
     return diff / (target.lipschitz * Fraction(1, 2 * G))
 
 
-@_single_threaded
+@single_threaded
 def torch_partition_error(ctx: Context) -> EvidenceResult:
     """The float64 runtime: ‖f̃(x) − f̄̃(x)‖_β ≤ L(nd)^{1/α}δ/2 + rounding bounds, on random points and cell edges,
     for every target family (including a word-to-image field; on var256 with d = 2 in the full profile)."""
@@ -507,7 +484,7 @@ def exact_quantizer_breakpoints(ctx: Context) -> EvidenceResult:
                                     "(G−1)η and Lipschitz δ/η exactly", observed=checked)
 
 
-@_single_threaded
+@single_threaded
 def torch_quantizer(ctx: Context) -> EvidenceResult:
     """The torch FeedForward (residual and plain) built from the exact weights: |runtime − Q_η(x̃)| ≤ the proved
     rounding bound at the float breakpoints, their neighbours and random floats (Q_η(x̃) exact at the float x̃)."""
@@ -612,7 +589,7 @@ def exact_value_map_keys(ctx: Context) -> EvidenceResult:
                           observed=float(worst_tightness), bound=1)
 
 
-@_single_threaded
+@single_threaded
 def torch_value_map(ctx: Context) -> EvidenceResult:
     """The plain FeedForward from the exact value-map weights, at the float keys: |runtime − V(x̃)| ≤ rounding bound."""
     import torch
@@ -769,7 +746,7 @@ def exact_bad_set_accounting(ctx: Context) -> EvidenceResult:
     return EvidenceResult("passed", f"{len(rows)} exact 1-D pipelines: " + "; ".join(rows[:4]) + " …", observed=len(rows))
 
 
-@_single_threaded
+@single_threaded
 def torch_bad_set_accounting(ctx: Context) -> EvidenceResult:
     """A 2-entry word (n = 1, d = 2) → R³ ReLU target through the torch quantizer and the base-G value map: on sampled
     good points the runtime equals f̄ within its rounding bound, on bad points ‖f − g‖_1 ≤ M + rounding."""
@@ -887,7 +864,7 @@ def exact_blowup_sequence(ctx: Context) -> EvidenceResult:
     return EvidenceResult("passed", "; ".join(report))
 
 
-@_single_threaded
+@single_threaded
 def torch_blowup_slope(ctx: Context) -> EvidenceResult:
     """The torch quantizer really has slope δ/η: across the middle of a ramp the runtime difference quotient equals
     δ/η within the proved rounding bounds of the two evaluations, for η down to δ/10⁶."""
