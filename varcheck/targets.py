@@ -13,42 +13,7 @@ Each factory takes a ``seed`` keyword (word-to-image factories also ``pyramid`` 
 """
 
 from .check.partition import LipschitzCheck, check_lipschitz
-from .runtime.targets import (
-    TARGET_FACTORIES,
-    TANH_MAX_ULPS,
-    Target,
-    blur,
-    cell_centres,
-    clip_map,
-    compose,
-    gamma_map,
-    grid_approximation,
-    image_pipeline,
-    relu_network,
-    resize,
-    smooth_field,
-    spectral_norm_upper,
-    tanh_map,
-    target_from_name,
-)
+from .runtime.targets import *  # noqa: F401,F403
+from .runtime.targets import __all__ as _runtime_all
 
-__all__ = [
-    "Target",
-    "TARGET_FACTORIES",
-    "TANH_MAX_ULPS",
-    "relu_network",
-    "blur",
-    "resize",
-    "tanh_map",
-    "clip_map",
-    "gamma_map",
-    "image_pipeline",
-    "smooth_field",
-    "compose",
-    "target_from_name",
-    "cell_centres",
-    "grid_approximation",
-    "spectral_norm_upper",
-    "check_lipschitz",
-    "LipschitzCheck",
-]
+__all__ = list(_runtime_all) + ["check_lipschitz", "LipschitzCheck"]

@@ -152,13 +152,14 @@ class ImageToImage:
 
 
 def _relu(z):
+    """ReLU of an arb ball: exact branches when the sign is decided, else the enclosure (z + |z|)/2."""
     from flint import arb
 
     if z > 0:
         return z
     if z < 0:
         return arb(0)
-    return z.union(arb(0)) if hasattr(z, "union") else (z + abs(z)) / 2
+    return (z + abs(z)) / 2
 
 
 def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = True, G=None,

@@ -113,7 +113,7 @@ def plan_word_to_image(*, d: int, L: int, channels: int, lipschitz, eps, p=2) ->
     """Choose G and η from the budget: G = ⌈L_f/(2ε₁)⌉ (P1, α = ∞, per entry) and η from the bad-set share."""
     d = require_int("d", d, minimum=1)
     L = require_int("L", L, minimum=1)
-    eps = Fraction(eps) if not isinstance(eps, float) else Fraction(eps)
+    eps = Fraction(eps)
     if eps <= 0:
         raise VarcheckError(f"eps must be > 0, got {float(eps)!r}.")
     if p != math.inf and (isinstance(p, bool) or not isinstance(p, (int, float, Fraction)) or p < 1):
