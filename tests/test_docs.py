@@ -37,7 +37,7 @@ def test_findings_page_is_up_to_date(findings_text):
 
 
 def test_findings_cover_f1_to_f9(findings_text):
-    assert [f.id for f in FINDINGS] == [f"F{i}" for i in range(1, 10)]
+    assert [f.id for f in FINDINGS] == [f"F{i}" for i in range(1, 12)]  # F10: HOFAR (docs/hofar.md), F11: dense T1
     for f in FINDINGS:
         section = findings_text.split(f"## {f.id} — ", 1)[1].split("\n## ", 1)[0]
         assert "**The paper's statement**" in section and "**THEORY.md §7:**" in section
@@ -45,8 +45,8 @@ def test_findings_cover_f1_to_f9(findings_text):
         carried = claims_of_finding(f.id)
         if carried:
             assert "**Status:** executable" in section and "**Reproduce:**" in section
-            command = re.search(r"```bash\n(varcheck (?:repro|verify) [^\n]+)\n```", section).group(1)
-            assert all(c.id in command for c in carried) or command.startswith("varcheck repro ")
+            command = re.search(r"```bash\n(\.venv/bin/varcheck (?:repro|verify) [^\n]+)\n```", section).group(1)
+            assert all(c.id in command for c in carried) or command.startswith(".venv/bin/varcheck repro ")
             for claim in carried:
                 assert f"`{claim.id}`" in section and "this run: as_expected" in section
         else:
@@ -57,7 +57,7 @@ def test_findings_cover_f1_to_f9(findings_text):
 def test_findings_embed_exact_counterexamples(findings_text):
     f1 = findings_text.split("## F1 — ", 1)[1].split("\n## ", 1)[0]
     assert "| W(x) | -1/9 |" in f1 and "| weight | -14553/131072 |" in f1
-    assert "varcheck repro interp.kernel-range" in f1
+    assert ".venv/bin/varcheck repro interp.kernel-range" in f1
 
 
 def test_theory_map_places_every_claim():

@@ -47,7 +47,9 @@ def test_refuses_to_overwrite_and_reports_bad_directories(tmp_path):
     with pytest.raises(VarcheckError, match="not empty"):
         save(approx, out)
     save(approx, out, force=True)  # explicit
-    with pytest.raises(VarcheckError, match="parent directory"):
-        save(approx, tmp_path / "missing" / "m")
+    assert (save(approx, tmp_path / "missing" / "m") / "config.json").is_file()  # missing parents are created
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(VarcheckError, match="which is a file"):
+        save(approx, tmp_path / "afile" / "m")
     with pytest.raises(VarcheckError, match="no config.json"):
         varcheck.load(tmp_path)

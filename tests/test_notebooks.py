@@ -21,6 +21,7 @@ NOTEBOOK_CLAIMS = {
     "03_partition.py": "partition.lipschitz-grid",
     "04_var_universality.py": "ua.image-to-image",
     "05_flowar.py": "flowar.euler-exact-recovery",
+    "06_hofar.py": "hofar.taylor-rate",
 }
 
 

@@ -1,6 +1,6 @@
-"""docs/tutorial-add-a-lemma.md works as written: its files are written, its commands run (with `varcheck`
-and `python` being this interpreter and this checkout), and the new claim shows up in `varcheck verify`
-with its mutant killed."""
+"""docs/tutorial-add-a-lemma.md works as written: its files are written, its commands run (`.venv/bin/varcheck`
+and `.venv/bin/python` being this interpreter's virtual environment and this checkout), and the new claim shows
+up in `varcheck verify` with its mutant killed."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_constants_repro import _shim
+from tests.test_docs_commands import link_venv
 
 TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial-add-a-lemma.md"
 
@@ -29,6 +30,7 @@ def test_tutorial_registers_verifies_and_mutates_a_new_lemma(tmp_path):
     assert [name for name, _ in files] == ["my_lemmas.py"] and len(runs) == 2
     for name, code in files:
         (tmp_path / name).write_text(code, encoding="utf-8")
+    link_venv(tmp_path)  # the commands are written for the repository root, where .venv is
     env = _shim(tmp_path)
     env.pop("VARCHECK_CLAIM_MODULES", None)
     outputs = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 import torch
@@ -47,8 +48,11 @@ def test_small_instance_errors_stay_below_certificate():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(eps=0), "eps must be a number > 0"),
-    (dict(eps=-1.0), "eps must be a number > 0"),
+    (dict(eps=0), "eps must be a finite number > 0"),
+    (dict(eps=-1.0), "eps must be a finite number > 0"),
+    (dict(eps=float("inf")), "eps must be a finite number > 0"),
+    (dict(eps=0.01, monte_carlo=-1), "monte_carlo must be an integer ≥ 0"),
+    (dict(eps=0.01, G=4), "G is chosen from eps"),
     (dict(eps=0.01, p=0.5), "p must be a number ≥ 1"),
     (dict(eps=0.01, setting="video"), "setting must be one of"),
     (dict(eps=0.01, attention="full"), "attention must be one of"),
@@ -106,12 +110,26 @@ def test_image_to_image_is_exact_at_cell_centres():
 
 
 @pytest.mark.claim("ua.word-to-image")
-def test_builder_refuses_an_instance_float64_cannot_certify():
+def test_builder_refuses_an_instance_it_cannot_certify_and_names_the_binding_term():
     pyr = Pyramid([1, 2, 4])
     target = T.smooth_field(seed=0, pyramid=pyr, d=2, channels=2)
-    assert build_var_approximator(target, pyr, 0.01, setting="word_to_image").certificate()["certified"]
-    with pytest.raises(VarcheckError, match="float64 cannot certify"):
-        build_var_approximator(target, pyr, 0.005, setting="word_to_image")
+    # the exact quantizer keeps the rounding at ≈ 1e-14 however thin the ramps: 0.005 now certifies (the one-layer
+    # ramps of the first round could not go below ≈ 0.005 here)
+    assert build_var_approximator(target, pyr, 0.005, setting="word_to_image", monte_carlo=0).certificate()["certified"]
+    with pytest.raises(VarcheckError, match="dense network would hold"):
+        build_var_approximator(target, pyr, 0.001, setting="word_to_image", monte_carlo=0)
+
+
+@pytest.mark.claim("ua.word-to-image")
+def test_a_certificate_that_does_not_close_names_its_binding_term_and_the_smallest_eps(monkeypatch):
+    from varcheck.exact import dense_ledger
+
+    pyr = Pyramid([1, 2, 4])
+    target = T.smooth_field(seed=0, pyramid=pyr, d=2, channels=2)
+    # squeeze the partition's share so that G comes out too small for ε: the certificate cannot close
+    monkeypatch.setattr(dense_ledger, "BUDGET_SHARES", (Fraction(2), Fraction(1, 5), Fraction(1, 20)))
+    with pytest.raises(VarcheckError, match=r"binding term: partition .* the smallest ε that builds is"):
+        build_var_approximator(target, pyr, 0.01, setting="word_to_image", monte_carlo=0)
 
 
 @pytest.mark.claim("ua.image-to-image")

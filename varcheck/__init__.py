@@ -20,6 +20,7 @@ from .exact.token_family import GridVocabulary, TokenFamily
 from .exact.quantizer import ReluQuantizer, grid_quantize, relu_quantizer
 from .exact.value_mapping import GridValueMap, ScalarValueMap, grid_value_map, scalar_value_map
 from .spec.partition import eta_from_budget, grid_size, partition_bound
+from .spec.model_class import VarConfig
 
 __version__ = "0.1.0"
 
@@ -62,17 +63,27 @@ __all__ = [
     "grid_value_map",
     "GridValueMap",
     "FeedForward",
-    # the main theorem (THEORY.md §6)
+    # the main theorem (THEORY.md §6): the approximators as dense VAR transformers
     "build_var_approximator",
+    "build_flowar_approximator",
+    "VarConfig",
+    "VarTransformer",
     "load",
 ]
 
 
 def verify(ids=None, *, profile: str = "quick", seed: int = 0):
-    """Run the evidence of the given claims (default all) and return their results."""
+    """Run the evidence of the given claims (a claim id, a list of ids, or None for every claim) and return their results."""
     from .report.runner import run_claims
 
-    return run_claims(ids, Context(profile, seed))
+    ctx = Context(profile, seed)
+    if isinstance(ids, str):
+        ids = [ids]
+    elif ids is not None:
+        if not isinstance(ids, (list, tuple)) or not ids or not all(isinstance(i, str) for i in ids):
+            raise VarcheckError("ids must be a claim id, a non-empty list of claim ids (strings), or None for every "
+                                f"claim; got {type(ids).__name__} {ids!r:.80}.")
+    return run_claims(ids, ctx)
 
 
 def __getattr__(name):
@@ -89,6 +100,14 @@ def __getattr__(name):
         from .runtime.export import load
 
         return load
+    if name == "VarTransformer":
+        from .runtime.var_transformer import VarTransformer
+
+        return VarTransformer
+    if name == "build_flowar_approximator":
+        from .runtime.flowar_network import build_flowar_approximator
+
+        return build_flowar_approximator
     if name == "SelfAttention":
         from .runtime.attention import SelfAttention
 

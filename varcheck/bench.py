@@ -6,12 +6,16 @@ Rows:
 * ``verify-quick``: ``varcheck verify`` end to end in one process, against one fresh interpreter per claim;
 * ``interp-var1024``: exact interpolation matrices for every var1024 pair, against a naive sympy Matrix build;
 
-* ``w2i-var256``: word-to-image on var256 (d = 2, ε = 10⁻²), build plus certification, time and peak memory;
-* ``w2i-eval``: batched evaluation of that module against a per-sample loop (throughput);
+* ``w2i-var256``: word-to-image on var256 (d = 2, ε = 10⁻²): building the dense network plus certification, time
+  and peak memory;
+* ``w2i-dense-forward``: that dense network's forward on 1,024 words against its 2^d-cell fast path (same run);
+* ``w2i-eval``: batched evaluation of the fast path against a per-sample loop (throughput);
 * ``a4-quick`` / ``a4-full``: certifying A4 (paper construction) on the quick / full profile instance by
   the direct ball evaluation (python-flint arb at the precision chosen from the instance), against the
   same read-out arithmetic in mpmath at equal precision, and against the cancellation-free difference
-  certificate (128 bits).
+  certificate (128 bits);
+* ``sweep-dask`` / ``sweep-overhead``: a sweep's points on 2 Dask workers against serial in the same run, and the
+  scheduling overhead per point (``varcheck.sweep.benchmarks``).
 """
 
 from __future__ import annotations
@@ -106,18 +110,20 @@ from varcheck.runtime.approximator import build_var_approximator
 pyr = Pyramid.preset("var256")
 target = T.smooth_field(seed=0, pyramid=pyr, d=2, channels=2)
 t0 = time.perf_counter()
-approx = build_var_approximator(target, pyr, 0.01, p=2, setting="word_to_image", attention="identity")
+approx = build_var_approximator(target, pyr, 0.01, p=2, setting="word_to_image", attention="identity", monte_carlo=0)
 t1 = time.perf_counter()
 cert = approx.certificate()
 t2 = time.perf_counter()
+size = approx.summary()
 print(json.dumps({"build_s": t1 - t0, "certificate_s": t2 - t1, "import_s": t0 - start, "certified": cert["certified"],
-                  "lp_bound": cert["lp_bound"], "G": approx.plan.G, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "lp_bound": cert["lp_bound"], "G": approx.plan.G, "d_model": size["d_model"], "parameters": size["parameters"],
+                  "hidden_widths": size["ff1"] + size["ff2"], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
 def bench_word_to_image(repeat: int) -> dict:
-    """Word-to-image on var256 (d = 2, ε = 10⁻²): build + certification time and the process's peak memory,
-    measured in a fresh interpreter per run (median of ``repeat``)."""
+    """Word-to-image on var256 (d = 2, ε = 10⁻²): building the DENSE float64 network plus its certification, time and
+    the process's peak memory, measured in a fresh interpreter per run (median of ``repeat``; targets 60 s, 4 GB)."""
     import subprocess
 
     runs = []
@@ -126,12 +132,38 @@ def bench_word_to_image(repeat: int) -> dict:
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
     return {"row": "w2i-var256", "G": runs[0]["G"], "certified": all(r["certified"] for r in runs), "lp_bound": runs[0]["lp_bound"],
+            "d_model": runs[0]["d_model"], "hidden_widths": runs[0]["hidden_widths"], "parameters": runs[0]["parameters"],
             "build_s": med("build_s"), "certificate_s": med("certificate_s"), "build_plus_certificate_s": med("build_s") + med("certificate_s"),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "repeat": repeat}
 
 
+def bench_dense_forward(repeat: int, words: int = 1024) -> dict:
+    """The dense var256 network's forward on ``words`` inputs (chunked) against its 2^d-cell fast path on the same
+    inputs, in one run; the outputs are compared against the certified rounding of both. The dense forward
+    multiplies every token by every weight of each layer: macs_per_token of them, against ≈ 2^d·(table row) for the
+    fast path."""
+    import torch
+
+    from .check.universality import _t2
+    from .spec.registry import Context
+
+    _, approx = _t2(Context())
+    x = torch.rand(words, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    t_dense, yd = _median_time(lambda: approx(x, strategy="dense"), repeat)
+    t_fast, yf = _median_time(lambda: approx(x, strategy="lookup"), repeat)
+    r = approx.plan.rounding()
+    if float((yd - yf).abs().max()) > float(r["anywhere"] + r["anywhere_lookup"]):
+        raise VarcheckError("dense and fast-path outputs differ by more than their certified rounding")
+    size = approx.summary()
+    return {"row": "w2i-dense-forward", "words": words, "dense_s": t_dense, "lookup_s": t_fast,
+            "ratio_dense_over_lookup": t_dense / t_fast, "macs_per_token": size["macs_per_token"],
+            "dense_gmac_per_s": size["macs_per_token"] * size["tokens"] * words / t_dense / 1e9,
+            "d_model": size["d_model"], "hidden_widths": size["ff1"] + size["ff2"], "parameters": size["parameters"],
+            "repeat": repeat}
+
+
 def bench_batched_eval(repeat: int) -> dict:
-    """Throughput of the built word-to-image module: one batched call against a per-sample loop, same inputs."""
+    """Throughput of the word-to-image fast path: one batched call against a per-sample loop, same inputs."""
     import torch
 
     from .check.universality import _t2
@@ -140,8 +172,8 @@ def bench_batched_eval(repeat: int) -> dict:
     _, approx = _t2(Context())
     x = torch.rand(32, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        t_batch, yb = _median_time(lambda: approx.module(x), repeat)
-        t_loop, yl = _median_time(lambda: torch.cat([approx.module(x[i:i + 1]) for i in range(len(x))]), repeat)
+        t_batch, yb = _median_time(lambda: approx(x, strategy="lookup"), repeat)
+        t_loop, yl = _median_time(lambda: torch.cat([approx(x[i:i + 1], strategy="lookup") for i in range(len(x))]), repeat)
     if not torch.equal(yb, yl):
         raise VarcheckError("batched and per-sample outputs differ")
     return {"row": "w2i-eval", "inputs": len(x), "batched_s": t_batch, "loop_s": t_loop, "speedup_loop_over_batched": t_loop / t_batch,
@@ -222,10 +254,20 @@ def bench_verify(repeat: int) -> dict:
             "ratio_per_claim_over_one": t_each / t_one, "repeat": repeat}
 
 
+def _sweep_bench(name: str, repeat: int) -> dict:
+    """A sweep row of varcheck.sweep.benchmarks (each repeat starts a Dask cluster: at most 2 repeats)."""
+    from .sweep import benchmarks
+
+    return getattr(benchmarks, name)(min(repeat, 2))
+
+
 #: The full instance's mpmath baseline is timed on one read-out: at ~1.15M bits pure-Python mpmath needs minutes each.
 ROWS = {"a4-quick": lambda r: bench_a4("quick", r), "a4-full": lambda r: bench_a4("full", 1, mpmath_readouts=1),
-        "w2i-var256": bench_word_to_image, "w2i-eval": bench_batched_eval, "interp-var1024": bench_interpolation,
-        "verify-quick": bench_verify}
+        "w2i-var256": bench_word_to_image, "w2i-dense-forward": lambda r: bench_dense_forward(min(r, 2)),
+        "w2i-eval": bench_batched_eval, "interp-var1024": bench_interpolation,
+        "verify-quick": bench_verify,
+        "sweep-dask": lambda r: _sweep_bench("bench_sweep_dask", r),
+        "sweep-overhead": lambda r: _sweep_bench("bench_sweep_overhead", r)}
 
 
 def main(argv=None) -> int:

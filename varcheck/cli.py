@@ -6,6 +6,8 @@
     varcheck constants [--instance NAME ...] [--format tex|json]
     varcheck repro ID [--profile quick|full] [--seed N]
     varcheck build --target NAME --pyramid var256 --eps 1e-2 --out DIR   build and write an approximator
+    varcheck sweep SPEC --out DIR [--executor local|serial|tcp://HOST:PORT] [--workers N]   run a sweep on Dask
+    varcheck atlas DIR [--report PATH]              figures and growth laws of a sweep
     varcheck --version
 
 Every argument is validated before any evidence runs. A usage error or a :class:`VarcheckError`
@@ -47,10 +49,12 @@ def _seed(text: str) -> int:
 
 #: Longer descriptions of the subcommands (shown by ``varcheck COMMAND --help`` and in docs/cli.md).
 DESCRIPTIONS = {
-    "build": "Build a VAR approximator of a named target on a pyramid (THEORY.md §6) with a certified per-entry "
-             "error, and write weights (safetensors, or exact JSON for the ball runtime), constants, ledger and "
-             "certificate to --out; varcheck.load(DIR) restores it bit for bit. A non-empty --out is refused "
-             "unless --force. Exits 1 when the certificate does not reach --eps.",
+    "build": "Build a VAR approximator of a named target on a pyramid (THEORY.md §6) as a dense VAR transformer "
+             "(plain torch layers) with a certified per-entry error in float64, check it by Monte-Carlo against the "
+             "target, and write config.json + model.safetensors (runnable without varcheck: docs/export.md), "
+             "constants, ledger, certificate and the network's size to --out (exact JSON for the ball-runtime "
+             "constructions tight/paper); varcheck.load(DIR) restores the network bit for bit. A non-empty --out is "
+             "refused unless --force. Exits 1 when the certificate does not reach --eps.",
     "list": "Print one row per registered claim: id, label, title, paper reference, evidence kinds and "
             "expected outcome. Runs no evidence.",
     "explain": "Print a claim: its statement, hypotheses, dependencies, constants with their derivations, "
@@ -68,6 +72,17 @@ DESCRIPTIONS = {
              "minimal example of an evidence that failed in this run); it asserts what it shows and "
              "exits 0: python -c \"$(varcheck repro ID)\". Exits 2 when the claim holds and nothing "
              "failed.",
+    "sweep": "Run a sweep spec (TOML or JSON, or a shipped one: default, full): every point of its grids is one "
+             "certification job, run on Dask (--executor local: a LocalCluster on this machine; tcp://HOST:PORT: an "
+             "existing cluster; serial: no Dask). The whole spec is validated, memory estimates included, before any "
+             "job is submitted. Each finished point is stored in --out under its content hash, so a re-run resumes "
+             "and skips finished points; the results table (Parquet, or CSV without pyarrow) and its provenance are "
+             "written at the end. A --out holding another spec's sweep is refused unless --force. Exits 1 when a "
+             "point failed.",
+    "atlas": "Draw the realisability atlas of a sweep directory: bits needed vs G with the float64/float32/bfloat16 "
+             "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against THEORY's growth law, certified ε; fit the growth "
+             "laws to the table beside THEORY.md's derived ones; write one self-contained HTML page (default "
+             "DIR/atlas.html) and DIR/growth_laws.json.",
 }
 
 
@@ -114,10 +129,29 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--setting", choices=("word_to_image", "image_to_image"), default="word_to_image")
     build.add_argument("--mask", choices=("block_causal", "none"), default="block_causal")
     build.add_argument("--attention", choices=("contextual", "identity"), default="contextual")
-    build.add_argument("--construction", choices=("tight", "paper"), default="tight")
-    build.add_argument("--G", type=int, default=None, help="grid size (default: derived from ε)")
+    build.add_argument("--construction", choices=("average", "tight", "paper"), default="average",
+                       help="image-to-image only: average (uniform attention, a float64 network; default), or the "
+                            "contextual mappings tight / paper (exact weights, ball runtime)")
+    build.add_argument("--G", type=int, default=None, help="grid size (image-to-image; default: derived from ε)")
+    build.add_argument("--monte-carlo", type=int, default=64, metavar="N",
+                       help="inputs drawn to check the built network against the target (default 64; 0: none)")
+    build.add_argument("--export", action="append", choices=("torch-export", "onnx"), default=[],
+                       help="also write the dense network as a torch.export program (model.pt2) or ONNX (model.onnx)")
     build.add_argument("--out", required=True, metavar="DIR", help="output directory (must be empty unless --force)")
     build.add_argument("--force", action="store_true", help="overwrite a non-empty --out")
+    sweep = commands.add_parser("sweep", help="run a sweep spec on Dask and write its results table",
+                                description=DESCRIPTIONS["sweep"])
+    sweep.add_argument("spec", metavar="SPEC", help="a .toml or .json sweep spec, or a shipped one: default, full")
+    sweep.add_argument("--out", required=True, metavar="DIR", help="the sweep directory (created, or resumed when it holds this spec)")
+    sweep.add_argument("--executor", default="local", metavar="EXECUTOR",
+                       help="local (a LocalCluster here), serial (no Dask), or a scheduler tcp://HOST:PORT (default: local)")
+    sweep.add_argument("--workers", type=int, default=None, help="worker processes of --executor local (default: one per core)")
+    sweep.add_argument("--force", action="store_true", help="replace the spec recorded in a --out of another sweep (its points are kept)")
+    sweep.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar when stderr is a terminal)")
+    atlas = commands.add_parser("atlas", help="draw the figures and growth laws of a sweep directory",
+                                description=DESCRIPTIONS["atlas"])
+    atlas.add_argument("directory", metavar="DIR", help="a directory written by `varcheck sweep`")
+    atlas.add_argument("--report", metavar="PATH", help="write the HTML page here (default: DIR/atlas.html)")
     return parser
 
 
@@ -308,13 +342,22 @@ def _p_value(text: str):
 def cmd_build(args) -> int:
     """Build an approximator of a named target on a preset pyramid and write it to --out (see varcheck.load)."""
     from fractions import Fraction
+    from pathlib import Path
 
+    from .exact.directed_rounding import format_bound
     from .runtime.approximator import build_var_approximator
     from .runtime.export import _prepare, save
     from .runtime.targets import target_from_name
     from .spec.pyramid import Pyramid
 
-    _prepare(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
+    if args.setting == "word_to_image" and args.G is not None:
+        raise VarcheckError("--G applies to --setting image_to_image only (word-to-image derives G from --eps).")
+    if args.setting == "word_to_image" and args.construction != "average":
+        raise VarcheckError("--construction applies to --setting image_to_image only.")
+    if args.monte_carlo < 0 or args.monte_carlo > 2**16:
+        raise VarcheckError(f"--monte-carlo must be an integer in [0, 65536], got {args.monte_carlo}.")
+    if args.export and args.construction in ("tight", "paper") and args.setting == "image_to_image":
+        raise VarcheckError(f"--export needs a float network; the {args.construction} construction runs in ball arithmetic.")
     target = target_from_name(args.target)
     if args.pyramid.startswith("["):
         try:
@@ -324,20 +367,57 @@ def cmd_build(args) -> int:
         pyramid = Pyramid(sides)
     else:
         pyramid = Pyramid.preset(args.pyramid)
-    approx = build_var_approximator(
-        target, pyramid, Fraction(args.eps).limit_denominator(10**12), p=args.p, setting=args.setting,
-        mask=None if args.mask == "none" else args.mask, attention=args.attention, construction=args.construction, G=args.G,
-    )
-    path = save(approx, args.out, force=True)
+    existed = Path(args.out).exists()
+    _prepare(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
+    try:
+        approx = build_var_approximator(
+            target, pyramid, Fraction(args.eps).limit_denominator(10**12), p=args.p, setting=args.setting,
+            mask=None if args.mask == "none" else args.mask, attention=args.attention,
+            construction=args.construction if args.setting == "image_to_image" else None, G=args.G,
+            monte_carlo=args.monte_carlo,
+        )
+    except BaseException:
+        if not existed and Path(args.out).is_dir() and not any(Path(args.out).iterdir()):
+            Path(args.out).rmdir()  # leave no empty directory behind a refused build
+        raise
+    path = save(approx, args.out, force=True, exports=args.export)
     cert = approx.certificate()
     print(f"built {args.setting} approximator of {target.name} on {pyramid}")
-    print(f"certified per-entry d̄_{cert['p']} ≤ {cert['lp_bound']:.6g} (ε = {args.eps}); unnormalised d_p ≤ "
-          f"{cert['lp_bound_unnormalised']:.6g}; written to {path}")
+    lp = format_bound(cert["lp_bound"], "upper", 6)
+    print(f"certified per-entry d̄_{cert['p']} ≤ {lp} (ε = {args.eps}); unnormalised d_p ≤ "
+          f"{format_bound(cert['lp_bound_unnormalised'], 'upper', 6)}")
+    mc = getattr(approx, "extra", {}).get("monte_carlo")
+    if mc:  # a sampled estimate beside the certified bound (an estimate: rounded to nearest)
+        print(f"Monte-Carlo ({mc['samples']} inputs): sampled d̄_{cert['p']} ≈ {mc['sampled_lp']:.6g} beside the certified "
+              f"{lp}; worst entry error ≈ {mc['max_entry_error']:.4g} "
+              f"({'every' if mc['within_sup_bounds'] else 'NOT every'} entry below its certified sup bound)")
+    if getattr(approx, "runtime", "float64") == "ball":
+        print(f"exact weights, ball runtime at {approx.precision} bits per read-out (float64 has 53): no float64 network")
+    else:
+        size = approx.summary()
+        print(f"dense network: d_model = {size['d_model']}, depth {size['depth']}, FF hidden widths "
+              f"{size['ff1'] + size['ff2']}, {size['parameters']} parameters ({size['nonzero_parameters']} non-zero), "
+              f"{size['macs_per_token']} multiply-adds per token")
+    print(f"written to {path}")
     return EXIT_OK if cert["certified"] else EXIT_UNEXPECTED
 
 
+def cmd_sweep(args) -> int:
+    """Run a sweep spec on Dask (varcheck.sweep.runner)."""
+    from .sweep.runner import cmd_sweep as run
+
+    return run(args)
+
+
+def cmd_atlas(args) -> int:
+    """Draw the atlas of a sweep directory (varcheck.report.atlas)."""
+    from .report.atlas import cmd_atlas as draw
+
+    return draw(args)
+
+
 _COMMANDS = {"list": cmd_list, "explain": cmd_explain, "verify": cmd_verify, "constants": cmd_constants,
-             "repro": cmd_repro, "build": cmd_build}
+             "repro": cmd_repro, "build": cmd_build, "sweep": cmd_sweep, "atlas": cmd_atlas}
 
 
 def main(argv=None) -> int:

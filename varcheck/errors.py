@@ -7,39 +7,73 @@ sentence that names the argument and the values it accepts (the einops/Hypothesi
 from __future__ import annotations
 
 import math
+import re
 from numbers import Integral, Real
 
-__all__ = ["VarcheckError", "require_int", "require_choice", "require_finite"]
+__all__ = ["VarcheckError", "require_int", "require_choice", "require_finite", "shown", "require_rational_text",
+           "MAX_TEXT_EXPONENT"]
+
+#: Largest decimal exponent accepted in a number written as text: ``Fraction("1e999999999")`` would build a
+#: 10⁹-digit integer (minutes and gigabytes); 4300 is Python's own limit on integer digits in text.
+MAX_TEXT_EXPONENT = 4300
 
 
 class VarcheckError(ValueError):
     """Bad input to a varcheck function; the message says what is allowed."""
 
 
+def shown(value) -> str:
+    """``repr(value)`` for a message, shortened: an enormous integer (whose decimal form Python refuses to
+    build beyond 4300 digits) is described by its size, any other long repr is cut at 80 characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a repr that fails must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def require_int(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise VarcheckError(f"{name} must be an integer, got {value!r}.")
+        raise VarcheckError(f"{name} must be an integer, got {shown(value)}.")
     value = int(value)
     if minimum is not None and value < minimum:
         upper = f" and ≤ {maximum}" if maximum is not None else ""
-        raise VarcheckError(f"{name} must be an integer ≥ {minimum}{upper}, got {value}.")
+        raise VarcheckError(f"{name} must be an integer ≥ {minimum}{upper}, got {shown(value)}.")
     if maximum is not None and value > maximum:
-        raise VarcheckError(f"{name} must be an integer ≤ {maximum}, got {value}.")
+        raise VarcheckError(f"{name} must be an integer ≤ {maximum}, got {shown(value)}.")
     return value
 
 
 def require_choice(name: str, value, choices) -> str:
     """Return ``value`` if it is one of ``choices``, else raise listing them."""
-    if value not in choices:
+    try:
+        known = any(isinstance(value, type(c)) and bool(value == c) for c in choices)
+    except (TypeError, ValueError):  # e.g. an array, whose == is elementwise
+        known = False
+    if not known:
         allowed = ", ".join(repr(c) for c in choices)
-        raise VarcheckError(f"{name} must be one of {allowed}, got {value!r}.")
+        raise VarcheckError(f"{name} must be one of {allowed}, got {shown(value)}.")
     return value
 
 
 def require_finite(name: str, value) -> None:
     """Raise if a real scalar is NaN or infinite."""
     if not isinstance(value, Real) or isinstance(value, bool):
-        raise VarcheckError(f"{name} must be a real number, got {value!r}.")
+        raise VarcheckError(f"{name} must be a real number, got {shown(value)}.")
     if isinstance(value, float) and not math.isfinite(value):
         raise VarcheckError(f"{name} must be finite, got {value!r}.")
+
+
+_EXPONENT = re.compile(r"[eE]\s*[+-]?\s*(\d+)")
+
+
+def require_rational_text(name: str, text: str) -> str:
+    """Return ``text`` if its decimal exponent and length are within :data:`MAX_TEXT_EXPONENT`, else raise."""
+    match = _EXPONENT.search(text)
+    if len(text) > MAX_TEXT_EXPONENT or (match and (len(match.group(1)) > 5 or int(match.group(1)) > MAX_TEXT_EXPONENT)):
+        raise VarcheckError(f"{name} must be a number with a decimal exponent of at most {MAX_TEXT_EXPONENT} in "
+                            f"magnitude, got {shown(text)}.")
+    return text

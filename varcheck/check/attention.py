@@ -407,8 +407,14 @@ def frontier_table(ctx: Context):
     """F6: the frontier table (header, rows) shown by ``varcheck explain attn.precision-budget``."""
     header = ("instance", "construction", "|V|", "max |logit|", "log10 γ_actual", "log10 γ_formula", "bits",
               "float64", "float32", "bfloat16", "|logit| ≤ 100")
-    rows = [(r["instance"], r["construction"], r["V"], f"{r['max_logit']:.4g}", f"{r['log10_gamma_actual']:.1f}",
-             f"{r['log10_gamma_formula']:.0f}", r["bits"], r["float64"], r["float32"], r["bfloat16"], r["cosine_cap"])
+    from ..exact.directed_rounding import format_bound, log10_bound
+
+    # γ's are lower bounds, so their logs are rounded down (from the ball's lower end, in ball arithmetic);
+    # max |logit| is compared with the cap, so it is rounded up
+    rows = [(r["instance"], r["construction"], r["V"], format_bound(r["cm"].logit_range(), "upper", 4),
+             f"{float(log10_bound(r['cert'].gamma_actual, 'lower', 1)):.1f}",
+             f"{float(log10_bound(r['cm'].gamma_formula(), 'lower', 0)):.0f}", r["bits"], r["float64"], r["float32"],
+             r["bfloat16"], r["cosine_cap"])
             for r in frontier_rows(ctx)]
     return header, rows
 

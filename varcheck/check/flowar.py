@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from ..exact import flowar as ef
 from ..exact import injectivity
+from ..exact.ball_attention import arb_of
+from ..exact.directed_rounding import format_bound
 from ..exact.interpolation import interpolation_matrix_1d, kron
 from ..exact.pyramid_maps import VAR_LATENT_SIDE, var_effective_map
 from ..spec.pyramid import PRESETS
@@ -430,10 +432,10 @@ def certified_effective_map_sigma(ctx: Context) -> EvidenceResult:
         if tau <= SIGMA_FLOOR**2:
             return EvidenceResult("failed", f"E {s}→{s_next}: certified σ_min² > {tau} only, not above {SIGMA_FLOOR}² as stated",
                                   observed=str(tau), bound=str(SIGMA_FLOOR**2))
-        sigma = math.sqrt(float(tau))
-        lines.append(f"{s}→{s_next}: σ_min > {sigma:.6f} (2-D > {sigma * sigma:.6f})")
-        worst = sigma if worst is None else min(worst, sigma)
-    return EvidenceResult("passed", "; ".join(lines), observed=f"{worst:.6f}", bound="0")
+        sigma = arb_of(tau).sqrt()  # σ_min > √τ; printed rounded down from the ball's lower end
+        lines.append(f"{s}→{s_next}: σ_min > {format_bound(sigma, 'lower', 6)} (2-D > {format_bound(tau, 'lower', 6)})")
+        worst = tau if worst is None else min(worst, tau)
+    return EvidenceResult("passed", "; ".join(lines), observed=format_bound(arb_of(worst).sqrt(), "lower", 6), bound="0")
 
 
 # =========================================================================== mutants (tests/quality)

@@ -17,6 +17,8 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from ..exact import injectivity
+from ..exact.ball_attention import arb_of
+from ..exact.directed_rounding import format_bound
 from ..exact.floating_point import TORCH_PARITY_TOL, separable_apply_error_bound, separable_apply_error_factor
 from ..exact.interpolation import (
     ALIGN_MODES,
@@ -488,8 +490,8 @@ def certified_sigma_min(ctx: Context) -> EvidenceResult:
     return EvidenceResult(
         "passed",
         f"{len(pairs)} pairs × {len(UP_CONFIGS)} modes: every UᵀU − τI is positive definite over Q; smallest "
-        f"certified σ_min > √τ = {math.sqrt(worst[0]):.6f} ({worst[1]})",
-        observed=f"{math.sqrt(worst[0]):.6f}", bound="0",
+        f"certified σ_min > √τ ≥ {format_bound(arb_of(worst[0]).sqrt(), 'lower', 6)} ({worst[1]})",
+        observed=format_bound(arb_of(worst[0]).sqrt(), "lower", 6), bound="0",
     )
 
 
@@ -515,7 +517,7 @@ def exact_grid_separation(ctx: Context) -> EvidenceResult:
         if best[0] < bound:
             return EvidenceResult("refuted", f"{_fmt((mode, ac))} {h}→{hp}: min ‖Uz‖² = {best[0]} < τ/G² = {bound}",
                                   counterexample={"mode": mode, "h": h, "h_prime": hp, "z": best[1]})
-        lines.append(f"{_fmt((mode, ac))} {h}→{hp}: {float(best[0]):.4g} ≥ {float(bound):.4g}")
+        lines.append(f"{_fmt((mode, ac))} {h}→{hp}: {format_bound(best[0], 'lower', 4)} ≥ {format_bound(bound, 'lower', 4)}")
     return EvidenceResult("passed", f"G = {G}; min squared output distance ≥ certified σ_min²·δ²: " + "; ".join(lines[:5]) + " …")
 
 

@@ -668,8 +668,8 @@ def _word_table_position_independent(p: Patcher) -> None:
 
     original = approximator._word_to_image
 
-    def build(target, pyramid, eps, p_, attention, positional=True):
-        return original(target, pyramid, eps, p_, attention, False)  # the positional codes E silently dropped
+    def build(target, pyramid, eps, p_, attention, positional, *rest):
+        return original(target, pyramid, eps, p_, attention, False, *rest)  # the positional codes E silently dropped
 
     p.setattr(approximator, "_word_to_image", build)
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from ..errors import VarcheckError, require_int
 from ..exact.floating_point import gamma
+from ..exact.directed_rounding import format_bound
 from ..exact.quantizer import ReluQuantizer, grid_quantize, relu_forward_exact
 from ..exact.value_mapping import GridValueMap, ScalarValueMap
 from ..spec import partition as sp_part
@@ -584,7 +585,7 @@ def exact_value_map_keys(ctx: Context) -> EvidenceResult:
                 return EvidenceResult("refuted", f"grid map G = {G}, d = {d}: V({tok}) ≠ {v}",
                                       counterexample={"G": G, "d": d, "token": tok, "V": V(tok), "value": v})
         lines.append(f"G={G}, d={d}: {G**d} keys, width {len(V.scalar)}, Lip∞ ≤ {V.lipschitz()}")
-    return EvidenceResult("passed", f"{ctx.pick(20, 200)} scalar maps exact at every key (Lip/bound ≥ {float(worst_tightness):.3f}: "
+    return EvidenceResult("passed", f"{ctx.pick(20, 200)} scalar maps exact at every key (Lip/bound ≥ {format_bound(worst_tightness, 'lower', 3)}: "
                                     "the THEORY bound max|Δv|/g_min is not tight in general); grid maps: " + "; ".join(lines),
                           observed=float(worst_tightness), bound=1)
 
@@ -799,8 +800,9 @@ def torch_bad_set_accounting(ctx: Context) -> EvidenceResult:
                     worst_good = max(worst_good, float(dev) / e)
     mu = Q.bad_set_measure(2)
     return EvidenceResult("passed", f"G = {G}, η = {eta}, M = {M}: {n - bad_count} good samples equal f̄ (worst dev/rounding "
-                                    f"bound {worst_good:.3f}), {bad_count} bad samples with ‖f − g‖_1/M ≤ {worst_bad:.3f}; "
-                                    f"μ(B) = {float(mu):.3e} ≤ nd(G−1)η = {float(2 * (G - 1) * eta):.3e}",
+                                    f"bound {format_bound(worst_good, 'upper', 3)}), {bad_count} bad samples with ‖f − g‖_1/M ≤ "
+                                    f"{format_bound(worst_bad, 'upper', 3)}; μ(B) = {format_bound(mu, 'upper', 4)} ≤ nd(G−1)η = "
+                                    f"{format_bound(2 * (G - 1) * eta, 'upper', 4)}",
                           observed=worst_bad, bound=1)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from ..exact.floating_point import gamma
+from ..exact.directed_rounding import format_bound
 from ..spec.pyramid import Pyramid
 from ..spec.registry import Context, EvidenceResult
 from .properties import run_property
@@ -33,17 +34,16 @@ def _t2_cached(seed, attention, positional):
     pyr = Pyramid.preset("var256")
     target = T.smooth_field(seed=seed, pyramid=pyr, d=2, channels=2)
     return target, build_var_approximator(target, pyr, T2_EPS, p=T2_P, setting="word_to_image",
-                                          attention=attention, positional=positional)
+                                          attention=attention, positional=positional, monte_carlo=0)
 
 
-def _bad(x, plan) -> bool:
-    """Whether a word lies in the quantizer's ramps (gδ − η, gδ) for some coordinate (exact test)."""
+def near_threshold(x, plan):
+    """The point half a ramp below the threshold nearest under each coordinate (inside the bad set)."""
+    out = []
     for v in x:
-        q = Fraction(float(v))
-        g = math.ceil(q * plan.G)  # smallest grid index with gδ ≥ q
-        if 1 <= g <= plan.G - 1 and Fraction(g, plan.G) - plan.eta < q < Fraction(g, plan.G):
-            return True
-    return False
+        g = min(max(int(math.floor(float(v) * plan.G)), 1), plan.G - 1)
+        out.append(float(plan.thresholds[g - 1] - plan.eta / 2))
+    return np.array(out, dtype=np.float64)
 
 
 def word_to_image_certificate(ctx: Context) -> EvidenceResult:
@@ -53,16 +53,19 @@ def word_to_image_certificate(ctx: Context) -> EvidenceResult:
     ok = cert["certified"]
     return EvidenceResult(
         "passed" if ok else "failed",
-        f"{target.name}: G = {approx.plan.G}, η = {approx.plan.eta}, L_f = {approx.plan.lipschitz}, parameters "
-        f"{approx.constants['parameter_count']}; ledger {', '.join(f'{k} {v:.3g}' for k, v in approx.ledger.items())}; "
-        f"certified d̄_2 ≤ {cert['lp_bound']:.6g} (d_2 ≤ {cert['lp_bound_unnormalised']:.4g}) vs ε = {float(T2_EPS)}",
+        f"{target.name}: dense float64 network d_model = {approx.summary()['d_model']}, FF widths "
+        f"{approx.summary()['ff1'] + approx.summary()['ff2']}, G = {approx.plan.G}, η = {approx.plan.eta}, "
+        f"L_f = {approx.plan.lipschitz}, parameters {approx.constants['parameter_count']}; ledger {', '.join(f'{k} {v:.3g}' for k, v in approx.ledger.items())}; "
+        f"certified d̄_2 ≤ {format_bound(cert['lp_bound'], 'upper', 6)} (d_2 ≤ {format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}) "
+        f"vs ε = {float(T2_EPS)}",
         observed=cert["lp_bound"], bound=float(T2_EPS),
     )
 
 
 def word_to_image_samples(ctx: Context) -> EvidenceResult:
     """Hypothesis over words x: off the ramps every entry error ≤ the certified interior sup bound; on a ramp
-    ≤ the bad-set sup bound (M plus rounding). The target search pushes the error towards the bound."""
+    ≤ the bad-set sup bound (M plus rounding). The dense float64 network is run; the target search pushes the
+    error towards the bound."""
     import torch
 
     target, approx = _t2(ctx)
@@ -72,12 +75,13 @@ def word_to_image_samples(ctx: Context) -> EvidenceResult:
     def prop(example):
         a, b, near = example
         x = np.array([a, b], dtype=np.float64)
-        if near:  # land inside a ramp: just below a grid point
-            x = np.clip(np.floor(x * plan.G) / plan.G - float(plan.eta) / 2, 0, 1)
+        if near:  # land inside a ramp: just below a threshold
+            x = near_threshold(x, plan)
         t = torch.from_numpy(x).reshape(1, 1, 2)
-        err = float((approx.module(t) - target(t)).abs().max())
-        bound = cert["bad_set_sup_bound"] if _bad(x, plan) else cert["sup_interior_bound"]
-        return err / bound, f"x = {x.tolist()} ({'ramp' if _bad(x, plan) else 'interior'})"
+        err = float((approx.network(t) - target(t)).abs().max())
+        bad = bool(approx.in_bad_set(t)[0])
+        bound = cert["bad_set_sup_bound"] if bad else cert["sup_interior_bound"]
+        return err / bound, f"x = {x.tolist()} ({'ramp' if bad else 'interior'})"
 
     strategy = st.tuples(st.floats(0, 1), st.floats(0, 1), st.booleans())
     return run_property(prop, strategy, ctx, quick=12, full=120, label="T2 entry error / certified sup bound")
@@ -96,7 +100,7 @@ def attention_not_needed(ctx: Context) -> EvidenceResult:
     return EvidenceResult(
         "passed" if same and both else "failed",
         f"contextual SA (c = {ctxmap.constants['attention_c']}, M = {ctxmap.constants['attention_M']}) vs identity: outputs "
-        f"{'bit-identical' if same else 'DIFFER'} on 6 words; both certified d̄_2 ≤ {ident.certificate()['lp_bound']:.4g} ≤ ε",
+        f"{'bit-identical' if same else 'DIFFER'} on 6 words; both certified d̄_2 ≤ {format_bound(ident.certificate()['lp_bound'], 'upper', 4)} ≤ ε",
     )
 
 
@@ -124,10 +128,10 @@ def no_positional_codes_lower_bound(ctx: Context) -> EvidenceResult:
     ok = lower > float(T2_EPS)
     return EvidenceResult(
         "refuted" if ok else "failed",
-        f"any position-independent approximator has d̄_2 ≥ {lower:.4f} > ε = {float(T2_EPS)} on {target.name} "
+        f"any position-independent approximator has d̄_2 ≥ {format_bound(lower, 'lower', 4)} > ε = {float(T2_EPS)} on {target.name} "
         f"(certified on a {G}×{G} grid of cells)",
         observed=lower, bound=float(T2_EPS),
-        counterexample={"target": target.name, "lower_bound_d2_per_entry": f"{lower:.6f}", "eps": str(T2_EPS)},
+        counterexample={"target": target.name, "lower_bound_d2_per_entry": format_bound(lower, "lower", 6), "eps": str(T2_EPS)},
     )
 
 
@@ -175,8 +179,8 @@ def image_to_image_certificate(ctx: Context) -> EvidenceResult:
         ok = ok and cert["certified"]
         k = net.constants
         lines.append(f"{'masked' if masked else 'unmasked'}: c = {k['c']}, η = {k['eta']}, {k['cells']} cells, read-outs at "
-                     f"{k['precision_bits']} bits, {k['parameter_count']} parameters; certified d̄_2 ≤ {cert['lp_bound']:.4f} "
-                     f"(sup off the bad set {cert['sup_interior_bound']:.4f})")
+                     f"{k['precision_bits']} bits, {k['parameter_count']} parameters; certified d̄_2 ≤ {format_bound(cert['lp_bound'], 'upper', 4)} "
+                     f"(sup off the bad set {format_bound(cert['sup_interior_bound'], 'upper', 4)})")
     need = paper_requirement(Pyramid([2, 4]), T1_G, True)
     # the next instance's requirement costs a projection search on its vocabulary: full profile only
     nxt = (f" the next one (1×2 input, G = 2) needs {paper_requirement(Pyramid([(1, 2), (2, 4)]), 2, True)['bits']} bits."
@@ -189,7 +193,7 @@ def image_to_image_certificate(ctx: Context) -> EvidenceResult:
         f"{_t1_target().name}, ε = {T1_EPS}: " + "; ".join(lines)
         + f". Paper construction (A4 constants): this instance would need {need['bits']} bits per read-out "
         f"(c ≈ {need['c']:.3g}, max |logit| {need['max_logit']:.3g}); the largest instance it reaches is the 1×1 input, "
-        f"G = 2, pyramid (1, 2) ({paper.precision} bits; certified d̄_2 ≤ {pcert['lp_bound']:.4f} ≤ {pcert['eps']});{nxt}",
+        f"G = 2, pyramid (1, 2) ({paper.precision} bits; certified d̄_2 ≤ {format_bound(pcert['lp_bound'], 'upper', 4)} ≤ {pcert['eps']});{nxt}",
         observed=max(_t1(m).certificate()["lp_bound"] for m in (True, False)), bound=float(T1_EPS),
     )
 
@@ -252,14 +256,17 @@ def hidden_constants(ctx: Context) -> EvidenceResult:
     cert = t2.certificate()
     ok = ok and math.isclose(cert["lp_bound_unnormalised"], cert["lp_bound"] * factor, rel_tol=1e-9)
     G, d, L = t2.plan.G, t2.plan.d, t2.plan.L
-    units = t2.plan.widths()["FF2_lookup_hidden"]
-    ok = ok and units == G**d * L
+    widths = t2.plan.widths()
+    units = G**d * L  # THEORY.md §6.2's (cell, position) lookup width
+    dense = widths["FF2_cell_hidden"] + widths["FF2_select_hidden"]
+    ok = ok and widths["FF2_cell_hidden"] == G**d * widths["position_groups"]
     t1 = _t1(True)
     return EvidenceResult(
         "passed" if ok else "failed",
         "; ".join(lines) + f". Per-entry vs the papers' unnormalised distance on var256 with {t2.plan.channels} channels: "
-        f"factor m^(1/2) = √{m} = {factor:.2f} (T2: d̄₂ ≤ {cert['lp_bound']:.4g} is d₂ ≤ {cert['lp_bound_unnormalised']:.4g}). "
-        f"T2 needs G = ⌈L_f/(2·ε·3/5)⌉ = {G} and L·G^d = {units} lookup units ({t2.constants['parameter_count']} parameters) "
-        f"at ε = {float(T2_EPS)}: parameters grow like ε^(−d). T1's read-outs need {t1.precision} bits at G = {t1.G} "
+        f"factor m^(1/2) = √{m} = {factor:.2f} (T2: d̄₂ ≤ {format_bound(cert['lp_bound'], 'upper', 4)} is d₂ ≤ {format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}). "
+        f"T2 needs G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·3/4)⌉ = {G}: THEORY's (cell, position) lookup has L·G^d = {units} units, "
+        f"the dense network's FF₂ {dense} (G^d·P cell units for P = {widths['position_groups']} position groups, then R·C "
+        f"select units) and {t2.constants['parameter_count']} parameters at ε = {float(T2_EPS)}: parameters grow like ε^(−d). T1's read-outs need {t1.precision} bits at G = {t1.G} "
         f"(A4-tight), the paper constants {paper_requirement(Pyramid([2, 4]), t1.G, True)['bits']}.",
     )

@@ -21,9 +21,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from numbers import Rational
 
 from ..errors import VarcheckError, require_choice
 from .ball_attention import arb_of, ball_softmax_readout, working_precision
+from .directed_rounding import format_bound
 from .projection import find_projection
 from .token_family import DYADIC_BITS, GridVocabulary, TokenFamily
 
@@ -40,6 +42,10 @@ GUARD_BITS = 64
 DIFFERENCE_PRECISION = 128
 #: A certification that cannot separate the balls doubles its precision at most this many times.
 MAX_PRECISION_DOUBLINGS = 3
+
+
+def _rational(x) -> bool:
+    return isinstance(x, Rational) and not isinstance(x, bool)
 
 
 def _dot(u, w):
@@ -93,6 +99,19 @@ class ContextualMapping:
     Y: Fraction  # max |vᵀx| over the vocabulary
     projection_draws: int = 0
     _readouts: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        # the constructor is public (the type is exported); contextual_mapping() is the way to build one
+        require_choice("construction", self.construction, CONSTRUCTIONS)
+        if not isinstance(self.family, TokenFamily):
+            raise VarcheckError(f"family must be a varcheck.TokenFamily, got {type(self.family).__name__}.")
+        for name in ("v", "u"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or len(value) != self.family.d or not all(_rational(t) for t in value):
+                raise VarcheckError(f"{name} must be a tuple of {self.family.d} exact rationals (the token dimension).")
+        for name in ("c", "s", "Y"):
+            if not _rational(getattr(self, name)):
+                raise VarcheckError(f"{name} must be an exact rational (Fraction or int), got {getattr(self, name)!r}.")
 
     def y(self, x) -> Fraction:
         """The projection vᵀx of a token (exact, cached per token)."""
@@ -229,8 +248,9 @@ class ContextualMapping:
             "construction": self.construction, "n": self.n, "d": self.d, "vocabulary_size": self.vocabulary_size,
             "r_min": self.r_min, "r_max": self.r_max, "eps_tok": self.eps_tok, "v": self.v, "c": self.c,
             "W_O_scale": self.s, "Y": self.Y, "r": self.r, "R": self.R, "logit_range": self.logit_range(),
-            "gamma_formula": _fmt_ball(self.gamma_formula()), "gamma_bound": _fmt_ball(self.gamma_bound()),
-            "gamma_actual": _fmt_ball(self.gamma_actual), "bits_needed": self.bits_needed,
+            # each γ is a lower bound on a separation of outputs: rounded down from the ball's lower end
+            "gamma_formula": _fmt_ball(self.gamma_formula(), "lower"), "gamma_bound": _fmt_ball(self.gamma_bound(), "lower"),
+            "gamma_actual": _fmt_ball(self.gamma_actual, "lower"), "bits_needed": self.bits_needed,
             "working_precision_direct": self.working_precision(),
         }
 
@@ -366,13 +386,14 @@ class ContextualMapping:
             cross_ok = cross > 0
             ok = sep_ok and norms_ok and cross_ok
             detail = (
-                f"{pairs} same-token pairs separated (γ_actual {_fmt_ball(gamma_actual)} > γ_bound {_fmt_ball(bound)}), "
-                f"different tokens ≥ {float(cross):.4g}, max ‖output‖² {_fmt_ball(max_norm_sq)} < r² = {float(self.r ** 2):.6g} "
+                f"{pairs} same-token pairs separated (γ_actual {_fmt_ball(gamma_actual)} > γ_bound {_fmt_ball(bound, 'lower')}), "
+                f"different tokens ≥ {format_bound(cross, 'lower')}, max ‖output‖² {_fmt_ball(max_norm_sq, 'upper')} < "
+                f"r² = {format_bound(self.r ** 2, 'upper', 6)} "
                 f"[{method}, {precision} bits]"
                 if ok else
-                f"violated: separation {'ok' if sep_ok else 'FAILS'} (γ_actual {_fmt_ball(gamma_actual)}, γ_bound {_fmt_ball(bound)}), "
-                f"norms {'ok' if norms_ok else 'FAIL'} (max ‖q‖² {_fmt_ball(max_norm_sq)} vs r² {float(self.r ** 2):.6g}), "
-                f"cross-token bound {float(cross):.4g}"
+                f"violated: separation {'ok' if sep_ok else 'FAILS'} (γ_actual {_fmt_ball(gamma_actual)}, γ_bound {_fmt_ball(bound, 'lower')}), "
+                f"norms {'ok' if norms_ok else 'FAIL'} (max ‖q‖² {_fmt_ball(max_norm_sq, 'upper')} vs r² {format_bound(self.r ** 2, 'upper', 6)}), "
+                f"cross-token bound {format_bound(cross, 'lower')}"
             )
             return Certificate(ok, gamma_actual, bound, cross, max_norm_sq, self.r, pairs, precision, detail)
 
@@ -405,17 +426,14 @@ def _log2_ball(ball) -> float:
     return float((arb(ball.mid()).log() / arb(2).log()).mid())
 
 
-def _fmt_ball(ball) -> str:
+def _fmt_ball(ball, side: str = "lower") -> str:
+    """A positive ball in five significant digits on ``side``'s safe side (``lower``: from the lower end, rounded
+    down — a γ printed to nearest could exceed the certified γ); a ball that is not positive as arb's enclosure."""
     if ball is None:
         return "n/a"
-    from flint import arb
-
     if not ball > 0:
         return ball.str(5, radius=True)
-    log10 = (arb(ball.mid()).log() / arb(10).log()).mid()
-    e = math.floor(float(log10))
-    mant = 10 ** (float(log10) - e)
-    return f"{mant:.4f}e{e}"
+    return format_bound(ball, side, 5)
 
 
 def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0, pyramid=None,

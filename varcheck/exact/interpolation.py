@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..errors import VarcheckError, require_choice, require_int
+from ..errors import VarcheckError, require_choice, require_int, require_rational_text
 
 __all__ = [
     "MODES",
@@ -35,6 +35,9 @@ __all__ = [
     "floor_nearest_index",
     "kron",
     "as_fraction",
+    "MAX_SIDE",
+    "MAX_DENSE_ENTRIES",
+    "MAX_EXACT_ENTRIES",
 ]
 
 MODES = ("nearest", "bilinear", "bicubic", "area", "paper")
@@ -44,6 +47,12 @@ KERNEL_MODES = ("bicubic", "paper")
 ALIGN_MODES = ("bilinear", "bicubic")
 #: torch's bicubic parameter.
 TORCH_A = Fraction(-3, 4)
+#: Largest side (h, w, h', w') an operator is built for: 64× VAR's largest scale; larger sizes are refused
+#: up front rather than left to run out of memory.
+MAX_SIDE = 4096
+#: Largest dense operator built: 2²⁴ float64 entries (128 MiB), 2²⁰ exact rationals (each a Python object).
+MAX_DENSE_ENTRIES = 2**24
+MAX_EXACT_ENTRIES = 2**20
 
 
 def as_fraction(value, name: str = "a") -> Fraction:
@@ -53,15 +62,15 @@ def as_fraction(value, name: str = "a") -> Fraction:
     try:
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError
-        return Fraction(value) if not isinstance(value, str) else Fraction(value)
+        return Fraction(value) if not isinstance(value, str) else Fraction(require_rational_text(name, value))
     except (TypeError, ValueError, ZeroDivisionError):
         raise VarcheckError(f"{name} must be a finite rational number, got {value!r}.") from None
 
 
 def keys_kernel(x, a=TORCH_A) -> Fraction:
     """Keys cubic convolution kernel W_a(x), exact for rational x and a."""
-    x = abs(Fraction(x))
-    a = Fraction(a)
+    x = abs(as_fraction(x, "x"))
+    a = as_fraction(a, "a")
     if x <= 1:
         return (a + 2) * x**3 - (a + 3) * x**2 + 1
     if x < 2:
@@ -148,7 +157,8 @@ def _validate(src, dst, mode, align_corners, a):
             h, w = value
         except (TypeError, ValueError):
             raise VarcheckError(f"{name} must be an (h, w) pair of positive integers, got {value!r}.") from None
-        pairs.append((require_int(f"{name}[0]", h, minimum=1), require_int(f"{name}[1]", w, minimum=1)))
+        pairs.append((require_int(f"{name}[0]", h, minimum=1, maximum=MAX_SIDE),
+                      require_int(f"{name}[1]", w, minimum=1, maximum=MAX_SIDE)))
     if not isinstance(align_corners, bool):
         raise VarcheckError(f"align_corners must be True or False, got {align_corners!r}.")
     if align_corners and mode not in ALIGN_MODES:
@@ -162,7 +172,18 @@ def _validate(src, dst, mode, align_corners, a):
 def interpolation_matrix_1d(h: int, hp: int, mode: str, *, align_corners: bool = False, a=TORCH_A, exact: bool = False):
     """The 1-D operator h → h' (shape h'×h): numpy float64, or exact (``fmpq_mat``) with ``exact=True``."""
     (h, _), (hp, _), a = _validate((h, 1), (hp, 1), mode, align_corners, a)
+    _check_dense(hp, h, exact, "h' × h")
     return _dense(interpolation_taps(h, hp, mode, align_corners, a), h, exact)
+
+
+def _check_dense(rows: int, cols: int, exact, what: str) -> None:
+    """Refuse an operator with more entries than :data:`MAX_DENSE_ENTRIES` (:data:`MAX_EXACT_ENTRIES` exact)."""
+    if not isinstance(exact, bool):
+        raise VarcheckError(f"exact must be True or False, got {exact!r}.")
+    limit = MAX_EXACT_ENTRIES if exact else MAX_DENSE_ENTRIES
+    if rows * cols > limit:
+        raise VarcheckError(f"the operator would have {what} = {rows} × {cols} = {rows * cols} entries, above the limit "
+                            f"of {limit} {'exact' if exact else 'float64'} entries; use smaller sizes (src, dst).")
 
 
 def _dense(rows, ncols, exact):
@@ -210,6 +231,7 @@ def interpolation_matrix(src, dst, mode, *, align_corners=False, a=TORCH_A, exac
     torch uses −3/4). ``align_corners`` applies to ``bilinear`` and ``bicubic`` only.
     """
     (h, w), (hp, wp), a = _validate(src, dst, mode, align_corners, a)
+    _check_dense(hp * wp, h * w, exact, "(h'·w') × (h·w)")
     uh = _dense(interpolation_taps(h, hp, mode, align_corners, a), h, exact)
     uw = _dense(interpolation_taps(w, wp, mode, align_corners, a), w, exact)
     return kron(uh, uw)
@@ -221,11 +243,18 @@ def interpolate_direct(x, dst, mode, *, align_corners=False, a=TORCH_A):
     Output (i, j) = Σ_p Σ_q w_h(i, p)·w_w(j, q)·x[p][q] with the 1-D taps; no matrix is formed. Used to
     check the matrix form (I1) on maps of free symbols.
     """
+    if not isinstance(x, (list, tuple)) or not x or not all(isinstance(row, (list, tuple)) for row in x) \
+            or not x[0] or any(len(row) != len(x[0]) for row in x):
+        raise VarcheckError("x must be a non-empty h×w nested list (rows of equal, non-zero length).")
     h, w = len(x), len(x[0])
     (h, w), (hp, wp), a = _validate((h, w), dst, mode, align_corners, a)
     rows_h = interpolation_taps(h, hp, mode, align_corners, a)
     rows_w = interpolation_taps(w, wp, mode, align_corners, a)
-    return [
-        [sum((wh * ww * x[p][q] for p, wh in rows_h[i] for q, ww in rows_w[j]), 0) for j in range(wp)]
-        for i in range(hp)
-    ]
+    try:
+        return [
+            [sum((wh * ww * x[p][q] for p, wh in rows_h[i] for q, ww in rows_w[j]), 0) for j in range(wp)]
+            for i in range(hp)
+        ]
+    except TypeError:
+        raise VarcheckError("x must hold ring elements (numbers or sympy expressions) that multiply with rationals "
+                            "and add.") from None

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import VarcheckError, require_int
 from ..spec.pyramid import Pyramid
-from .interpolation import TORCH_A, _dense, _validate, interpolation_matrix, interpolation_taps, kron
+from .interpolation import MAX_SIDE, TORCH_A, _check_dense, _dense, _validate, interpolation_matrix, interpolation_taps, kron
 
 __all__ = ["phi_up", "pyramid_upsampling_matrix", "pyramid_upsample", "var_effective_map", "VAR_LATENT_SIDE"]
 
@@ -26,11 +26,20 @@ def _require_pyramid(pyramid):
     return pyramid
 
 
+def _real_array(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array, or a VarcheckError naming it (ragged lists, strings, objects)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise VarcheckError(f"{name} must be a real array (nested lists of numbers or a numpy array), "
+                            f"got {type(value).__name__}.") from None
+
+
 def phi_up(prefix, pyramid, k, mode="bicubic", *, align_corners=False, a=TORCH_A):
     """One step of Φ_up: an (L_k × d) prefix of scales 1..k (1-based k) to the (L_{k+1} × d) prefix."""
     pyramid = _require_pyramid(pyramid)
     k = require_int("k", k, minimum=1, maximum=len(pyramid) - 1)
-    prefix = np.asarray(prefix, dtype=np.float64)
+    prefix = _real_array("prefix", prefix)
     begin, end = pyramid.ranges[k - 1]
     if prefix.ndim != 2 or prefix.shape[0] != end:
         raise VarcheckError(f"prefix must have shape (L_k, d) = ({end}, d) for k = {k}, got {prefix.shape}.")
@@ -63,7 +72,7 @@ def pyramid_upsampling_matrix(pyramid, mode="bicubic", *, align_corners=False, a
 def pyramid_upsample(r1, pyramid, mode="bicubic", *, align_corners=False, a=TORCH_A):
     """Apply P to an initial map r_1 of shape (h_1, w_1, d); returns the (L × d) token pyramid."""
     pyramid = _require_pyramid(pyramid)
-    r1 = np.asarray(r1, dtype=np.float64)
+    r1 = _real_array("r1", r1)
     h, w = pyramid.scales[0]
     if r1.ndim != 3 or r1.shape[:2] != (h, w):
         raise VarcheckError(f"r1 must have shape (h_1, w_1, d) = ({h}, {w}, d), got {r1.shape}.")
@@ -75,9 +84,11 @@ def pyramid_upsample(r1, pyramid, mode="bicubic", *, align_corners=False, a=TORC
 
 def var_effective_map(p, q, *, full=VAR_LATENT_SIDE, exact=False):
     """VAR's 1-D next-scale map E = A_{q←full} · B_{full←p}: bicubic (a = −3/4) up to ``full``, then area down."""
+    full = require_int("full", full, minimum=1, maximum=MAX_SIDE)
     p = require_int("p", p, minimum=1, maximum=full)
     q = require_int("q", q, minimum=1, maximum=full)
     _validate((p, 1), (full, 1), "bicubic", False, TORCH_A)
+    _check_dense(full, p, exact, "full × p")
     b = _dense(interpolation_taps(p, full, "bicubic", False, TORCH_A), p, exact)
     area = _dense(interpolation_taps(full, q, "area", False, TORCH_A), full, exact)
     return area * b if exact else area @ b
@@ -85,4 +96,11 @@ def var_effective_map(p, q, *, full=VAR_LATENT_SIDE, exact=False):
 
 def var_effective_map_2d(src, dst, *, full=VAR_LATENT_SIDE, exact=False):
     """The 2-D effective map on flattened maps: E_h ⊗ E_w."""
+    for name, value in (("src", src), ("dst", dst)):
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise VarcheckError(f"{name} must be an (h, w) pair of positive integers, got {value!r}.")
+    full = require_int("full", full, minimum=1, maximum=MAX_SIDE)
+    _check_dense(require_int("dst[0]", dst[0], minimum=1, maximum=full) * require_int("dst[1]", dst[1], minimum=1, maximum=full),
+                 require_int("src[0]", src[0], minimum=1, maximum=full) * require_int("src[1]", src[1], minimum=1, maximum=full),
+                 exact, "(q_h·q_w) × (p_h·p_w)")
     return kron(var_effective_map(src[0], dst[0], full=full, exact=exact), var_effective_map(src[1], dst[1], full=full, exact=exact))

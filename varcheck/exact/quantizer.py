@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Rational
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError, require_int, require_rational_text
 
 __all__ = ["ReluQuantizer", "relu_quantizer", "grid_quantize", "relu_forward_exact", "exact_rational"]
 
@@ -39,7 +39,7 @@ def exact_rational(name: str, value) -> Fraction:
         if isinstance(value, (Rational, float)):
             out = Fraction(value)
         else:
-            out = Fraction(str(value))
+            out = Fraction(require_rational_text(name, str(value)))
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         raise VarcheckError(f"{name} must be a finite rational number, got {value!r}.") from None
     return out
@@ -62,6 +62,12 @@ def relu_forward_exact(x, w1, b1, w2, b2, *, residual=False) -> list:
     return out
 
 
+#: Largest grid an exact quantizer is built for (its pieces, slabs and weights are listed one by one), and the
+#: largest exact W₁ (d × 2(G−1)d entries) it writes out.
+MAX_QUANTIZER_GRID = 2**16
+MAX_QUANTIZER_WEIGHTS = 2**22
+
+
 @dataclass(frozen=True)
 class ReluQuantizer:
     """Q_η for grid G (δ = 1/G) and ramp width η with 0 < η ≤ δ; ``centre`` adds δ/2 (cell centres)."""
@@ -71,7 +77,7 @@ class ReluQuantizer:
     centre: bool = False
 
     def __post_init__(self):
-        G = require_int("G", self.G, minimum=1)
+        G = require_int("G", self.G, minimum=1, maximum=MAX_QUANTIZER_GRID)
         eta = exact_rational("eta", self.eta)
         if not 0 < eta <= Fraction(1, G):
             raise VarcheckError(f"eta must satisfy 0 < eta ≤ δ = 1/{G} (disjoint ramps), got {eta}.")
@@ -136,8 +142,24 @@ class ReluQuantizer:
     def pieces(self) -> tuple:
         """(a, b, slope) of every linear piece of Q_η on [0, 1] between consecutive breakpoints."""
         pts = [Fraction(0)] + [x for x in self.breakpoints() if 0 < x < 1] + [Fraction(1)]
-        values = [self(x) for x in pts]
+        values = self._values_increasing(pts)
         return tuple((a, b, (vb - va) / (b - a)) for (a, va), (b, vb) in zip(zip(pts, values), zip(pts[1:], values[1:])) if b > a)
+
+    def _values_increasing(self, xs) -> list:
+        """Q_η at increasing points in O(G + len(xs)) instead of O(G) each (pieces of a G = 2¹⁶ quantizer).
+
+        η ≤ δ makes the ramps disjoint: at x every ramp g with gδ ≤ x is saturated (r_g = 1), every ramp with
+        gδ − η ≥ x is 0, and only the next one, g = #saturated + 1, can be partial — evaluated exactly by ramp().
+        """
+        out, full = [], 0
+        for x in xs:
+            while full + 1 <= self.G - 1 and (full + 1) * self.delta <= x:
+                full += 1
+            value = full * self.delta
+            if full + 1 <= self.G - 1:
+                value += self.delta * self.ramp(full + 1, x)
+            out.append(value + self.offset)
+        return out
 
     def lipschitz(self) -> Fraction:
         """The exact Lipschitz constant on R: the largest |slope| of a piece (Q_η is constant outside [0, 1])."""
@@ -150,6 +172,9 @@ class ReluQuantizer:
         ``residual``: two more units per entry, ReLU(x_i) (read out −1) and ReLU(−x_i) (+1), cancel the skip.
         """
         d = require_int("d", d, minimum=1)
+        if self.width(d, residual=residual) * d > MAX_QUANTIZER_WEIGHTS:
+            raise VarcheckError(f"the quantizer's W₁ would be d × width = {d} × {self.width(d, residual=residual)}, above "
+                                f"the limit of {MAX_QUANTIZER_WEIGHTS} entries (lower G or d).")
         per_entry = []
         for g in range(1, self.G):
             c = -g * self.delta / self.eta

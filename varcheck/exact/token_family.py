@@ -27,6 +27,11 @@ __all__ = ["TokenFamily", "GridVocabulary", "DYADIC_BITS", "MAX_GRID_SEQUENCES",
 DYADIC_BITS = 30
 #: A grid vocabulary is enumerated sequence by sequence; beyond this many sequences it is refused.
 MAX_GRID_SEQUENCES = 4096
+#: Bounds of a grid vocabulary, refused up front: G, n, d, and the tokens of all its sequences together.
+MAX_GRID_G = 2**16
+MAX_GRID_N = 2**14
+MAX_GRID_D = 64
+MAX_GRID_TOKENS = 2**20
 
 
 def dyadic_below_sqrt(q: Fraction, bits: int = DYADIC_BITS) -> Fraction:
@@ -45,6 +50,15 @@ def dyadic_above_sqrt(q: Fraction, bits: int = DYADIC_BITS) -> Fraction:
     while Fraction(k * k, scale) <= q:
         k += 1
     return Fraction(k, 2**bits)
+
+
+def _sqrt_text(q: Fraction, side: str) -> str:
+    """√q in six digits on ``side``'s safe side, at any magnitude (a float √ overflows beyond 10³⁰⁸)."""
+    from flint import arb, fmpq
+
+    from .directed_rounding import format_bound
+
+    return format_bound(arb(fmpq(q.numerator, q.denominator)).sqrt(), side, 6)
 
 
 def _sq(x) -> Fraction:
@@ -81,18 +95,25 @@ class GridVocabulary:
     seed: int = 0
 
     def __post_init__(self):
-        require_int("G", self.G, minimum=1)
-        require_int("n", self.n, minimum=2)
-        require_int("d", self.d, minimum=1)
+        require_int("G", self.G, minimum=1, maximum=MAX_GRID_G)
+        require_int("n", self.n, minimum=2, maximum=MAX_GRID_N)
+        require_int("d", self.d, minimum=1, maximum=MAX_GRID_D)
         require_int("seed", self.seed, minimum=0)
-        count = self.G ** (self.n * self.d)
+        # G^(n·d) exactly when it can be below the limits, else None ("at least 2⁶⁴": more than any limit)
+        nd = self.n * self.d
+        count = 1 if self.G == 1 else self.G**nd if nd * (self.G.bit_length() - 1) < 64 else None
         if self.sample is not None:
-            require_int("sample", self.sample, minimum=1, maximum=min(count, MAX_GRID_SEQUENCES))
-        elif count > MAX_GRID_SEQUENCES:
+            require_int("sample", self.sample, minimum=1, maximum=MAX_GRID_SEQUENCES if count is None
+                        else min(count, MAX_GRID_SEQUENCES))
+        elif count is None or count > MAX_GRID_SEQUENCES:
             raise VarcheckError(
-                f"GridVocabulary(G={self.G}, n={self.n}, d={self.d}) has {count} sequences; at most "
-                f"{MAX_GRID_SEQUENCES} are enumerated (choose G^(n·d) ≤ {MAX_GRID_SEQUENCES}, or pass sample=N)."
+                f"GridVocabulary(G={self.G}, n={self.n}, d={self.d}) has G^(n·d) = {self.G}^{self.n * self.d} sequences; "
+                f"at most {MAX_GRID_SEQUENCES} are enumerated (choose G^(n·d) ≤ {MAX_GRID_SEQUENCES}, or pass sample=N)."
             )
+        sequences = self.sample if self.sample is not None else count
+        if sequences * self.n > MAX_GRID_TOKENS:
+            raise VarcheckError(f"GridVocabulary(G={self.G}, n={self.n}, d={self.d}) would hold {sequences} sequences of n = "
+                                f"{self.n} tokens, above the limit of {MAX_GRID_TOKENS} tokens in all (lower n or sample).")
 
     def token(self, digits, t) -> tuple:
         return (Fraction(1),) + tuple(Fraction(g, self.G) for g in digits) + (Fraction(t),)
@@ -197,11 +218,11 @@ class TokenFamily:
         if not (rmin * rmin < lo and hi < rmax * rmax):
             raise VarcheckError(
                 f"the family is not tokenwise separated with r_min = {rmin}, r_max = {rmax}: token norms range over "
-                f"[{math.sqrt(lo):.6g}, {math.sqrt(hi):.6g}] and must lie strictly between them."
+                f"[{_sqrt_text(lo, 'lower')}, {_sqrt_text(hi, 'upper')}] and must lie strictly between them."
             )
         if dmin is not None and not eps * eps < dmin:
             raise VarcheckError(
                 f"the family is not tokenwise separated with eps_tok = {eps}: two distinct tokens are only "
-                f"{math.sqrt(dmin):.6g} apart (they must be more than eps_tok apart)."
+                f"{_sqrt_text(dmin, 'upper')} apart (they must be more than eps_tok apart)."
             )
         return rmin, rmax, eps

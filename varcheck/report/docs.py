@@ -57,6 +57,9 @@ THEORY_SECTIONS = (
     ("§6", "The main theorem", ("ua", "universality", "flowar"), (
         ("T1", "image-to-image"), ("T2", "word-to-image"), ("T3", "FlowAR (Corollary 7.2)"),
         ("T3-robust", "FlowAR with an inexact velocity head"))),
+    ("§6.4", "HOFAR (Corollary 7.3; THEORY.md addendum, docs/hofar.md)", ("hofar",), (
+        ("H1", "HOFAR is FlowAR on the straight path (trivial)"), ("H1-robust", "inexact higher-order heads"),
+        ("H2", "order-k rate on curved trajectories"), ("H3", "conditional higher-order targets (refuted)"))),
 )
 
 
@@ -87,7 +90,8 @@ def render_theory_map(reg=None) -> str:
              "    │     └───────────── §3 contextual mapping (A1–A6): one rank-1 attention layer",
              "    └─────────────────── §4 value mapping (P3); error ledger P1 + P4 (+ §5 composition C1–C4)",
              "```", "",
-             "which §6 assembles into T1 (image-to-image), T2 (word-to-image) and T3 (FlowAR). Findings F1–F9 "
+             "which §6 assembles into T1 (image-to-image), T2 (word-to-image) and T3 (FlowAR), and §6.4 (docs/hofar.md) "
+             "extends to HOFAR (H1–H3). Findings F1–F10 "
              "(§7) are in [findings.md](findings.md); every claim's full entry is in [claims.md](claims.md).", ""]
     placed = set()
     for number, title, families, labels in THEORY_SECTIONS:
@@ -132,7 +136,7 @@ def render_theory_map(reg=None) -> str:
     for number, title, _, _ in THEORY_SECTIONS[1:]:
         members = [c for c in claims if _section_of(c) == number]
         if members:
-            lines.append(f'    subgraph s{number[1:]}["{number} {title}"]')
+            lines.append(f'    subgraph s{number[1:].replace(".", "_")}["{number} {title}"]')
             lines += [f'        {names[c.id]}["{c.label} {c.id}"]' for c in members]
             lines.append("    end")
     for c in claims:
@@ -157,16 +161,20 @@ _EXIT_CODES = (
     ("141", "the output pipe was closed by its reader (`varcheck list | head`); nothing is printed"),
 )
 
+#: Examples of each command, written as they run from the repository root after ``bash scripts/setup.sh``
+#: (which puts varcheck in ``.venv`` without activating it: a bare ``varcheck`` or ``python`` is not it).
 _EXAMPLES = {
-    "list": ["varcheck list"],
-    "explain": ["varcheck explain interp.kernel-range", "varcheck explain attn.precision-budget   # prints the F6 frontier table"],
-    "verify": ["varcheck verify                                     # every claim, quick profile",
-               "varcheck verify interp.inf-norm --seed 3 --report r.json",
-               "varcheck verify --report report.html                 # self-contained HTML report",
-               "varcheck verify --profile full --report full.md      # long run, with mutants and kill rate"],
-    "constants": ["varcheck constants --format tex > varcheck-constants.tex",
-                  "varcheck constants --instance attn-tight --format json"],
-    "repro": ["varcheck repro interp.kernel-range", 'python -c "$(varcheck repro interp.torch-nearest-floor)"'],
+    "list": [".venv/bin/varcheck list"],
+    "explain": [".venv/bin/varcheck explain interp.kernel-range",
+                ".venv/bin/varcheck explain attn.precision-budget   # prints the F6 frontier table"],
+    "verify": [".venv/bin/varcheck verify                                     # every claim, quick profile",
+               ".venv/bin/varcheck verify interp.inf-norm --seed 3 --report r.json",
+               ".venv/bin/varcheck verify --report report.html                 # self-contained HTML report",
+               ".venv/bin/varcheck verify --profile full --report full.md      # long run, with mutants and kill rate"],
+    "constants": [".venv/bin/varcheck constants --format tex > varcheck-constants.tex",
+                  ".venv/bin/varcheck constants --instance attn-tight --format json"],
+    "repro": [".venv/bin/varcheck repro interp.kernel-range",
+              '.venv/bin/python -c "$(.venv/bin/varcheck repro interp.torch-nearest-floor)"'],
 }
 
 
@@ -325,9 +333,16 @@ def _findings():
     return render_findings()
 
 
+def _networks():
+    from .networks import render_networks_doc
+
+    return render_networks_doc()
+
+
 #: File name → renderer of every generated page of docs/.
 GENERATED_DOCS = {
     "claims.md": _claims,
+    "networks.md": _networks,
     "findings.md": _findings,
     "theory-map.md": render_theory_map,
     "cli.md": render_cli_reference,

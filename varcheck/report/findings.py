@@ -111,6 +111,30 @@ FINDINGS = (
         corrected="Word-to-image universality needs only token-wise feed-forward layers and positional codes.",
         planned="ua.attention-not-needed",
     ),
+    Finding(
+        "F10", "HOFAR's corollary is FlowAR's: on the straight path the higher-order terms vanish",
+        paper="Flow autoregressive transformers trained with higher-order trajectory supervision (HOFAR, "
+              "arXiv:2503.08032) inherit universality (ICML 2025, Corollary 7.3).",
+        theory="F10 (docs/hofar.md, the THEORY.md addendum §6.4): true but trivial — with T3's head every "
+               "higher-order trajectory term is identically 0, HOFAR's sampler is FlowAR's Euler sampler and the "
+               "corollary is T3; conditional higher-order targets of the straight path are 0 as well.",
+        corrected="Higher orders pay only on curved trajectories (non-degenerate data, hofar.taylor-rate: error O(h^k) "
+                  "with certified constants), and only when the heads are the total derivatives of the velocity.",
+    ),
+    Finding(
+        "F11", "The precision wall of T1 is the contextual mapping's, not the model's: uniform attention runs in float64",
+        paper="One single-head attention layer suffices for image-to-image universality, through a contextual mapping "
+              "(Kajitsuka & Sato's Boltzmann construction, ICML Lemma 5.4).",
+        theory="F11 (varcheck formalisation, from F6): A4's contextual mappings separate contexts by e^{−Θ(M)} and "
+               "need read-outs at 1999 bits (tight) or 6.3·10⁹ bits (paper constants) on the 2×2 → 4×4, G = 4 instance; "
+               "with THEORY.md's positional codes E the attention only has to aggregate: FF₁ writes k_j·G^j into input "
+               "token j, a uniform layer (W_Q = W_K = 0) gives every output token code/V, and the dense float64 network "
+               "is certified (also in float32).",
+        corrected="With positional codes, image-to-image universality needs one uniform attention layer and float64 "
+                  "(or float32) arithmetic; the exponential precision of the contextual mapping is needed only without "
+                  "them (sequences of tokens that do not know their positions, Kajitsuka & Sato's setting).",
+        planned="ua.image-to-image-float64",
+    ),
 )
 
 _FINDING_ID = re.compile(r"\bF(\d+)\b")
@@ -135,8 +159,8 @@ def _one_line(text) -> str:
 def _command(claims) -> str:
     refuted = [c for c in claims if c.expected == "refuted"]
     if refuted:
-        return f"varcheck repro {refuted[0].id}"
-    return "varcheck verify " + " ".join(c.id for c in claims)
+        return f".venv/bin/varcheck repro {refuted[0].id}"
+    return ".venv/bin/varcheck verify " + " ".join(c.id for c in claims)
 
 
 def _evidence_lines(claim, result) -> list:
@@ -148,7 +172,7 @@ def _evidence_lines(claim, result) -> list:
         elif spec.kind in _EXACT_KINDS or ev.counterexample:
             lines.append(f"{head}: {_one_line(ev.detail)}")
         else:
-            lines.append(f"{head} ({_one_line(spec.description)}; measured values: `varcheck verify {claim.id}`)")
+            lines.append(f"{head} ({_one_line(spec.description)}; measured values: `.venv/bin/varcheck verify {claim.id}`)")
         if ev.counterexample:
             lines += ["", "  | quantity | exact value |", "  |---|---|"]
             lines += [f"  | {md_cell(k)} | {md_cell(v)} |" for k, v in ev.counterexample.items()]
@@ -187,7 +211,7 @@ def _executable(finding: Finding, claims: list, results: dict) -> list:
     corrected = [c.corrected for c in claims if c.corrected]
     lines += ["**Corrected statement:** " + (" ".join(_one_line(t) for t in corrected) if corrected else finding.corrected), ""]
     if finding.figure:
-        lines += [f"**Figure:** {finding.figure}; `varcheck verify --report report.html`.", ""]
+        lines += [f"**Figure:** {finding.figure}; `.venv/bin/varcheck verify --report report.html`.", ""]
     lines += ["**Reproduce:**", "", "```bash", _command(claims), "```", ""]
     return lines
 
@@ -202,7 +226,7 @@ def _pending(finding: Finding, reg) -> list:
     if related:
         shown = ", ".join(f"[`{c.id}`](claims.md#{_anchor(c.id)}) ({md_cell(c.label)})" for c in related)
         lines += [f"**Where varcheck shows it today:** {shown}.", "", "```bash",
-                  "varcheck verify " + " ".join(c.id for c in related), "```", ""]
+                  ".venv/bin/varcheck verify " + " ".join(c.id for c in related), "```", ""]
     return lines
 
 
@@ -221,7 +245,8 @@ def render_findings(reg=None) -> str:
         "",
         "# Findings",
         "",
-        "THEORY.md §7 lists nine findings about the paper's argument. Each is an executable claim (or is "
+        "THEORY.md §7 lists nine findings about the paper's argument (F1–F9); F10 is the HOFAR addendum's "
+        "(docs/hofar.md), F11 the dense networks' (docs/networks.md). Each is an executable claim (or is "
         "marked *not yet executable*): the statement as the paper gives it, what varcheck checks, the exact "
         "evidence, the corrected statement and the one command that reproduces it. The evidence below was "
         "computed when this page was generated (quick profile, seed 0); numeric torch checks are summarised "

@@ -16,6 +16,7 @@ from html import escape
 __all__ = ["render_html"]
 
 from .graph import dependency_svg
+from .json_report import claim_seconds, evidence_seconds, mutant_seconds
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 80em; }
@@ -58,7 +59,7 @@ def _table(header, rows, row_classes=None) -> list:
     return lines
 
 
-def _claim_details(claim: dict) -> list:
+def _claim_details(claim: dict, report: dict) -> list:
     outcome = escape(claim["outcome"])
     lines = [
         f'<details class="{outcome}" id="{escape(claim["id"])}">',
@@ -66,13 +67,13 @@ def _claim_details(claim: dict) -> list:
         "<p>",
         f"label {_text(claim.get('label'))} · paper reference {_text(claim['paper_ref'])} · "
         f"expected <b>{escape(claim['expected'])}</b> · outcome <b>{outcome}</b> · "
-        f"status <b>{escape(claim['status'])}</b> · {_seconds(claim.get('seconds'))} s",
+        f"status <b>{escape(claim['status'])}</b> · {_seconds(claim_seconds(report, claim['id']))} s",
         "</p>",
     ]
     rows = [
         (_text(e["kind"]), _text(e["verdict"]), _text(e["observed"]), _text(e["bound"]),
-         _seconds(e["seconds"]), _text(e["detail"]))
-        for e in claim["evidence"]
+         _seconds(evidence_seconds(report, claim["id"], i)), _text(e["detail"]))
+        for i, e in enumerate(claim["evidence"])
     ]
     lines += _table(("kind", "verdict", "observed", "bound", "seconds", "detail"), rows)
     if claim.get("counterexample"):
@@ -97,7 +98,7 @@ def _figures(report: dict) -> list:
     return lines
 
 
-def _mutants(mutants: dict) -> list:
+def _mutants(mutants: dict, report: dict) -> list:
     from .markdown import kill_rate_text
 
     lines = ['<h2 id="mutants">Mutants</h2>',
@@ -109,7 +110,7 @@ def _mutants(mutants: dict) -> list:
                              f" → {escape(c['verdict'])} ({'caught' if c['caught'] else 'not caught'})" for c in m["checks"])
         rows.append((f"<code>{escape(m['id'])}</code>", _text(m["description"]),
                      ", ".join(f"<code>{escape(c)}</code>" for c in m["claims"]),
-                     "killed" if m["killed"] else "<b>SURVIVED</b>", checks, _seconds(m["seconds"])))
+                     "killed" if m["killed"] else "<b>SURVIVED</b>", checks, _seconds(mutant_seconds(report, m["id"]))))
         classes.append("killed" if m["killed"] else "survived")
     lines += _table(("mutant", "mutation", "claims", "result", "checks", "seconds"), rows, classes)
     if mutants.get("families_without_mutants"):
@@ -152,7 +153,7 @@ def render_html(report: dict, dependencies: dict | None = None) -> str:
     rows = [
         (f'<a href="#{escape(c["id"])}"><code>{escape(c["id"])}</code></a>', _text(c.get("label")),
          _text(c["title"]), _text(c["expected"]), _text(c["outcome"]), _text(c["status"]),
-         _seconds(c.get("seconds")))
+         _seconds(claim_seconds(report, c["id"])))
         for c in claims
     ]
     lines += _table(("id", "label", "title", "expected", "outcome", "status", "seconds"), rows,
@@ -170,9 +171,9 @@ def render_html(report: dict, dependencies: dict | None = None) -> str:
     lines += _figures(report)
     lines.append('<h2 id="claims">Claims</h2>')
     for claim in claims:
-        lines += _claim_details(claim)
+        lines += _claim_details(claim, report)
     if report.get("mutants"):
-        lines += _mutants(report["mutants"])
+        lines += _mutants(report["mutants"], report)
     if dependencies:
         lines.append('<h2 id="dependencies">Dependencies</h2>')
         lines += _dependency_list(dependencies)

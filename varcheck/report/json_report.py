@@ -2,7 +2,9 @@
 
 :func:`build_report` turns claim results into a JSON-ready dict whose top-level keys are fixed
 (:data:`REPORT_KEYS`); the Markdown and HTML reports render the same dict, so the three formats
-never disagree. :func:`write_report` picks the format from the file suffix and writes atomically
+never disagree. Everything that varies from run to run — the seconds each claim, evidence and mutant
+took — is kept apart under :data:`TIMINGS_KEY`, so that the same seed gives a byte-identical report once
+that one field is set aside (:func:`deterministic_part`). :func:`write_report` picks the format from the file suffix and writes atomically
 (a temporary file in the target directory, then :func:`os.replace`), so an interrupted run never
 leaves half a report behind.
 """
@@ -22,6 +24,11 @@ from .runner import summarize
 __all__ = [
     "REPORT_KEYS",
     "MUTANTS_KEY",
+    "TIMINGS_KEY",
+    "deterministic_part",
+    "claim_seconds",
+    "evidence_seconds",
+    "mutant_seconds",
     "REPORT_SUFFIXES",
     "build_report",
     "dependencies",
@@ -32,10 +39,13 @@ __all__ = [
 ]
 
 #: The top-level keys of a report, in order.
-REPORT_KEYS = ("varcheck_version", "profile", "seed", "environment", "claims", "summary")
+REPORT_KEYS = ("varcheck_version", "profile", "seed", "environment", "claims", "summary", "timings")
 #: The key a report adds after :data:`REPORT_KEYS` when mutants ran (``varcheck verify --profile full``):
 #: ``{"total", "killed", "survived", "kill_rate", "results", "families_without_mutants"}``.
 MUTANTS_KEY = "mutants"
+#: The one field that differs between two runs with the same seed: wall-clock seconds,
+#: ``{"unit": "seconds", "claims": {id: {"total", "evidence": [...]}}, "mutants": {id: {"total", "checks": [...]}}}``.
+TIMINGS_KEY = "timings"
 #: Report formats by file suffix.
 REPORT_SUFFIXES = (".json", ".md", ".html")
 
@@ -44,19 +54,58 @@ def build_report(results: list, ctx: Context, mutants: dict | None = None) -> di
     """The report of a run: version, profile, seed, environment, one dict per claim, and the counts.
 
     ``mutants`` (the :func:`varcheck.check.mutants.summarize_mutants` dict of a full-profile run) is added
-    under :data:`MUTANTS_KEY` after the fixed keys.
+    under :data:`MUTANTS_KEY` after the fixed keys. The seconds of claims, evidence and mutants are moved out of
+    them into :data:`TIMINGS_KEY`, so that everything else is a function of the seed.
     """
+    timings = {"unit": "seconds", "claims": {}, "mutants": {}}
+    claims = []
+    for r in results:
+        claim = r.to_dict()
+        evidence_times = [e.pop("seconds", None) for e in claim["evidence"]]
+        timings["claims"][claim["id"]] = {"total": claim.pop("seconds", None), "evidence": evidence_times}
+        claims.append(claim)
     report = {
         "varcheck_version": varcheck_version(),
         "profile": ctx.profile,
         "seed": ctx.seed,
         "environment": environment(),
-        "claims": [r.to_dict() for r in results],
+        "claims": claims,
         "summary": summarize(results),
+        TIMINGS_KEY: timings,
     }
     if mutants is not None:
+        original, mutants = mutants, dict(mutants)
+        mutants["results"] = []
+        for m in original.get("results", ()):
+            m = dict(m)
+            checks = [dict(c) for c in m.get("checks", ())]
+            timings["mutants"][m["id"]] = {"total": m.pop("seconds", None),
+                                           "checks": [c.pop("seconds", None) for c in checks]}
+            m["checks"] = checks
+            mutants["results"].append(m)
         report[MUTANTS_KEY] = mutants
     return report
+
+
+def deterministic_part(report: dict) -> dict:
+    """The report without :data:`TIMINGS_KEY`: what two runs with the same seed must agree on byte for byte."""
+    return {k: v for k, v in report.items() if k != TIMINGS_KEY}
+
+
+def claim_seconds(report: dict, claim_id: str):
+    """Seconds a claim took in this run (None when the report has no timing for it)."""
+    return report.get(TIMINGS_KEY, {}).get("claims", {}).get(claim_id, {}).get("total")
+
+
+def evidence_seconds(report: dict, claim_id: str, index: int):
+    """Seconds the ``index``-th evidence of a claim took (None when unknown)."""
+    times = report.get(TIMINGS_KEY, {}).get("claims", {}).get(claim_id, {}).get("evidence", ())
+    return times[index] if index < len(times) else None
+
+
+def mutant_seconds(report: dict, mutant_id: str):
+    """Seconds a mutant's checks took (None when unknown)."""
+    return report.get(TIMINGS_KEY, {}).get("mutants", {}).get(mutant_id, {}).get("total")
 
 
 def render_json(report: dict) -> str:

@@ -7,6 +7,8 @@ edge from each claim to the claims that depend on it and nodes coloured by outco
 
 from __future__ import annotations
 
+from .json_report import claim_seconds, evidence_seconds, mutant_seconds
+
 __all__ = ["render_markdown", "mermaid_graph", "md_cell", "kill_rate_text"]
 
 _OUTCOME_CLASSES = {
@@ -63,19 +65,19 @@ def mermaid_graph(dependencies: dict, outcomes: dict | None = None) -> list:
     return lines
 
 
-def _claim_section(claim: dict) -> list:
+def _claim_section(claim: dict, report: dict) -> list:
     lines = [
         f"### `{claim['id']}` — {md_cell(claim['title'])}",
         "",
         f"- label: {md_cell(claim.get('label'))}",
         f"- paper reference: {md_cell(claim['paper_ref'])}",
         f"- expected: **{claim['expected']}**; outcome: **{claim['outcome']}**; "
-        f"status: **{claim['status']}**; {_seconds(claim.get('seconds'))} s",
+        f"status: **{claim['status']}**; {_seconds(claim_seconds(report, claim['id']))} s",
         "",
     ]
     rows = [
-        (e["kind"], e["verdict"], e["observed"], e["bound"], _seconds(e["seconds"]), e["detail"])
-        for e in claim["evidence"]
+        (e["kind"], e["verdict"], e["observed"], e["bound"], _seconds(evidence_seconds(report, claim["id"], i)), e["detail"])
+        for i, e in enumerate(claim["evidence"])
     ]
     lines += _table(("kind", "verdict", "observed", "bound", "seconds", "detail"), rows)
     if claim.get("counterexample"):
@@ -91,13 +93,13 @@ def kill_rate_text(mutants: dict) -> str:
             f"(kill rate {100 * mutants['kill_rate']:.0f}%)")
 
 
-def _mutants_section(mutants: dict) -> list:
+def _mutants_section(mutants: dict, report: dict) -> list:
     lines = ["## Mutants", "", kill_rate_text(mutants) + ". Each mutant patches a construction; it is killed when "
              "every check listed catches it (`varcheck.check.mutants`).", ""]
     rows = [
         (f"`{m['id']}`", m["description"], ", ".join(f"`{c}`" for c in m["claims"]),
          "killed" if m["killed"] else "**SURVIVED**",
-         "; ".join(f"{c['target'].rpartition(':')[2]} → {c['verdict']}" for c in m["checks"]), _seconds(m["seconds"]))
+         "; ".join(f"{c['target'].rpartition(':')[2]} → {c['verdict']}" for c in m["checks"]), _seconds(mutant_seconds(report, m["id"])))
         for m in mutants["results"]
     ]
     lines += _table(("mutant", "mutation", "claims", "result", "checks", "seconds"), rows)
@@ -123,7 +125,7 @@ def render_markdown(report: dict, dependencies: dict | None = None) -> str:
     ]
     rows = [
         (f"`{c['id']}`", c.get("label"), c["title"], c["expected"], c["outcome"], c["status"],
-         _seconds(c.get("seconds")))
+         _seconds(claim_seconds(report, c["id"])))
         for c in report["claims"]
     ]
     lines += _table(("id", "label", "title", "expected", "outcome", "status", "seconds"), rows)
@@ -131,9 +133,9 @@ def render_markdown(report: dict, dependencies: dict | None = None) -> str:
         lines += ["", kill_rate_text(report["mutants"]) + " (see [Mutants](#mutants))."]
     lines += ["", "## Claims", ""]
     for claim in report["claims"]:
-        lines += _claim_section(claim)
+        lines += _claim_section(claim, report)
     if report.get("mutants"):
-        lines += _mutants_section(report["mutants"])
+        lines += _mutants_section(report["mutants"], report)
     if dependencies:
         outcomes = {c["id"]: c["outcome"] for c in report["claims"]}
         lines += ["## Dependencies", ""]

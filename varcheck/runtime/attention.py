@@ -40,16 +40,24 @@ def boltzmann(a: torch.Tensor, dim: int = -1) -> torch.Tensor:
     return (a * torch.softmax(a, dim=dim)).sum(dim=dim)
 
 
+def _real_matrix(name: str, w) -> torch.Tensor:
+    """A finite real 2-D weight as a float64 tensor, or a VarcheckError naming it."""
+    try:
+        t = w if isinstance(w, torch.Tensor) else torch.as_tensor(np.asarray(w, dtype=np.float64))
+    except (TypeError, ValueError, OverflowError, RuntimeError):
+        raise VarcheckError(f"{name} must be a finite 2-D real matrix, got {type(w).__name__}.") from None
+    if t.is_complex() or t.dtype == torch.bool or t.ndim != 2 or not torch.isfinite(t.to(torch.float64)).all():
+        raise VarcheckError(f"{name} must be a finite 2-D real matrix, got shape {tuple(t.shape)} of {t.dtype}.")
+    return t
+
+
 class SelfAttention(torch.nn.Module):
     """Single-head self-attention with residual and optional boolean mask (True = may attend)."""
 
     def __init__(self, w_q, w_k, w_v, w_o, *, mask=None, dtype="float64"):
         super().__init__()
         dt = _dtype(dtype)
-        for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v), ("W_O", w_o)):
-            w = torch.as_tensor(w)
-            if w.ndim != 2 or not torch.isfinite(w.to(torch.float64)).all():
-                raise VarcheckError(f"{name} must be a finite 2-D matrix, got shape {tuple(w.shape)}.")
+        w_q, w_k, w_v, w_o = (_real_matrix(name, w) for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v), ("W_O", w_o)))
         d, s = w_q.shape
         if tuple(w_k.shape) != (d, s) or w_v.shape[0] != d or tuple(w_o.shape) != (w_v.shape[1], d):
             raise VarcheckError(
@@ -61,7 +69,12 @@ class SelfAttention(torch.nn.Module):
         self.register_buffer("w_v", torch.as_tensor(w_v, dtype=dt))
         self.register_buffer("w_o", torch.as_tensor(w_o, dtype=dt))
         if mask is not None:
-            mask = torch.as_tensor(np.asarray(mask), dtype=torch.bool)
+            if not isinstance(mask, (np.ndarray, torch.Tensor, list, tuple)):
+                raise VarcheckError(f"mask must be a square boolean matrix or None, got {type(mask).__name__}.")
+            try:
+                mask = torch.as_tensor(np.asarray(mask, dtype=bool), dtype=torch.bool)
+            except (TypeError, ValueError):
+                raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some key.") from None
             if mask.ndim != 2 or mask.shape[0] != mask.shape[1] or not mask.any(dim=1).all():
                 raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some key.")
         self.register_buffer("mask", mask)
@@ -80,6 +93,8 @@ class SelfAttention(torch.nn.Module):
         return a
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor):
+            raise VarcheckError(f"x must be a torch tensor of shape (..., n, {self.w_q.shape[0]}), got {type(x).__name__}.")
         if x.ndim < 2 or x.shape[-1] != self.w_q.shape[0]:
             raise VarcheckError(f"x must have shape (..., n, {self.w_q.shape[0]}), got {tuple(x.shape)}.")
         x = x.to(self.w_q.dtype)

@@ -1,10 +1,17 @@
 """Writing a built approximator to a directory and loading it back (``varcheck build`` / ``varcheck.load``).
 
-Layout of DIR: ``weights.safetensors`` (every float64 tensor of the module, word-to-image) or
-``weights_exact.json`` (exact rational weights, image-to-image, whose runtime is ball arithmetic),
-``config.json`` (what is needed to rebuild the module around the weights), ``constants.json``,
-``ledger.json`` and ``certificate.json``. Loading rebuilds the module from config + weights only, so its
-outputs are bit-identical to the built one. A non-empty DIR is never overwritten unless ``force``.
+A dense network (word-to-image T2, image-to-image T1 "average") is written as
+
+* ``config.json`` — its :class:`VarConfig` (scales, widths, depth, mask, interpolation layer): enough, with
+* ``model.safetensors`` — every tensor of its state dict (weights, biases, the positional code E, the mask),
+
+to rebuild and run it with a dozen lines of plain torch and no varcheck (docs/export.md); ``varcheck.load``
+rebuilds the :class:`VarTransformer` and its outputs are bit-identical to the built one. Beside them:
+``constants.json``, ``ledger.json``, ``certificate.json`` and ``network.json`` (size, layer table, Monte-Carlo
+check); optionally ``model.pt2`` (``torch.export``) and ``model.onnx`` (when ``onnx`` is installed).
+The exact/ball-runtime T1 constructions (tight, paper) are written as ``weights_exact.json``.
+
+Files are written with the user's umask, and a non-empty directory is never overwritten unless ``force``.
 """
 
 from __future__ import annotations
@@ -17,10 +24,15 @@ from pathlib import Path
 import torch
 
 from ..errors import VarcheckError
+from ..spec.model_class import VarConfig
+from .var_transformer import DTYPES, VarTransformer
 
-__all__ = ["save", "load", "FORMAT_VERSION"]
+__all__ = ["save", "load", "FORMAT_VERSION", "export_program", "export_onnx", "load_network", "EXPORTS"]
 
-FORMAT_VERSION = 1
+#: Version of the directory layout (config.json carries VarConfig's own schema version too).
+FORMAT_VERSION = 2
+#: Optional program exports of ``varcheck build --export``.
+EXPORTS = ("torch-export", "onnx")
 
 
 def _jsonable(value):
@@ -41,90 +53,176 @@ def _prepare(out_dir, force: bool) -> Path:
         raise VarcheckError(f"--out {str(path)!r} exists and is not a directory.")
     if path.is_dir() and any(path.iterdir()) and not force:
         raise VarcheckError(f"--out {str(path)!r} is not empty; choose another directory or pass --force to overwrite.")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        raise VarcheckError(f"the parent directory of --out {str(path)!r} does not exist; create it first.")
-    path.mkdir(exist_ok=True)
+    for parent in path.parents:  # missing parents are created (nothing existing is touched); a file in the way is refused
+        if parent.exists():
+            if not parent.is_dir():
+                raise VarcheckError(f"--out {str(path)!r} lies under {str(parent)!r}, which is a file, not a directory.")
+            break
+    path.mkdir(parents=True, exist_ok=True)
     if not os.access(path, os.W_OK):
         raise VarcheckError(f"--out {str(path)!r} is not writable.")
     return path
 
 
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write through open() so the file gets the user's umask (safetensors' own writer creates 0600 files)."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
 def _write_json(path: Path, name: str, data) -> None:
-    (path / name).write_text(json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_bytes(path / name, (json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def save(approx, out_dir, *, force: bool = False) -> Path:
-    """Write a built approximator (word-to-image or image-to-image) to ``out_dir``."""
-    from safetensors.torch import save_file
+class _Program(torch.nn.Module):
+    """The network's unchecked forward, for tracing (torch.export, ONNX)."""
 
+    def __init__(self, network: VarTransformer):
+        super().__init__()
+        self.network = network
+
+    def forward(self, x):
+        return self.network.compute(x)
+
+
+def _example(network: VarTransformer, batch: int = 2) -> torch.Tensor:
+    cfg = network.config
+    return torch.rand(batch, cfg.sizes[0], cfg.d_in, dtype=DTYPES[cfg.dtype], generator=torch.Generator().manual_seed(0))
+
+
+def export_program(network: VarTransformer, path) -> Path:
+    """``torch.export`` the dense forward (batch dimension dynamic) and save it as a .pt2 program."""
+    from torch.export import Dim, export
+    from torch.export import save as save_program
+
+    program = export(_Program(network), (_example(network),), dynamic_shapes=({0: Dim("batch", min=1, max=2**16)},))
+    save_program(program, str(path))
+    return Path(path)
+
+
+def export_onnx(network: VarTransformer, path) -> Path:
+    """ONNX export of the dense forward (needs the optional ``onnx`` extra)."""
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        raise VarcheckError("ONNX export needs the optional packages onnx and onnxruntime: pip install 'varcheck[onnx]'.") from None
+    torch.onnx.export(_Program(network), (_example(network),), str(path), input_names=["x"], output_names=["y"],
+                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, dynamo=False)
+    return Path(path)
+
+
+def save(approx, out_dir, *, force: bool = False, exports=()) -> Path:
+    """Write a built approximator to ``out_dir`` (see the module docstring); ``exports`` ⊆ EXPORTS."""
+    from safetensors.torch import save as safetensors_bytes
+
+    exports = tuple(exports)
+    for e in exports:
+        if e not in EXPORTS:
+            raise VarcheckError(f"exports must be among {', '.join(EXPORTS)}, got {e!r}.")
     path = _prepare(out_dir, force)
     cert = approx.certificate()
     if getattr(approx, "runtime", "float64") == "ball":
-        config = {"format": FORMAT_VERSION, "setting": "image_to_image", "pyramid": [list(s) for s in approx.pyramid.scales],
-                  "G": approx.G, "eta": approx.eta, "masked": approx.masked, "eps": approx.eps, "p": str(approx.p),
-                  "lipschitz": approx.lipschitz, "precision": approx.precision}
+        if exports:
+            raise VarcheckError(f"the {approx.constants.get('construction', 'exact')} construction runs in ball arithmetic and "
+                                "has no float program to export; build with construction='average'.")
+        config = {"format": FORMAT_VERSION, "setting": "image_to_image", "runtime": "ball",
+                  "pyramid": [list(s) for s in approx.pyramid.scales], "G": approx.G, "eta": approx.eta,
+                  "masked": approx.masked, "eps": approx.eps, "p": str(approx.p), "lipschitz": approx.lipschitz,
+                  "precision": approx.precision}
         weights = {"v": approx.cm.v, "c": approx.cm.c, "P": approx.P, "cells": approx.cells,
                    "table": [[t, i, v] for (t, i), v in approx.table.items()],
                    "steps": {str(t): {"first": first, "plan": plan} for t, (first, plan) in approx.steps.items()}}
         _write_json(path, "weights_exact.json", weights)
-        ledger = approx.ledger
+        _write_json(path, "config.json", config)
     else:
-        m = approx.module
-        config = {"format": FORMAT_VERSION, "setting": "word_to_image", "d": m.d, "L": m.L, "G": m.G,
-                  "eta": approx.plan.eta, "positional": m.positional, "attention": approx.attention,
-                  "target": approx.target_name}
-        tensors = {name: buf.detach().clone().contiguous() for name, buf in m.named_buffers(remove_duplicate=False)}
-        save_file(tensors, str(path / "weights.safetensors"))
-        ledger = approx.ledger
-    _write_json(path, "config.json", config)
+        net = approx.network
+        tensors = {k: v.detach().contiguous() for k, v in net.state_dict().items()}
+        _write_bytes(path / "model.safetensors", safetensors_bytes(tensors, metadata={"format": str(FORMAT_VERSION)}))
+        _write_bytes(path / "config.json", net.config.to_json().encode("utf-8"))
+        network = {"summary": approx.summary(), "layers": [list(r) for r in net.layer_table()],
+                   "monte_carlo": approx.extra.get("monte_carlo"), "target": approx.target_name}
+        _write_json(path, "network.json", network)
+        if "torch-export" in exports:
+            export_program(net, path / "model.pt2")
+        if "onnx" in exports:
+            export_onnx(net, path / "model.onnx")
     _write_json(path, "constants.json", approx.constants)
-    _write_json(path, "ledger.json", ledger)
+    _write_json(path, "ledger.json", approx.ledger)
     _write_json(path, "certificate.json", cert)
     return path
 
 
-def load(directory):
-    """Restore the module written by :func:`save` (word-to-image: a torch module; image-to-image: the ball runtime)."""
+def _read_json(path: Path, name: str):
+    file = path / name
+    if not file.is_file():
+        raise VarcheckError(f"{str(path)!r} holds no {name}; it is not a directory written by `varcheck build`.")
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise VarcheckError(f"{str(file)!r} is not valid JSON ({getattr(exc, 'msg', exc)}); the directory is corrupted.") from None
+
+
+def load_network(directory) -> VarTransformer:
+    """The dense network of a directory written by :func:`save` (config.json + model.safetensors), checked."""
     path = Path(directory)
-    config_file = path / "config.json"
-    if not config_file.is_file():
-        raise VarcheckError(f"{str(path)!r} holds no config.json; it is not a directory written by `varcheck build`.")
-    config = json.loads(config_file.read_text(encoding="utf-8"))
-    if config.get("format") != FORMAT_VERSION:
-        raise VarcheckError(f"{str(path)!r} has format {config.get('format')!r}; this varcheck reads format {FORMAT_VERSION}.")
-    if config["setting"] == "word_to_image":
-        from safetensors.torch import load_file
+    config = VarConfig.from_dict(_read_json(path, "config.json"))
+    file = path / "model.safetensors"
+    if not file.is_file():
+        raise VarcheckError(f"{str(path)!r} holds no model.safetensors; it is not a directory written by `varcheck build`.")
+    from safetensors import SafetensorError
+    from safetensors.torch import load as safetensors_load
 
-        from .attention import SelfAttention
-        from .word_to_image import WordToImageModule
+    try:
+        tensors = safetensors_load(file.read_bytes())
+    except (SafetensorError, ValueError, OSError, RuntimeError) as exc:
+        raise VarcheckError(f"{str(file)!r} is not a readable safetensors file ({' '.join(str(exc).split())[:120]}).") from None
+    expected = config.tensor_shapes()
+    missing, unknown = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
+    if missing or unknown:
+        raise VarcheckError(f"model.safetensors does not match config.json: missing {missing or 'none'}, unexpected {unknown or 'none'}.")
+    dtype = DTYPES[config.dtype]
+    for name, shape in expected.items():
+        t = tensors[name]
+        want = torch.bool if name == "attention.mask" else dtype
+        if tuple(t.shape) != tuple(shape) or t.dtype != want:
+            raise VarcheckError(f"model.safetensors tensor {name!r} has shape {tuple(t.shape)} and dtype {t.dtype}; config.json "
+                                f"implies {tuple(shape)} and {want}.")
+        if t.dtype != torch.bool and not bool(torch.isfinite(t).all()):
+            raise VarcheckError(f"model.safetensors tensor {name!r} holds non-finite values.")
+    net = VarTransformer(config)
+    net.load_state_dict(tensors)
+    return net
 
-        tensors = load_file(str(path / "weights.safetensors"))
-        attention = None
-        if any(k.startswith("attention.") for k in tensors):
-            attention = SelfAttention(tensors["attention.w_q"], tensors["attention.w_k"], tensors["attention.w_v"],
-                                      tensors["attention.w_o"])
-        module = WordToImageModule(d=config["d"], L=config["L"], G=config["G"], eta=Fraction(config["eta"]),
-                                   table=tensors["table"], positional=config["positional"], attention=attention)
-        module.load_state_dict({k: v for k, v in tensors.items()}, strict=False)
-        return module
-    return _load_exact(path, config)
+
+def load(directory):
+    """Restore what :func:`save` wrote: the dense :class:`VarTransformer`, or the ball runtime of an exact T1 build."""
+    path = Path(directory)
+    if not path.is_dir():
+        raise VarcheckError(f"{str(path)!r} is not a directory.")
+    config = _read_json(path, "config.json")
+    if isinstance(config, dict) and config.get("runtime") == "ball":
+        if config.get("format") != FORMAT_VERSION:
+            raise VarcheckError(f"{str(path)!r} has format {config.get('format')!r}; this varcheck reads format {FORMAT_VERSION}.")
+        return _load_exact(path, config)
+    return load_network(path)
 
 
 def _load_exact(path: Path, config):
     from ..exact.image_to_image import ImageToImage
     from ..spec.pyramid import Pyramid
 
-    w = json.loads((path / "weights_exact.json").read_text(encoding="utf-8"))
+    w = _read_json(path, "weights_exact.json")
     F = Fraction
+    try:
+        class _CM:  # the two numbers the ball runtime reads from the contextual mapping
+            v = tuple(F(x) for x in w["v"])
+            c = F(w["c"])
 
-    class _CM:  # the two numbers the ball runtime reads from the contextual mapping
-        v = tuple(F(x) for x in w["v"])
-        c = F(w["c"])
-
-    steps = {int(t): (F(s["first"]), [(F(b), F(wd), F(dv)) for b, wd, dv in s["plan"]]) for t, s in w["steps"].items()}
-    table = {(int(t), int(i)): F(v) for t, i, v in w["table"]}
-    p = config["p"]
-    return ImageToImage(Pyramid([tuple(s) for s in config["pyramid"]]), config["G"], F(config["eta"]), config["masked"], _CM(),
-                        [[F(x) for x in row] for row in w["P"]], [tuple(c) for c in w["cells"]], table, steps,
-                        config["precision"], F(config["lipschitz"]), F(config["eps"]), float(p) if p == "inf" else F(p))
+        steps = {int(t): (F(s["first"]), [(F(b), F(wd), F(dv)) for b, wd, dv in s["plan"]]) for t, s in w["steps"].items()}
+        table = {(int(t), int(i)): F(v) for t, i, v in w["table"]}
+        p = config["p"]
+        return ImageToImage(Pyramid([tuple(s) for s in config["pyramid"]]), config["G"], F(config["eta"]), config["masked"], _CM(),
+                            [[F(x) for x in row] for row in w["P"]], [tuple(c) for c in w["cells"]], table, steps,
+                            config["precision"], F(config["lipschitz"]), F(config["eps"]), float(p) if p == "inf" else F(p))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+        raise VarcheckError(f"{str(path)!r}: weights_exact.json or config.json is malformed ({type(exc).__name__}: {exc}).") from None

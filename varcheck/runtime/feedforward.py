@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import torch
 
 from ..errors import VarcheckError
@@ -66,7 +67,12 @@ def _tensor(rows, dtype) -> torch.Tensor:
 
 def as_float64(x, name: str = "x") -> torch.Tensor:
     """x as a float64 tensor, rejecting NaN and infinities."""
-    t = torch.as_tensor(x)
+    try:
+        t = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x, dtype=np.float64))
+    except (TypeError, ValueError, OverflowError, RuntimeError):
+        raise VarcheckError(f"{name} must be a real tensor or array, got {type(x).__name__}.") from None
+    if t.is_complex():
+        raise VarcheckError(f"{name} must be real, got a complex tensor.")
     if not torch.is_floating_point(t):
         t = t.to(torch.float64)
     t = t.to(torch.float64)
@@ -78,10 +84,10 @@ def as_float64(x, name: str = "x") -> torch.Tensor:
 class ExactAffine(torch.nn.Module):
     """y = x W + b on the last axis, with exact W (n × k), b (k) and float64 buffers."""
 
-    def __init__(self, w, b, *, name: str = "W"):
+    def __init__(self, w, b, *, name: str = "W", bias_name: str | None = None):
         super().__init__()
         self.w_exact = _matrix(name, w)
-        self.b_exact = _vector(f"b of {name}", b, len(self.w_exact[0]))
+        self.b_exact = _vector(bias_name or f"b of {name}", b, len(self.w_exact[0]))
         self.n_in, self.n_out = len(self.w_exact), len(self.w_exact[0])
         self.register_buffer("w", _tensor(self.w_exact, torch.float64))
         self.register_buffer("b", torch.tensor([float(v) for v in self.b_exact], dtype=torch.float64))
@@ -114,8 +120,8 @@ class FeedForward(torch.nn.Module):
         super().__init__()
         if not isinstance(residual, bool):
             raise VarcheckError(f"residual must be True or False, got {residual!r}.")
-        self.inner = ExactAffine(w1, b1, name="W1")
-        self.outer = ExactAffine(w2, b2, name="W2")
+        self.inner = ExactAffine(w1, b1, name="W1", bias_name="b1")
+        self.outer = ExactAffine(w2, b2, name="W2", bias_name="b2")
         if self.outer.n_in != self.inner.n_out:
             raise VarcheckError(f"W2 must have {self.inner.n_out} rows (the width of W1), got {self.outer.n_in}.")
         if residual and self.outer.n_out != self.inner.n_in:

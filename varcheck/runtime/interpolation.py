@@ -21,6 +21,11 @@ class Interpolation(torch.nn.Module):
 
     def __init__(self, src, dst, mode, *, align_corners=False, a=TORCH_A, dtype=torch.float64):
         super().__init__()
+        for name, value in (("src", src), ("dst", dst)):
+            if not isinstance(value, (tuple, list)) or len(value) != 2:
+                raise VarcheckError(f"{name} must be an (h, w) pair of positive integers, got {value!r}.")
+        if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+            raise VarcheckError(f"dtype must be a floating-point torch.dtype (e.g. torch.float64), got {dtype!r}.")
         (h, w), (hp, wp) = src, dst
         uh = interpolation_matrix_1d(h, hp, mode, align_corners=align_corners, a=a)
         uw = interpolation_matrix_1d(w, wp, mode, align_corners=align_corners, a=a)
@@ -29,6 +34,8 @@ class Interpolation(torch.nn.Module):
         self.register_buffer("u_w", torch.from_numpy(uw).to(dtype))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor):
+            raise VarcheckError(f"x must be a torch tensor of shape (B, C, {self.src[0]}, {self.src[1]}), got {type(x).__name__}.")
         if x.ndim != 4 or tuple(x.shape[-2:]) != self.src:
             raise VarcheckError(f"x must have shape (B, C, {self.src[0]}, {self.src[1]}), got {tuple(x.shape)}.")
         return self.u_h @ x.to(self.u_h.dtype) @ self.u_w.T

@@ -31,7 +31,7 @@ from fractions import Fraction
 import numpy as np
 import torch
 
-from ..errors import VarcheckError, require_choice, require_int
+from ..errors import VarcheckError, require_choice, require_int, require_rational_text
 from ..exact.floating_point import UNIT_ROUNDOFF, gamma
 from ..exact.injectivity import is_positive_definite
 from ..exact.interpolation import interpolation_matrix_1d
@@ -80,6 +80,12 @@ SPECTRAL_BITS = 40
 _SPLITTER = 134217729.0
 #: Largest grid for :func:`cell_centres`: G < 2²⁶ fits half a mantissa, so x_hi·G and x_lo·G are exact.
 MAX_TORCH_GRID = 2**26 - 1
+#: Bounds of a target, refused up front: entries of one input or output example, the side of an image
+#: target, and the weights and shape of a ReLU network / smooth field.
+MAX_TARGET_ENTRIES = 2**16
+MAX_TARGET_SIDE = 256
+MAX_RELU_WIDTH, MAX_RELU_DEPTH, MAX_RELU_WEIGHTS = 4096, 64, 2**20
+MAX_FIELD_FEATURES = 256
 
 
 @contextmanager
@@ -105,7 +111,14 @@ def _shape(name, shape) -> tuple:
         raise VarcheckError(f"{name} must be a tuple of positive integers, got {shape!r}.") from None
     if not items:
         raise VarcheckError(f"{name} must be a non-empty tuple of positive integers, got {shape!r}.")
-    return tuple(require_int(f"{name}[{i}]", s, minimum=1) for i, s in enumerate(items))
+    out = tuple(require_int(f"{name}[{i}]", s, minimum=1, maximum=MAX_TARGET_ENTRIES) for i, s in enumerate(items))
+    _require_entries(name, math.prod(out))
+    return out
+
+
+def _require_entries(name: str, count: int) -> None:
+    if count > MAX_TARGET_ENTRIES:
+        raise VarcheckError(f"{name} gives {count} entries per example, above the limit of {MAX_TARGET_ENTRIES}.")
 
 
 def _vector_norm(err: torch.Tensor, beta) -> torch.Tensor:
@@ -375,8 +388,9 @@ def blur(*, seed: int, side: int = 4, channels: int = 1, radius: int = 1, signed
     extremal target).
     """
     seed = _seed(seed)
-    side = require_int("side", side, minimum=1)
-    channels = require_int("channels", channels, minimum=1)
+    side = require_int("side", side, minimum=1, maximum=MAX_TARGET_SIDE)
+    channels = require_int("channels", channels, minimum=1, maximum=MAX_TARGET_ENTRIES)
+    _require_entries("side²·channels", side * side * channels)
     radius = require_int("radius", radius, minimum=0, maximum=8)
     if not isinstance(signed, bool):
         raise VarcheckError(f"signed must be True or False, got {signed!r}.")
@@ -410,8 +424,8 @@ def resize(*, seed: int, mode: str = "bicubic", src=None, dst=None, channels: in
     """
     seed = _seed(seed)
     require_choice("mode", mode, RESIZE_MODES)
-    channels = require_int("channels", channels, minimum=1)
-    max_side = require_int("max_side", max_side, minimum=2)
+    channels = require_int("channels", channels, minimum=1, maximum=MAX_TARGET_ENTRIES)
+    max_side = require_int("max_side", max_side, minimum=2, maximum=MAX_TARGET_SIDE)
     if (src is None) != (dst is None):
         raise VarcheckError("src and dst must be given together (or both left to the seed).")
     if src is None:
@@ -422,6 +436,10 @@ def resize(*, seed: int, mode: str = "bicubic", src=None, dst=None, channels: in
     src, dst = _shape("src", src), _shape("dst", dst)
     if len(src) != 2 or len(dst) != 2:
         raise VarcheckError(f"src and dst must be (h, w) pairs, got {src!r} and {dst!r}.")
+    if max(*src, *dst) > MAX_TARGET_SIDE:
+        raise VarcheckError(f"src and dst sides must be at most {MAX_TARGET_SIDE}, got {src!r} and {dst!r}.")
+    _require_entries("src·channels", src[0] * src[1] * channels)
+    _require_entries("dst·channels", dst[0] * dst[1] * channels)
     uh = interpolation_matrix_1d(src[0], dst[0], mode, exact=True)
     uw = interpolation_matrix_1d(src[1], dst[1], mode, exact=True)
     p = _require_norm(norm)
@@ -588,11 +606,15 @@ def relu_network(*, seed: int, input_shape=(2, 2), output_shape=(2, 2), width: i
     """
     seed = _seed(seed)
     input_shape, output_shape = _shape("input_shape", input_shape), _shape("output_shape", output_shape)
-    width = require_int("width", width, minimum=1)
-    depth = require_int("depth", depth, minimum=0)
+    width = require_int("width", width, minimum=1, maximum=MAX_RELU_WIDTH)
+    depth = require_int("depth", depth, minimum=0, maximum=MAX_RELU_DEPTH)
     p = _require_norm(norm, (INF, Fraction(2)))
     rng = np.random.default_rng([seed, 4])
     sizes = [math.prod(input_shape)] + [width] * depth + [math.prod(output_shape)]
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    if weights > MAX_RELU_WEIGHTS:
+        raise VarcheckError(f"the network (input_shape, width, depth, output_shape) would have {weights} weights, above "
+                            f"the limit of {MAX_RELU_WEIGHTS}.")
     layers = []
     for n_in, n_out in zip(sizes, sizes[1:]):
         bits = max(1, math.ceil(math.log2(2 * n_in)))
@@ -662,9 +684,10 @@ def _as_pyramid(pyramid) -> Pyramid:
         if pyramid in PRESETS:
             return Pyramid.preset(pyramid)
         try:
-            return Pyramid([int(s) for s in pyramid.split("-")])
+            sides = [int(s) for s in pyramid.split("-")]
         except ValueError:
             raise VarcheckError(f"pyramid must be a Pyramid, a preset ({', '.join(PRESETS)}) or sides like '1-2-4', got {pyramid!r}.") from None
+        return Pyramid(sides)
     return Pyramid(pyramid)
 
 
@@ -686,9 +709,14 @@ def smooth_field(*, seed: int, pyramid, d: int, channels: int | None = None, fea
     """
     seed = _seed(seed)
     pyr = _as_pyramid(pyramid)
-    d = require_int("d", d, minimum=1)
-    channels = d if channels is None else require_int("channels", channels, minimum=1)
-    features = require_int("features", features, minimum=1)
+    d = require_int("d", d, minimum=1, maximum=MAX_TARGET_ENTRIES)
+    channels = d if channels is None else require_int("channels", channels, minimum=1, maximum=MAX_TARGET_ENTRIES)
+    features = require_int("features", features, minimum=1, maximum=MAX_FIELD_FEATURES)
+    _require_entries(f"the pyramid's L = {pyr.length} tokens times channels = {channels}", pyr.length * channels)
+    _require_entries("features·d", features * d)
+    if pyr.length * features > MAX_RELU_WEIGHTS:
+        raise VarcheckError(f"a smooth field on {pyr.length} tokens with {features} features needs {pyr.length * features} "
+                            f"phases, above the limit of {MAX_RELU_WEIGHTS} (lower features or use a smaller pyramid).")
     rng = np.random.default_rng([seed, 5])
     B = [[Fraction(int(v), 4) for v in row] for row in rng.integers(-4, 5, size=(features, d))]
     A = [[Fraction(int(v), 2 * features) for v in row] for row in rng.integers(-4, 5, size=(channels, features))]
@@ -761,8 +789,8 @@ def compose(*targets) -> Target:
 def image_pipeline(*, seed: int, side: int = 4, channels: int = 1, out_side: int | None = None) -> Target:
     """blur → pixel-wise tone map (tanh or gamma-like) → bicubic resize to ``out_side``: a composite image target."""
     seed = _seed(seed)
-    side = require_int("side", side, minimum=1)
-    out_side = side + 2 if out_side is None else require_int("out_side", out_side, minimum=1)
+    side = require_int("side", side, minimum=1, maximum=MAX_TARGET_SIDE)
+    out_side = side + 2 if out_side is None else require_int("out_side", out_side, minimum=1, maximum=MAX_TARGET_SIDE)
     rng = np.random.default_rng([seed, 6])
     tone = (tanh_map, gamma_map)[int(rng.integers(2))]
     return compose(
@@ -802,8 +830,8 @@ def _parse_value(key, text):
     except ValueError:
         pass
     try:
-        return Fraction(text)
-    except ValueError:
+        return Fraction(require_rational_text(key, text))  # "1e999999999" stays text: a 10⁹-digit number is no argument
+    except (ValueError, ZeroDivisionError):  # "0/0" too: the factory then refuses the text
         return text
 
 
@@ -822,6 +850,8 @@ def target_from_name(name: str) -> Target:
             key, eq, value = item.partition("=")
             if not eq:
                 raise VarcheckError(f"name argument {item!r} of {head} must be key=value.")
+            if key.strip() in kwargs:
+                raise VarcheckError(f"name argument {key.strip()!r} of {head} is given twice.")
             kwargs[key.strip()] = _parse_value(key.strip(), value.strip())
         if "signed" in kwargs:
             kwargs["signed"] = bool(kwargs["signed"])

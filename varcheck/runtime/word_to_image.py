@@ -1,86 +1,117 @@
-"""The word-to-image VAR approximator as a torch module (THEORY.md §6.2, T2), float64.
+"""The word-to-image approximator (THEORY.md §6.2, T2) as a dense VarTransformer, and its 2^d-cell fast path.
 
-Layers (token-wise except SA): Φ_up + E → FF₁ (ReLU quantizer per coordinate) → SA (identity, or the
-contextual layer writing into its own channel) → FF₂ (hats, then the (cell, position) lookup). The
-lookup layer is evaluated sparsely: a unit of position t' ≠ t has pre-activation Σ_i h_i + e_{t'} − d ≤ 0
-for token t (its position hat is exactly 0 at integer positions), and a unit of a cell with some
-|k_i − g_i| ≥ 1 has Σ_i h_i ≤ d − 1; both are exactly 0 in exact arithmetic, so only the ≤ 2^d cells
-adjacent to the token's digits in its own position block are computed — the same function as the dense
-layer, with 2^d instead of G^d·L units per token.
+:func:`word_to_image_network` writes the plan of varcheck.exact.word_to_image into the layers of a
+:class:`VarTransformer`: the interpolation layer (F.interpolate) copies the word to every token, E is the
+token's position code, FF₁ is two residual layers of d(G − 1) units (ramps, then clips: exact steps), SA is the identity or the contextual
+layer writing into its own channel (F9), FF₂ is the cell value map (G^d·P cell units, then R·C select units).
+
+:func:`lookup_forward` is the **fast path**: the same function evaluated sparsely. A cell unit whose cell is not
+adjacent to the token's digits, or of another position group, has an exact pre-activation ≤ −1 and is exactly 0
+in float64 (the margins of varcheck.exact.cell_value_map); the fast path evaluates only the ≤ 2^d adjacent cells
+of the token's own group, with the same ramp arithmetic, and reads the table directly instead of through the
+slots and the position select. Both evaluations are within ``rounding()["anywhere"]`` (dense) and
+``["anywhere_lookup"]`` (fast path) of the exact network at the same input, so they differ by at most the sum.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import torch
 
-from ..errors import VarcheckError
+from ..exact.word_to_image import WordToImagePlan
+from .cell_value_map import emit_cell_layer, emit_select_layer, emit_steps
+from .var_transformer import VarTransformer
 
-__all__ = ["WordToImageModule"]
+__all__ = ["word_to_image_network", "lookup_forward", "word_attention_constants"]
 
 
-class WordToImageModule(torch.nn.Module):
-    """Maps a batch (B, 1, d) of words in [0,1]^d to (B, L, channels)."""
+def word_attention_constants(plan: WordToImagePlan) -> dict:
+    """The contextual SA for word tokens: y = M + Σ_i G^i k_i + G^d t (k_i = Σ_g s_{i,g}, the digit; t the position),
+    c = q/M with q the least integer above 2 ln L + 3, W_O = 1/(8M) into the attn channel only. The tokens are
+    integer-valued off the bad set, ε_tok = 1 and Y < 2M: W_O's scale is ε_tok/(4Y)."""
+    d, G, L = plan.d, plan.G, plan.L
+    M = L * G**d
+    q = math.floor(2 * math.log(L) + 3) + 1
+    return {"M": M, "c": Fraction(q, M), "W_O": Fraction(1, 8 * M)}
 
-    def __init__(self, *, d: int, L: int, G: int, eta: Fraction, table: torch.Tensor, positional: bool = True,
-                 attention=None):
-        super().__init__()
-        self.d, self.L, self.G = d, L, G
-        self.positional = positional
-        self.attention = attention  # None = identity; else a SelfAttention acting on (x, t, attn channel)
-        thresholds = torch.tensor([float(Fraction(g, G)) for g in range(1, G)], dtype=torch.float64)
-        self.register_buffer("thresholds", thresholds)
-        self.register_buffer("inv_eta", torch.tensor(float(1 / eta), dtype=torch.float64))
-        # table: (G^d, L, channels) — value f(c_g)_t for cell index Σ g_i G^i
-        if table.shape[:2] != (G**d, L):
-            raise VarcheckError(f"table must have shape (G^d, L, channels) = ({G**d}, {L}, ·), got {tuple(table.shape)}.")
-        self.register_buffer("table", table.to(torch.float64))
-        self.register_buffer("digit_values", torch.arange(G, dtype=torch.float64))
-        self.register_buffer("digit_powers", torch.tensor([float(G**i) for i in range(d)], dtype=torch.float64))
 
-    # FF₁: k_i = Σ_g [ReLU((x_i − gδ)/η + 1) − ReLU((x_i − gδ)/η)]
-    def quantize(self, x: torch.Tensor) -> torch.Tensor:
-        a = (x.unsqueeze(-1) - self.thresholds) * self.inv_eta
-        return (torch.relu(a + 1) - torch.relu(a)).sum(-1)
+def word_to_image_network(plan: WordToImagePlan, table: torch.Tensor) -> VarTransformer:
+    """The dense network of ``plan`` with the (cells, positions, channels) float64 table."""
+    cfg = plan.config()
+    net = VarTransformer(cfg)
+    layout, vm = plan.layout(), plan.value_map
+    d, G, L = plan.d, plan.G, plan.L
+    with torch.no_grad():
+        d_tok = cfg.d_in + cfg.d_pos
+        net.embed.weight[torch.arange(d_tok), torch.arange(d_tok)] = 1  # x and E land in the first blocks, in order
+        code = net.position_code  # E = (one, group, row_hi, row_lo): columns are stream channels shifted by d
+        code[:, layout["one"] - d] = 1
+        for t in range(L):
+            h, r1, r2 = vm.position_of(t) if plan.positional else (0, 0, 0)
+            code[t, layout["group"] - d + h] = 1
+            code[t, layout["row_hi"] - d + r1] = 1
+            code[t, layout["row_lo"] - d + r2] = 1
+        if G > 1:  # FF₁: the clipped steps of every coordinate, biases −2^k t_g (exact: dyadic thresholds)
+            biases = [-plan.slope * t for t in plan.thresholds]
+            for i in range(d):
+                emit_steps(net.ff1[0], net.ff1[1], layout, units=i * (G - 1), source=layout["x"] + i,
+                           ramp=layout["ramp"] + i * (G - 1), step=layout["step"] + i * (G - 1), weight=plan.slope,
+                           biases=biases)
+        emit_cell_layer(net.ff2[0], layout, vm, table)
+        emit_select_layer(net.ff2[1], layout, vm)
+        net.head.weight[torch.arange(plan.channels), layout["out"] + torch.arange(plan.channels)] = 1
+        if plan.attention:
+            k = _attention_projection(plan, layout, vm)
+            const = word_attention_constants(plan)
+            net.attention.w_k.weight[0] = k
+            net.attention.w_v.weight[0] = k
+            net.attention.w_q.weight[0] = k * float(const["c"])
+            net.attention.w_o.weight[layout["attn"], 0] = float(const["W_O"])
+    return net
 
-    @staticmethod
-    def hat(z: torch.Tensor) -> torch.Tensor:
-        return torch.relu(z + 1) - 2 * torch.relu(z) + torch.relu(z - 1)
 
-    def forward(self, words: torch.Tensor) -> torch.Tensor:
-        if words.ndim != 3 or words.shape[1:] != (1, self.d):
-            raise VarcheckError(f"input must have shape (B, 1, {self.d}), got {tuple(words.shape)}.")
-        if not torch.isfinite(words).all():
-            raise VarcheckError("input must hold finite values only.")
-        x = words.to(torch.float64)
-        B = x.shape[0]
-        tokens = x.expand(B, self.L, self.d)  # Φ_up: P is a column of ones (exact copies)
-        k = self.quantize(tokens)  # FF₁: (B, L, d) digits
-        if self.attention is not None:
-            positions = torch.arange(self.L, dtype=torch.float64).expand(B, self.L).unsqueeze(-1)
-            ones = torch.ones(B, self.L, 1, dtype=torch.float64)
-            stream = torch.cat([k, positions, ones, torch.zeros(B, self.L, 1, dtype=torch.float64)], -1)
-            stream = self.attention(stream)
-            k = stream[..., : self.d]  # FF₂ reads the digit channels (bit-identical: W_O writes only the last one)
-        # lookup: in exact arithmetic a coordinate hat vanishes for |k_i − g_i| ≥ 1, so every cell but the ≤ 2^d
-        # with g_i ∈ {⌊k_i⌋, ⌊k_i⌋ + 1} has Σ_i h_i ≤ d − 1 and ReLU(Σ_i h_i + e_t − d) = 0: only those are evaluated
-        g0 = torch.clamp(torch.floor(k), 0, self.G - 1)
-        B, L = k.shape[:2]
-        C = self.table.shape[-1]
-        out = torch.zeros(B, L, C, dtype=torch.float64)
-        positions = torch.arange(L).expand(B, L)
-        for bits in range(2**self.d):
-            offset = torch.tensor([(bits >> i) & 1 for i in range(self.d)], dtype=torch.float64)
-            g = g0 + offset
-            valid = (g <= self.G - 1).all(-1)
-            g = torch.clamp(g, max=self.G - 1)
-            total = self.hat(k - g).sum(-1)
-            units = torch.relu(total + 1 - self.d) * valid  # e_t = hat(0) = 1 for the token's own position block
-            cell = (g * self.digit_powers).sum(-1).long()
-            if self.positional:
-                values = self.table[cell, positions]  # (B, L, C)
-            else:
-                values = self.table[cell, 0]
-            out = out + units.unsqueeze(-1) * values
-        return out
+def _attention_projection(plan, layout, vm) -> torch.Tensor:
+    d, G = plan.d, plan.G
+    M = plan.L * G**d
+    k = torch.zeros(len(layout), dtype=torch.float64)
+    k[layout["one"]] = M
+    for i in range(d):
+        k[layout["step"] + i * (G - 1): layout["step"] + (i + 1) * (G - 1)] = float(G**i)
+    r1w, r2w = vm.row_split
+    k[layout["group"]: layout["group"] + vm.groups] = torch.arange(vm.groups, dtype=torch.float64) * vm.rows * G**d
+    k[layout["row_hi"]: layout["row_hi"] + r1w] = torch.arange(r1w, dtype=torch.float64) * r2w * G**d
+    k[layout["row_lo"]: layout["row_lo"] + r2w] = torch.arange(r2w, dtype=torch.float64) * G**d
+    return k
+
+
+def lookup_forward(net: VarTransformer, plan: WordToImagePlan, table: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
+    """The fast path: the network's function on (B, 1, d) words, evaluating only the ≤ 2^d active cells per token."""
+    x = net.interpolation(net.check_input(words))  # (B, L, d): the same token values as the dense forward
+    B, L, d = x.shape
+    G = plan.G
+    C = table.shape[-1]
+    out = torch.zeros(B, L, C, dtype=torch.float64)
+    if G == 1:
+        return out + table[0, : L if plan.positional else 1].expand(B, L, C)
+    a = float(plan.slope)
+    thresholds = torch.tensor([float(t) for t in plan.thresholds], dtype=torch.float64)
+    bias1 = torch.tensor([float(1 - plan.slope * t) for t in plan.thresholds], dtype=torch.float64)
+
+    def step(v, g):  # s_g(v) for integer tensors g in 0..G (s_0 = 1, s_G = 0), the dense layers' arithmetic
+        inner = (g >= 1) & (g <= G - 1)
+        gi = torch.clamp(g - 1, 0, G - 2)
+        s = 1 - torch.relu(1 - torch.relu(v * a + bias1[gi]))  # the clipped step
+        return torch.where(inner, s, (g <= 0).to(v.dtype))
+
+    cell = torch.searchsorted(thresholds, x.contiguous(), right=True)  # number of thresholds ≤ x̃: the cell index
+    positions = torch.arange(L).expand(B, L) if plan.positional else torch.zeros(B, L, dtype=torch.long)
+    for bits in range(2**d):
+        g = cell + torch.tensor([(bits >> i) & 1 for i in range(d)])
+        valid = (g <= G - 1).all(-1)
+        o = step(x, g) - step(x, g + 1)  # (B, L, d) indicators o_i(g_i)
+        units = torch.relu(2 * o.sum(-1) - (2 * d - 1)) * valid
+        index = (torch.clamp(g, max=G - 1) * torch.tensor([G**i for i in range(d)])).sum(-1)
+        out = out + units.unsqueeze(-1) * table[index, positions]
+    return out

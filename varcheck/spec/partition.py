@@ -29,7 +29,7 @@ from numbers import Rational, Real
 
 import sympy as sp
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError, require_int, require_rational_text
 
 __all__ = [
     "INF",
@@ -55,6 +55,9 @@ __all__ = [
 
 #: The exponent ∞ (sup norm, d_∞).
 INF = math.inf
+#: Largest numerator or denominator of a finite exponent α, β, p: the radicals m^{1/p}(nd)^{1/α} are compared
+#: exactly by raising them to the common denominator of their exponents, which must stay small.
+MAX_EXPONENT_PART = 16
 
 #: Relative accuracy of the rational lower bound chosen for an irrational η* (only for non-integer p):
 #: η = ⌊η*·2^k⌋/2^k with k = RATIONAL_BITS bits below the leading one, then proved ≤ η* exactly. Any k ≥ 1 is
@@ -217,6 +220,10 @@ def parse_exponent(name: str, value, *, minimum: int = 1):
     exact = Fraction(str(value)) if isinstance(value, sp.Rational) else Fraction(value)
     if exact < minimum:
         raise VarcheckError(f"{name} must be a real number ≥ {minimum} or inf, got {value!r}.")
+    if max(exact.numerator, exact.denominator) > MAX_EXPONENT_PART:
+        # exact radicals are compared by raising both sides to the common denominator of the exponents
+        raise VarcheckError(f"{name} must be inf or a rational whose numerator and denominator are at most "
+                            f"{MAX_EXPONENT_PART}, got {exact}.")
     return exact
 
 
@@ -236,7 +243,8 @@ def as_positive_rational(name: str, value) -> Fraction:
     if isinstance(value, float) and not math.isfinite(value):
         raise VarcheckError(f"{name} must be a positive rational number, got {value!r}.")
     try:
-        exact = Fraction(value) if isinstance(value, (Rational, float, str)) else Fraction(str(value))
+        exact = (Fraction(value) if isinstance(value, (Rational, float)) else
+                 Fraction(require_rational_text(name, value if isinstance(value, str) else str(value))))
     except (TypeError, ValueError, ZeroDivisionError):
         raise VarcheckError(f"{name} must be a positive rational number, got {value!r}.") from None
     if exact <= 0:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
+from itertools import islice
 
 import numpy as np
 
 from ..errors import VarcheckError, require_choice
 
-__all__ = ["Pyramid", "PRESETS"]
+__all__ = ["Pyramid", "PRESETS", "MAX_SCALES", "MAX_SIDE", "MAX_TOKENS", "MAX_MASK_TOKENS"]
 
 #: Square presets of THEORY.md §1 (sides of each scale) and VAR_FACTS.md.
 PRESETS = {
@@ -17,6 +18,12 @@ PRESETS = {
     "var1024": (1, 2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 36, 48, 64),
     "flowar": (1, 2, 4, 8, 16),
 }
+#: Bounds of a pyramid, refused up front (VAR's largest preset, var1024, has 14 scales, side 64, L = 9451):
+#: scales, side of a scale, tokens L, and L for the L×L block-causal mask (2²⁸ booleans, 256 MiB).
+MAX_SCALES = 256
+MAX_SIDE = 4096
+MAX_TOKENS = 2**20
+MAX_MASK_TOKENS = 2**14
 
 
 class Pyramid:
@@ -28,9 +35,13 @@ class Pyramid:
 
     def __init__(self, scales, *, name: str | None = None):
         try:
-            items = list(scales)
+            if isinstance(scales, (str, bytes)):
+                raise TypeError
+            items = list(islice(iter(scales), MAX_SCALES + 1))  # an endless iterable is not read to the end
         except TypeError:
             raise VarcheckError(f"scales must be a sequence of sides or (h, w) pairs, got {scales!r}.") from None
+        if len(items) > MAX_SCALES:
+            raise VarcheckError(f"scales must hold at most {MAX_SCALES} scales, got more.")
         if not items:
             raise VarcheckError("scales must hold at least one scale.")
         parsed = []
@@ -43,12 +54,18 @@ class Pyramid:
             for side in (h, w):
                 if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or side < 1:
                     raise VarcheckError(f"scales[{k}] must be a positive int or an (h, w) pair of positive ints, got {item!r}.")
+                if side > MAX_SIDE:
+                    raise VarcheckError(f"scales[{k}] has a side {side} above the limit of {MAX_SIDE}.")
             parsed.append((int(h), int(w)))
         for k in range(1, len(parsed)):
             if parsed[k][0] < parsed[k - 1][0] or parsed[k][1] < parsed[k - 1][1]:
                 raise VarcheckError(
                     f"scales must be non-decreasing in both sides; scale {k} {parsed[k]} follows {parsed[k - 1]}."
                 )
+        if sum(h * w for h, w in parsed) > MAX_TOKENS:
+            raise VarcheckError(f"scales hold {sum(h * w for h, w in parsed)} tokens in all, above the limit of {MAX_TOKENS}.")
+        if name is not None and not isinstance(name, str):
+            raise VarcheckError(f"name must be a string or None, got {type(name).__name__}.")
         self._scales = tuple(parsed)
         self.name = name
 
@@ -89,6 +106,9 @@ class Pyramid:
 
     def block_causal_mask(self) -> np.ndarray:
         """Boolean L×L: entry (i, j) is True when query i may attend to key j, i.e. ℓ(i) ≥ ℓ(j)."""
+        if self.length > MAX_MASK_TOKENS:
+            raise VarcheckError(f"the block-causal mask of this pyramid would be {self.length} × {self.length}; masks are "
+                                f"built for L ≤ {MAX_MASK_TOKENS} tokens (the scales hold too many).")
         lv = self.levels
         return lv[:, None] >= lv[None, :]
 

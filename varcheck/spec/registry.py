@@ -78,6 +78,10 @@ class EvidenceSpec:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise VarcheckError(f"evidence kind must be one of {', '.join(KINDS)}, got {self.kind!r}.")
+        if not isinstance(self.function, str):
+            raise VarcheckError(f"evidence function must be a 'module:attribute' string, got {type(self.function).__name__}.")
+        if not isinstance(self.description, str):
+            raise VarcheckError(f"evidence description must be a string, got {type(self.description).__name__}.")
         if ":" not in self.function:
             raise VarcheckError(f"evidence function must be 'module:attribute', got {self.function!r}.")
 
@@ -103,6 +107,14 @@ class EvidenceResult:
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise VarcheckError(f"verdict must be one of {', '.join(VERDICTS)}, got {self.verdict!r}.")
+        if not isinstance(self.detail, str):
+            raise VarcheckError(f"detail must be a string, got {type(self.detail).__name__}.")
+        if not isinstance(self.kind, str):
+            raise VarcheckError(f"kind must be a string, got {type(self.kind).__name__}.")
+        if isinstance(self.seconds, bool) or not isinstance(self.seconds, (int, float)) or not self.seconds >= 0:
+            raise VarcheckError(f"seconds must be a number ≥ 0, got {self.seconds!r}.")
+        if self.counterexample is not None and not isinstance(self.counterexample, dict):
+            raise VarcheckError(f"counterexample must be a dict of exact values or None, got {type(self.counterexample).__name__}.")
         if self.verdict == "refuted" and not self.counterexample:
             raise VarcheckError("a refuted verdict must carry an exact counterexample.")
         if self.counterexample is not None:
@@ -152,14 +164,27 @@ class Claim:
     family: str = field(default="")
 
     def __post_init__(self):
+        for name in ("id", "label", "title", "statement", "paper_ref"):
+            if not isinstance(getattr(self, name), str):
+                raise VarcheckError(f"claim {name} must be a string, got {type(getattr(self, name)).__name__}.")
+        if not self.id.strip():
+            raise VarcheckError("claim id must be a non-empty string like 'family.name'.")
+        for name in ("finding", "corrected", "repro"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise VarcheckError(f"claim {self.id!r}: {name} must be a string or None, got {type(getattr(self, name)).__name__}.")
+        for name in ("evidence", "hypotheses", "depends_on", "constants", "tables"):
+            if not isinstance(getattr(self, name), (tuple, list)):
+                raise VarcheckError(f"claim {self.id!r}: {name} must be a tuple, got {type(getattr(self, name)).__name__}.")
         if self.expected not in EXPECTED:
-            raise VarcheckError(f"claim {self.id}: expected must be 'holds' or 'refuted'.")
+            raise VarcheckError(f"claim {self.id!r}: expected must be 'holds' or 'refuted'.")
         if not self.evidence:
-            raise VarcheckError(f"claim {self.id}: at least one evidence is required.")
+            raise VarcheckError(f"claim {self.id!r}: at least one evidence is required.")
+        if not all(isinstance(e, EvidenceSpec) for e in self.evidence):
+            raise VarcheckError(f"claim {self.id!r}: evidence must be a tuple of varcheck.EvidenceSpec.")
         if self.expected == "refuted" and not self.corrected:
-            raise VarcheckError(f"claim {self.id}: a refuted claim must state its corrected version.")
+            raise VarcheckError(f"claim {self.id!r}: a refuted claim must state its corrected version.")
         if self.repro is not None and ":" not in self.repro:
-            raise VarcheckError(f"claim {self.id}: repro must be 'module:function', got {self.repro!r}.")
+            raise VarcheckError(f"claim {self.id!r}: repro must be 'module:function', got {self.repro!r}.")
         object.__setattr__(self, "family", self.id.split(".")[0])
 
     @property
@@ -192,6 +217,8 @@ class Registry:
         return list(self._claims)
 
     def get(self, claim_id: str) -> Claim:
+        if not isinstance(claim_id, str):
+            raise VarcheckError(f"claim id must be a string, got {type(claim_id).__name__}.")
         try:
             return self._claims[claim_id]
         except KeyError:
