@@ -495,9 +495,12 @@ assert all(r["max_logit"] > COSINE_LOGIT_CAP for r in rows if r is not smallest)
 # resolution at outputs of norm $\approx r$).
 
 # %%
+from varcheck.runtime.attention import contextual_mapping_outputs
+
+
 def merged_pairs(cm, dtype):
     """Required pairs (same token, different visible sets) whose float outputs coincide."""
-    out = cm.outputs_float(dtype).to(torch.float64).numpy()
+    out = contextual_mapping_outputs(cm, dtype).to(torch.float64).numpy()
     groups = {}
     for i, seq in enumerate(cm.family.sequences):
         for k, xk in enumerate(seq):

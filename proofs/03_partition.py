@@ -52,7 +52,7 @@ import sympy as sp
 import torch
 
 from varcheck import targets as T
-from varcheck.check import partition as evidence
+from varcheck.check import bad_sets, partition_grid
 from varcheck.exact.floating_point import gamma
 from varcheck.spec import partition as P
 
@@ -110,7 +110,7 @@ for p in (1, 2, "inf"):
 blur = T.blur(seed=0, side=4)
 G = 5
 corner = tuple(Fraction(int(g), G) for g in np.random.default_rng(0).integers(0, G, size=16))
-ratio, exceeds = evidence.partition_ratio(blur, corner, G)
+ratio, exceeds = partition_grid.partition_ratio(blur, corner, G)
 print(blur, "\nerror / (L δ/2) at a left-edge corner:", ratio)
 assert ratio == 1.0 and not exceeds
 
@@ -180,7 +180,7 @@ assert all(grid_map(t) == (sum(t),) for t in lattice)
 # $\le\varepsilon_2$. All distances below are exact rationals (piecewise-linear integrands).
 
 # %%
-f, L, G, M, eta, Q, V = evidence._pipeline_1d([Fraction(0), Fraction(1, 3), Fraction(1)],
+f, L, G, M, eta, Q, V = bad_sets._pipeline_1d([Fraction(0), Fraction(1, 3), Fraction(1)],
                                                [Fraction(0), Fraction(1, 2), Fraction(1, 4)],
                                                Fraction(1, 16), Fraction(1, 16), 1)
 Mq = M.rational()
@@ -188,7 +188,7 @@ g_fun = lambda t: V(Q(t))[0]  # noqa: E731
 fbar = lambda t: f(varcheck.grid_quantize(t, G) + Fraction(1, 2 * G))[0]  # noqa: E731
 fv = lambda t: f(t)[0]  # noqa: E731
 cuts = {c for c in set(Q.breakpoints()) | set(f.keys) | {Fraction(k, G) for k in range(G + 1)} if 0 <= c <= 1}
-d_fg, d_ff, mu = evidence.exact_lp_distance(fv, g_fun, cuts, 1), evidence.exact_lp_distance(fv, fbar, cuts, 1), Q.bad_set_measure(1)
+d_fg, d_ff, mu = bad_sets.exact_lp_distance(fv, g_fun, cuts, 1), bad_sets.exact_lp_distance(fv, fbar, cuts, 1), Q.bad_set_measure(1)
 print(f"L = {L}, G = {G}, M = {Mq}, η = {eta}")
 print(f"d_1(f, g) = {d_fg} ≈ {float(d_fg):.6f} ≤ d_1(f, f̄) + Mμ(B) = {float(d_ff):.6f} + {float(Mq * mu):.6f} ≤ ε₁ + ε₂ = 1/8")
 assert d_fg <= d_ff + Mq * mu and d_ff <= Fraction(1, 16) and Mq * mu <= Fraction(1, 16)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from varcheck.report.runner import run_claim
+from varcheck.spec.outcomes import run_claim
 from varcheck.spec.registry import registry
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from varcheck.report import docs as generated
+from varcheck import documentation as generated
 from varcheck.report.claims_doc import claims_doc_path
 from varcheck.report.findings import FINDINGS, claims_of_finding, render_findings
 from varcheck.spec.registry import registry
 
 DOCS = claims_doc_path().parent
-REGENERATE = "run python -m varcheck.report.claims_doc"
+REGENERATE = "run python -m varcheck.documentation"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 from varcheck.check.mutants import summarize_mutants
 from varcheck.report.figures import matplotlib_available
 from varcheck.report.json_report import render_report
-from varcheck.report.runner import ClaimResult, decide
+from varcheck.spec.outcomes import ClaimResult, decide
 from varcheck.spec.registry import Context, EvidenceResult, registry
 
 REPO = Path(__file__).resolve().parents[1]

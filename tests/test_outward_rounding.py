@@ -334,7 +334,7 @@ def test_reports_print_observed_and_bound_exactly_as_the_json_holds_them():
     from varcheck.report.html import render_html
     from varcheck.report.json_report import build_report, dependencies
     from varcheck.report.markdown import md_cell, render_markdown
-    from varcheck.report.runner import run_claims
+    from varcheck.spec.outcomes import run_claims
     from varcheck.spec.registry import Context
 
     results = run_claims(["interp.kernel-range", "interp.inf-norm"], Context("quick", 0))

@@ -178,7 +178,7 @@ def test_refused_point_is_a_stored_result_with_its_reason(small_sweep):
 def test_table_rows_types_and_provenance(small_sweep):
     import pyarrow.parquet as pq
 
-    from varcheck.sweep.provenance import git_revision
+    from varcheck.provenance import git_revision
 
     out, _ = small_sweep
     rows, prov = read_results(out)

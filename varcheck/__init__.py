@@ -22,7 +22,7 @@ from .exact.value_mapping import GridValueMap, ScalarValueMap, grid_value_map, s
 from .spec.partition import eta_from_budget, grid_size, partition_bound
 from .spec.model_class import VarConfig
 
-__version__ = "0.1.0"
+from .provenance import VERSION as __version__
 
 __all__ = [
     "__version__",
@@ -74,7 +74,7 @@ __all__ = [
 
 def verify(ids=None, *, profile: str = "quick", seed: int = 0):
     """Run the evidence of the given claims (a claim id, a list of ids, or None for every claim) and return their results."""
-    from .report.runner import run_claims
+    from .spec.outcomes import run_claims
 
     ctx = Context(profile, seed)
     if isinstance(ids, str):

@@ -258,7 +258,7 @@ class _Progress:
 def cmd_verify(args) -> int:
     """Validate every argument, run the claims with progress, print the summary, write the report."""
     from .report.json_report import check_report_path, write_report
-    from .report.runner import run_claims, summarize
+    from .spec.outcomes import run_claims, summarize
     from .spec.registry import Context, registry
 
     ctx = Context(profile=args.profile, seed=args.seed)

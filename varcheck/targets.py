@@ -12,8 +12,7 @@ Each factory takes a ``seed`` keyword (word-to-image factories also ``pyramid`` 
     fbar, err = targets.grid_approximation(f, G=8)
 """
 
-from .check.partition import LipschitzCheck, check_lipschitz
 from .runtime.targets import *  # noqa: F401,F403
 from .runtime.targets import __all__ as _runtime_all
 
-__all__ = list(_runtime_all) + ["check_lipschitz", "LipschitzCheck"]
+__all__ = list(_runtime_all)

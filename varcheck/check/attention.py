@@ -424,6 +424,8 @@ def precision_frontier(ctx: Context) -> EvidenceResult:
     run in that format must separate every required pair; where it is not, the run's behaviour is reported."""
     import torch
 
+    from ..runtime.attention import contextual_mapping_outputs
+
     lines, checked, frontier = [], 0, {}
     for row in frontier_rows(ctx):
         if row["float64"] and row["V"] > frontier.get(row["construction"], (0, ""))[0]:
@@ -431,7 +433,7 @@ def precision_frontier(ctx: Context) -> EvidenceResult:
         cm = row["cm"]
         observed = {}
         for fmt in FLOAT_FORMATS:
-            out = cm.outputs_float(fmt).to(torch.float64).numpy()
+            out = contextual_mapping_outputs(cm, fmt).to(torch.float64).numpy()
             observed[fmt] = _float_run_separates(cm, out)
             if row[fmt] and not observed[fmt]:
                 return EvidenceResult("failed", f"{row['instance']} {row['construction']}: predicted feasible in {fmt} "

@@ -43,7 +43,7 @@ __all__ = [
     "lp_density_property",
 ]
 
-#: Ratio reported when an error is non-zero but its allowance is exactly 0 (finite, > 1; see check.partition).
+#: Ratio reported when an error is non-zero but its allowance is exactly 0 (finite, > 1; see check.partition_grid).
 _UNBOUNDED_RATIO = 2.0**64
 #: Layers drawn by the C1/C2 properties: maps (s, s, 1) → (s, s, 1) with certified ∞ → ∞ constants, all rational.
 LAYER_KINDS = ("blur", "blur_signed", "clip", "gamma", "relu")

@@ -278,9 +278,9 @@ def _select_gate_too_small(p) -> None:
 
 def _rebind(p, name, fn) -> None:
     """The builders import the emitters by name: patch their references too."""
-    from ..runtime import image_to_image, word_to_image
+    from ..runtime import context_code, word_to_image
 
-    for module in (word_to_image, image_to_image):
+    for module in (word_to_image, context_code):
         if hasattr(module, name):
             p.setattr(module, name, fn)
 

@@ -242,7 +242,7 @@ def _short(text: str, limit: int = 300) -> str:
 
 
 def _run_check(check: Check) -> CheckResult:
-    from ..report.runner import run_claim
+    from ..spec.outcomes import run_claim
 
     start = time.perf_counter()
     ctx = Context(check.profile, check.seed)
@@ -626,38 +626,37 @@ def _ramp_twice_as_steep(p: Patcher) -> None:
     p.setattr(quantizer.ReluQuantizer, "weights", weights)
 
 
-_P = "varcheck.check.partition:"
 
 PARTITION_MUTANTS = (
     Mutant("partition.eta-doubled", ("partition.bad-set-accounting",),
            "ramp width η twice the budget's η*",
-           _eta_scaled(2), (Check(_P + "symbolic_eta"), Check(_P + "exact_bad_set_accounting"))),
+           _eta_scaled(2), (Check("varcheck.check.bad_sets:symbolic_eta"), Check("varcheck.check.bad_sets:exact_bad_set_accounting"))),
     Mutant("partition.eta-times-ten", ("partition.bad-set-accounting",),
            "ramp width η ten times the budget's η*",
-           _eta_scaled(10), (Check(_P + "symbolic_eta"), Check(_P + "exact_bad_set_accounting"))),
+           _eta_scaled(10), (Check("varcheck.check.bad_sets:symbolic_eta"), Check("varcheck.check.bad_sets:exact_bad_set_accounting"))),
     Mutant("partition.grid-one-coarser", ("partition.lipschitz-grid",),
            "grid G one coarser than ⌈K/ε₁⌉",
-           _grid_one_coarser, (Check(_P + "symbolic_grid_size"),)),
+           _grid_one_coarser, (Check("varcheck.check.partition_grid:symbolic_grid_size"),)),
     Mutant("partition.quantizer-last-level-dropped", ("partition.relu-quantizer",),
            "the ReLU quantizer's last level (both units) read out with weight 0",
            _quantizer_term_dropped("last level"),
-           (Check(_P + "exact_quantizer_breakpoints"), Check(_P + "torch_quantizer"))),
+           (Check("varcheck.check.relu_quantizer:exact_quantizer_breakpoints"), Check("varcheck.check.relu_quantizer:torch_quantizer"))),
     Mutant("partition.quantizer-first-ramp-dropped", ("partition.relu-quantizer",),
            "the +δ unit of the quantizer's first level read out with weight 0",
            _quantizer_term_dropped("first ramp half"),
-           (Check(_P + "exact_quantizer_breakpoints"), Check(_P + "torch_quantizer"))),
+           (Check("varcheck.check.relu_quantizer:exact_quantizer_breakpoints"), Check("varcheck.check.relu_quantizer:torch_quantizer"))),
     Mutant("partition.value-key-off-by-one", ("partition.value-mapping", "partition.bad-set-accounting"),
            "the value map's second unit reads the first key",
            _value_key_off_by_one,
-           (Check(_P + "exact_value_map_keys"), Check(_P + "exact_bad_set_accounting"))),
+           (Check("varcheck.check.value_map:exact_value_map_keys"), Check("varcheck.check.bad_sets:exact_bad_set_accounting"))),
     Mutant("partition.target-constant-halved", ("partition.lipschitz-grid",),
            "blur targets declare half their Lipschitz constant",
            _target_constant_halved,
-           (Check(_P + "targets_declared_constants"), Check(_P + "partition_error_property"),
-            Check(_P + "torch_partition_error"))),
+           (Check("varcheck.check.partition_grid:targets_declared_constants"), Check("varcheck.check.partition_grid:partition_error_property"),
+            Check("varcheck.check.partition_grid:torch_partition_error"))),
     Mutant("partition.ramp-twice-as-steep", ("partition.lipschitz-blowup",),
            "quantizer ramps twice as steep as constructed (η halved in the weights only)",
-           _ramp_twice_as_steep, (Check(_P + "torch_blowup_slope"),)),
+           _ramp_twice_as_steep, (Check("varcheck.check.lipschitz_blowup:torch_blowup_slope"),)),
 )
 
 # =========================================================================== universality (T1, T2, F4, F9)

@@ -275,14 +275,6 @@ class ContextualMapping:
             return [[arb_of(x) + arb_of(self.s * uj) * self.readout(i, k, precision) for x, uj in zip(xk, self.u)]
                     for k, xk in enumerate(seq)]
 
-    def outputs_float(self, dtype="float64"):
-        """Run the layer in torch (float64 by default) on every sequence: an N × n × d tensor."""
-        from ..runtime.attention import SelfAttention, to_tensor
-
-        layer = SelfAttention.from_exact(self.W_Q, self.W_K, self.W_V, self.W_O, dtype=dtype,
-                                         mask=self.family.pyramid.block_causal_mask() if self.family.pyramid else None)
-        return layer(to_tensor(self.family.sequences, dtype))
-
     # ---------------------------------------------------------------- certificate
     def certify(self, precision: int | None = None, *, method: str = "direct") -> Certificate:
         """Certify the contextual-mapping property on every pair of the instance, in ball arithmetic.

@@ -16,7 +16,7 @@ from html import escape
 __all__ = ["render_html"]
 
 from .graph import dependency_svg
-from .json_report import claim_seconds, evidence_seconds, mutant_seconds
+from .timings import claim_seconds, evidence_seconds, mutant_seconds
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 80em; }

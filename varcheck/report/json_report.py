@@ -19,7 +19,8 @@ from pathlib import Path
 from ..errors import VarcheckError
 from ..spec.registry import Context
 from .environment import environment, varcheck_version
-from .runner import summarize
+from .timings import TIMINGS_KEY, claim_seconds, deterministic_part, evidence_seconds, mutant_seconds  # noqa: F401
+from ..spec.outcomes import summarize
 
 __all__ = [
     "REPORT_KEYS",
@@ -43,9 +44,6 @@ REPORT_KEYS = ("varcheck_version", "profile", "seed", "environment", "claims", "
 #: The key a report adds after :data:`REPORT_KEYS` when mutants ran (``varcheck verify --profile full``):
 #: ``{"total", "killed", "survived", "kill_rate", "results", "families_without_mutants"}``.
 MUTANTS_KEY = "mutants"
-#: The one field that differs between two runs with the same seed: wall-clock seconds,
-#: ``{"unit": "seconds", "claims": {id: {"total", "evidence": [...]}}, "mutants": {id: {"total", "checks": [...]}}}``.
-TIMINGS_KEY = "timings"
 #: Report formats by file suffix.
 REPORT_SUFFIXES = (".json", ".md", ".html")
 
@@ -85,27 +83,6 @@ def build_report(results: list, ctx: Context, mutants: dict | None = None) -> di
             mutants["results"].append(m)
         report[MUTANTS_KEY] = mutants
     return report
-
-
-def deterministic_part(report: dict) -> dict:
-    """The report without :data:`TIMINGS_KEY`: what two runs with the same seed must agree on byte for byte."""
-    return {k: v for k, v in report.items() if k != TIMINGS_KEY}
-
-
-def claim_seconds(report: dict, claim_id: str):
-    """Seconds a claim took in this run (None when the report has no timing for it)."""
-    return report.get(TIMINGS_KEY, {}).get("claims", {}).get(claim_id, {}).get("total")
-
-
-def evidence_seconds(report: dict, claim_id: str, index: int):
-    """Seconds the ``index``-th evidence of a claim took (None when unknown)."""
-    times = report.get(TIMINGS_KEY, {}).get("claims", {}).get(claim_id, {}).get("evidence", ())
-    return times[index] if index < len(times) else None
-
-
-def mutant_seconds(report: dict, mutant_id: str):
-    """Seconds a mutant's checks took (None when unknown)."""
-    return report.get(TIMINGS_KEY, {}).get("mutants", {}).get(mutant_id, {}).get("total")
 
 
 def render_json(report: dict) -> str:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ..exact.directed_rounding import format_bound
-from .markdown import md_cell
+from .markdown import GENERATED_HEADER, md_cell
 
 __all__ = ["network_rows", "render_networks_doc", "networks_markdown_table", "NETWORK_HEADER"]
 
@@ -72,10 +72,8 @@ def networks_markdown_table() -> list:
 
 
 def render_networks_doc() -> str:
-    from .docs import _HEADER
-
     return "\n".join([
-        _HEADER.format(source="the default instances of the main theorem (varcheck.report.networks)"), "",
+        GENERATED_HEADER.format(source="the default instances of the main theorem (varcheck.report.networks)"), "",
         "# The built networks", "",
         "Every approximator varcheck builds is a dense VAR transformer of the paper's model class (plain `nn.Linear`, "
         "ReLU, one single-head attention layer, `F.interpolate`; docs/export.md). Its size is stated honestly: "

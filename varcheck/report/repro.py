@@ -9,7 +9,7 @@ is a one-line check a reader can run. What it reproduces:
 
 * a claim expected to be **refuted** (a paper statement varcheck shows false): the counterexample the
   claim's evidence found in this run. A claim may name a tailored builder (``Claim.repro``, a
-  ``"module:function"`` taking the :class:`~varcheck.report.runner.ClaimResult` and returning code);
+  ``"module:function"`` taking the :class:`~varcheck.spec.outcomes.ClaimResult` and returning code);
   otherwise the snippet replays the refuting evidence function at the run's profile and seed and asserts
   its exact counterexample;
 * a claim expected to **hold** whose evidence failed in this run: a snippet that replays the failing
@@ -81,7 +81,7 @@ def _generic_replay(result, ctx: Context, verdict: str) -> list:
 
 def repro_snippet(claim_id: str, ctx: Context | None = None) -> str:
     """The snippet for ``claim_id`` (runs the claim's evidence once, at ``ctx``)."""
-    from .runner import run_claim
+    from ..spec.outcomes import run_claim
 
     ctx = ctx or Context()
     claim = registry().get(claim_id)

@@ -14,7 +14,7 @@ import torch
 
 from ..errors import VarcheckError
 
-__all__ = ["SelfAttention", "boltzmann", "to_tensor", "DTYPES"]
+__all__ = ["SelfAttention", "boltzmann", "to_tensor", "DTYPES", "contextual_mapping_outputs"]
 
 DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16}
 
@@ -99,3 +99,11 @@ class SelfAttention(torch.nn.Module):
             raise VarcheckError(f"x must have shape (..., n, {self.w_q.shape[0]}), got {tuple(x.shape)}.")
         x = x.to(self.w_q.dtype)
         return x + torch.softmax(self.scores(x), dim=-1) @ (x @ self.w_v) @ self.w_o
+
+
+def contextual_mapping_outputs(cm, dtype="float64") -> torch.Tensor:
+    """Run a built :class:`~varcheck.exact.contextual_mapping.ContextualMapping` in torch (float64 by default) on
+    every sequence of its family: an N × n × d tensor (its weights rounded once to ``dtype``)."""
+    layer = SelfAttention.from_exact(cm.W_Q, cm.W_K, cm.W_V, cm.W_O, dtype=dtype,
+                                     mask=cm.family.pyramid.block_causal_mask() if cm.family.pyramid else None)
+    return layer(to_tensor(cm.family.sequences, dtype))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from .points import Construction, Param, _register
+from .constructions import Construction, Param, _register
 
 __all__ = ["CONTEXTUAL_MAPPING", "working_precision_upper", "ball_bytes", "arb_workspace_bytes", "BYTES_PER_TOKEN_SLOT",
            "ARB_OBJECT_BYTES", "ARB_EXP_WORKSPACE", "ARB_FIXED_BYTES"]
@@ -143,9 +143,10 @@ def _run(p, measures) -> dict:
         import torch
 
         from ..check.attention import _float_run_separates
+        from ..runtime.attention import contextual_mapping_outputs
 
         for fmt in ("float64", "float32", "bfloat16"):
-            run = cm.outputs_float(fmt).to(torch.float64).numpy()
+            run = contextual_mapping_outputs(cm, fmt).to(torch.float64).numpy()
             out[f"separates_{fmt}"] = bool(_float_run_separates(cm, run))
     return out
 

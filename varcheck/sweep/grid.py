@@ -192,7 +192,7 @@ def _fmt_point(params: dict) -> str:
 
 def parse_spec(data: dict, source: str = "<spec>") -> SweepSpec:
     """Validate a spec given as a dict (what a TOML/JSON file holds); see the module docstring."""
-    from .provenance import varcheck_version
+    from ..provenance import varcheck_version
 
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:

@@ -15,183 +15,16 @@ instance it refuses, e.g. a float64 network that cannot be certified below some 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import os
 import socket
 import time
-from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import lru_cache
 
 from ..errors import VarcheckError
+from .constructions import CONSTRUCTIONS, STATUSES, Construction, Param, canonical_json, parse_pyramid, pyramid_label
 
 __all__ = ["Param", "Construction", "CONSTRUCTIONS", "construction", "point_hash", "run_point", "canonical_json",
            "parse_pyramid", "pyramid_label", "STATUSES"]
-
-#: What a finished point can be: measured, or refused by the construction with its reason.
-STATUSES = ("ok", "refused")
-_REQUIRED = object()
-#: Python types of the result columns (the table's schema is built from them).
-COLUMN_TYPES = (int, float, bool, str)
-
-
-def canonical_json(value) -> str:
-    """The canonical JSON text of a JSON-ready value (sorted keys, no spaces, ASCII)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
-
-
-# --------------------------------------------------------------------------- parameter kinds
-
-
-def parse_pyramid(value):
-    """A pyramid from a spec value: a preset name, sides ``"1-2-4"`` (``"1x2-2x4"`` for h×w scales), or a list."""
-    from ..spec.pyramid import PRESETS, Pyramid
-
-    if isinstance(value, str):
-        if value in PRESETS:
-            return Pyramid.preset(value)
-        scales = []
-        for part in value.split("-"):
-            try:
-                sides = [int(s) for s in part.split("x")]
-            except ValueError:
-                sides = []
-            if len(sides) not in (1, 2):
-                raise VarcheckError(f"pyramid must be a preset ({', '.join(PRESETS)}) or sides like '1-2-4' or "
-                                    f"'1x2-2x4', got {value!r}.")
-            scales.append(sides[0] if len(sides) == 1 else tuple(sides))
-        return Pyramid(scales)
-    if isinstance(value, (list, tuple)):
-        return Pyramid([tuple(v) if isinstance(v, list) else v for v in value])
-    raise VarcheckError(f"pyramid must be a preset name, a string like '1-2-4', or a list of sides, got {value!r}.")
-
-
-def pyramid_label(pyr) -> str:
-    """The canonical spec string of a pyramid: its preset name, or ``h`` / ``hxw`` scales joined by ``-``."""
-    if pyr.name:
-        return pyr.name
-    return "-".join(str(h) if h == w else f"{h}x{w}" for h, w in pyr.scales)
-
-
-def _positive_rational(name, value) -> str:
-    """A positive rational from a spec number or string ("1/100"), as its exact canonical string."""
-    if isinstance(value, bool):
-        raise VarcheckError(f"{name} must be a positive number, got {value!r}.")
-    try:
-        q = Fraction(str(value)) if isinstance(value, (int, float, str)) else None
-    except (ValueError, ZeroDivisionError):
-        q = None
-    if q is None or (isinstance(value, float) and not math.isfinite(value)):
-        raise VarcheckError(f"{name} must be a positive number (e.g. 0.01 or '1/100'), got {value!r}.")
-    if q <= 0:
-        raise VarcheckError(f"{name} must be > 0, got {value!r}.")
-    return str(q)
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter of a construction: ``kind`` is int, choice, bool, rational (> 0), exponent (≥ 1) or pyramid."""
-
-    name: str
-    kind: str
-    default: object = _REQUIRED
-    minimum: int | None = None
-    choices: tuple = ()
-    doc: str = ""
-
-    @property
-    def required(self) -> bool:
-        return self.default is _REQUIRED
-
-    def normalize(self, value):
-        """The canonical JSON-ready form of a spec value, or a VarcheckError naming the parameter."""
-        name = self.name
-        if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise VarcheckError(f"{name} must be an integer, got {value!r}.")
-            if self.minimum is not None and value < self.minimum:
-                raise VarcheckError(f"{name} must be an integer ≥ {self.minimum}, got {value}.")
-            return value
-        if self.kind == "choice":
-            if value not in self.choices:
-                raise VarcheckError(f"{name} must be one of {', '.join(map(repr, self.choices))}, got {value!r}.")
-            return value
-        if self.kind == "bool":
-            if not isinstance(value, bool):
-                raise VarcheckError(f"{name} must be true or false, got {value!r}.")
-            return value
-        if self.kind == "rational":
-            return _positive_rational(name, value)
-        if self.kind == "exponent":
-            if value in ("inf", math.inf):
-                raise VarcheckError(f"{name} must be a finite number ≥ 1 (the bad-set accounting needs p < ∞), "
-                                    f"got {value!r}.")
-            q = Fraction(_positive_rational(name, value))
-            if q < 1:
-                raise VarcheckError(f"{name} must be a number ≥ 1, got {value!r}.")
-            return int(q) if q.denominator == 1 else str(q)
-        if self.kind == "pyramid":
-            return pyramid_label(parse_pyramid(value))
-        raise AssertionError(f"unknown parameter kind {self.kind}")  # pragma: no cover
-
-
-@dataclass
-class Construction:
-    """A construction a sweep can measure; see the module docstring."""
-
-    name: str
-    summary: str
-    params: tuple
-    measures: dict  # measure name → tuple of (column, type, meaning)
-    default_measures: tuple
-    check: object  # (params, measures) → None; raises VarcheckError for an instance refused up front
-    memory_bytes: object  # (params, measures) → int, an upper estimate of the point's own allocations
-    work: object  # (params) → float, a rough cost used only to submit the largest points first
-    run: object  # (params, measures) → dict of column values
-    columns: dict = field(init=False)
-
-    def __post_init__(self):
-        self.columns = {}
-        for group in self.measures.values():
-            for column, kind, _ in group:
-                if kind not in COLUMN_TYPES:  # pragma: no cover - a programming error
-                    raise AssertionError(f"column {column} has type {kind}")
-                self.columns[column] = kind
-
-    def param(self, name) -> Param:
-        return next(p for p in self.params if p.name == name)
-
-    def normalize(self, raw: dict, seed: int) -> dict:
-        """Every parameter in canonical form, defaults filled (``seed`` defaults to the spec's seed)."""
-        known = {p.name for p in self.params}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise VarcheckError(f"{self.name} has no parameter {unknown[0]!r}; its parameters are "
-                                f"{', '.join(sorted(known))}.")
-        out = {}
-        for p in self.params:
-            if p.name in raw:
-                out[p.name] = p.normalize(raw[p.name])
-            elif p.name == "seed":
-                out[p.name] = seed
-            elif p.required:
-                raise VarcheckError(f"{self.name} needs the parameter {p.name!r} ({p.doc}).")
-            else:
-                out[p.name] = p.default
-        return out
-
-    def measure_columns(self, measures) -> dict:
-        return {c: t for m in measures for c, t, _ in self.measures[m]}
-
-
-#: name → Construction, filled by :mod:`varcheck.sweep.contextual` and :mod:`varcheck.sweep.universality`.
-CONSTRUCTIONS: dict = {}
-
-
-def _register(c: Construction) -> Construction:
-    CONSTRUCTIONS[c.name] = c
-    return c
 
 
 def construction(name: str) -> Construction:
@@ -203,7 +36,11 @@ def construction(name: str) -> Construction:
 
 
 def _load():
-    from . import contextual, universality  # noqa: F401  (they register themselves on first import)
+    """Import the construction modules, which register themselves in CONSTRUCTIONS (once)."""
+    import importlib
+
+    for module in ("varcheck.sweep.contextual", "varcheck.sweep.universality"):
+        importlib.import_module(module)
 
 
 def point_hash(construction_name: str, params: dict, measures, version: str) -> str:
@@ -214,7 +51,7 @@ def point_hash(construction_name: str, params: dict, measures, version: str) -> 
 
 @lru_cache(maxsize=1)
 def _stamp() -> dict:
-    from .provenance import git_revision, varcheck_version
+    from ..provenance import git_revision, varcheck_version
 
     return {"varcheck_version": varcheck_version(), "git_revision": git_revision(),
             "worker": f"{socket.gethostname()}:{os.getpid()}"}

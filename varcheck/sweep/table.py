@@ -82,7 +82,7 @@ def results_rows(spec, store, errors=None) -> list:
 
 
 def _provenance(spec, run_info: dict, columns: dict) -> dict:
-    from .provenance import git_revision, library_versions, varcheck_version
+    from ..provenance import git_revision, library_versions, varcheck_version
 
     return {"spec": spec.name, "spec_identity": spec.identity, "seed": spec.seed, "source": spec.source,
             "varcheck_version": varcheck_version(), "git_revision": git_revision(),

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from ..errors import VarcheckError
 from .contextual import BYTES_PER_TOKEN_SLOT, arb_workspace_bytes, ball_bytes
-from .points import Construction, Param, _register, parse_pyramid
+from .constructions import Construction, Param, _register, parse_pyramid
 
 __all__ = ["WORD_TO_IMAGE", "IMAGE_TO_IMAGE", "T2_TABLE_COPIES", "T1_PARTITION_SHARE"]
 
@@ -95,7 +95,7 @@ def _t2_work(p) -> float:
 
 
 def _widths(widths: dict) -> str:
-    from .points import canonical_json
+    from .constructions import canonical_json
 
     return canonical_json({k: int(v) for k, v in widths.items()})
 
@@ -105,7 +105,7 @@ def _t2_run(p, measures) -> dict:
         plan = _t2_plan(p)
         return {"G": plan.G, "L": plan.L, "parameter_count": int(plan.parameter_count()), "widths": _widths(plan.widths())}
     from ..runtime.approximator import build_var_approximator
-    from .points import canonical_json
+    from .constructions import canonical_json
 
     target = _t2_target(p["seed"], p["pyramid"], p["d"], p["channels"])
     approx = build_var_approximator(target, parse_pyramid(p["pyramid"]), Fraction(p["eps"]), p=_exponent(p["p"]),

@@ -2,7 +2,6 @@
 
 from ..registry import Claim, EvidenceSpec as E
 
-_C = "varcheck.check.partition:"
 _STEP = "arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md §4)"
 _VAR = "varcheck formalisation"
 
@@ -32,11 +31,11 @@ CLAIMS = (
             ("TANH_MAX_ULPS", "2", "accuracy assumed of torch.tanh in the float runs of tanh-based targets (SLEEF u10 ≤ 1 ulp, glibc ≤ 2 ulp); tested against arb"),
         ),
         evidence=(
-            E("symbolic", _C + "symbolic_grid_size", "bound(1/G) = K/G with K free of G, K/ε₁ equals THEORY's expression (both normalisations), half-cell offsets ±δ/2, exact minimality of ⌈K/ε₁⌉ on instances"),
-            E("construction", _C + "exact_partition_sharpness", "exact worst points of linear targets (blur, area/bicubic resize): ratio exactly 1 for non-negative operators, 1 − O(2⁻⁴⁰) for signed ones"),
-            E("numeric", _C + "partition_error_property", "Hypothesis + hypothesis.target over random targets and cell-aware exact points: error/bound ≤ 1 (exact or ball arithmetic); extremal kinds reach ≥ 1 − 1/64"),
-            E("numeric", _C + "torch_partition_error", "the float64 runtime f̄ on torch for every target family, rounding bounds accounted"),
-            E("numeric", _C + "targets_declared_constants", "every target factory: sampled Lipschitz ratios never exceed the declared constant (hypothesis of P1)"),
+            E("symbolic", "varcheck.check.partition_grid:symbolic_grid_size", "bound(1/G) = K/G with K free of G, K/ε₁ equals THEORY's expression (both normalisations), half-cell offsets ±δ/2, exact minimality of ⌈K/ε₁⌉ on instances"),
+            E("construction", "varcheck.check.partition_grid:exact_partition_sharpness", "exact worst points of linear targets (blur, area/bicubic resize): ratio exactly 1 for non-negative operators, 1 − O(2⁻⁴⁰) for signed ones"),
+            E("numeric", "varcheck.check.partition_grid:partition_error_property", "Hypothesis + hypothesis.target over random targets and cell-aware exact points: error/bound ≤ 1 (exact or ball arithmetic); extremal kinds reach ≥ 1 − 1/64"),
+            E("numeric", "varcheck.check.partition_grid:torch_partition_error", "the float64 runtime f̄ on torch for every target family, rounding bounds accounted"),
+            E("numeric", "varcheck.check.partition_grid:targets_declared_constants", "every target factory: sampled Lipschitz ratios never exceed the declared constant (hypothesis of P1)"),
         ),
     ),
     Claim(
@@ -58,9 +57,9 @@ CLAIMS = (
             ("WIDTH_Q", "2(G−1)d (+2d residual)", "two ReLU units per level and entry; ReLU(−x) − ReLU(x) = −x cancels the skip"),
         ),
         evidence=(
-            E("symbolic", _C + "symbolic_quantizer", "ReLU(z+1) − ReLU(z) on its three pieces by positive substitutions; slab, slope and disjointness algebra"),
-            E("construction", _C + "exact_quantizer_breakpoints", "the exact weights (plain and residual) over Q at every breakpoint, between breakpoints and at random rationals; exact bad-set length and max slope"),
-            E("numeric", _C + "torch_quantizer", "the torch FeedForward from the exact weights matches Q_η(x̃) within its proved rounding bound"),
+            E("symbolic", "varcheck.check.relu_quantizer:symbolic_quantizer", "ReLU(z+1) − ReLU(z) on its three pieces by positive substitutions; slab, slope and disjointness algebra"),
+            E("construction", "varcheck.check.relu_quantizer:exact_quantizer_breakpoints", "the exact weights (plain and residual) over Q at every breakpoint, between breakpoints and at random rationals; exact bad-set length and max slope"),
+            E("numeric", "varcheck.check.relu_quantizer:torch_quantizer", "the torch FeedForward from the exact weights matches Q_η(x̃) within its proved rounding bound"),
         ),
     ),
     Claim(
@@ -83,9 +82,9 @@ CLAIMS = (
             ("LIP_V", "max_i ‖s_i‖_∞", "slope of the interpolant on each segment; ≤ max‖Δv‖_∞/g_min"),
         ),
         evidence=(
-            E("symbolic", _C + "symbolic_value_map", "V(k_j) − v_j and the segment slopes cancel exactly with symbolic keys k_{i+1} = k_i + g_i (g_i > 0), m ≤ 6"),
-            E("construction", _C + "exact_value_map_keys", "random scalar maps and full-lattice grid maps evaluated through the exact weights at every key; Lipschitz constants reported"),
-            E("numeric", _C + "torch_value_map", "the torch FeedForward from the exact weights at the float keys, within its rounding bound"),
+            E("symbolic", "varcheck.check.value_map:symbolic_value_map", "V(k_j) − v_j and the segment slopes cancel exactly with symbolic keys k_{i+1} = k_i + g_i (g_i > 0), m ≤ 6"),
+            E("construction", "varcheck.check.value_map:exact_value_map_keys", "random scalar maps and full-lattice grid maps evaluated through the exact weights at every key; Lipschitz constants reported"),
+            E("numeric", "varcheck.check.value_map:torch_value_map", "the torch FeedForward from the exact weights at the float keys, within its rounding bound"),
         ),
     ),
     Claim(
@@ -107,9 +106,9 @@ CLAIMS = (
             ("M", "m^{1/p}·L·(nd)^{1/α}", "each output entry of f varies by ≤ L·diam_α([0,1]^{nd}); g's entries lie in the hull of f's centre values"),
         ),
         evidence=(
-            E("symbolic", _C + "symbolic_eta", "M(nd(G−1)η*)^{1/p} simplifies to ε₂ with positive symbols and increases with η; exact budget check on instances"),
-            E("construction", _C + "exact_bad_set_accounting", "1-D pipelines over Q: g = f̄ off B at every breakpoint, |f − g| ≤ M on B, exact d_1 and d_2² and the P4 inequality decided exactly"),
-            E("numeric", _C + "torch_bad_set_accounting", "a word → R³ ReLU target through the torch quantizer and base-G value map: g = f̄ on good samples, ‖f − g‖_1 ≤ M on bad ones"),
+            E("symbolic", "varcheck.check.bad_sets:symbolic_eta", "M(nd(G−1)η*)^{1/p} simplifies to ε₂ with positive symbols and increases with η; exact budget check on instances"),
+            E("construction", "varcheck.check.bad_sets:exact_bad_set_accounting", "1-D pipelines over Q: g = f̄ off B at every breakpoint, |f − g| ≤ M on B, exact d_1 and d_2² and the P4 inequality decided exactly"),
+            E("numeric", "varcheck.check.bad_sets:torch_bad_set_accounting", "a word → R³ ReLU target through the torch quantizer and base-G value map: g = f̄ on good samples, ‖f − g‖_1 ≤ M on bad ones"),
         ),
     ),
     Claim(
@@ -127,9 +126,9 @@ CLAIMS = (
         hypotheses=("η = η* (uncapped), 1 ≤ p < ∞",),
         constants=(("LIP_BLOWUP", "nd(G−1)/G·(M/ε₂)^p", "δ/η* with δ = 1/G"),),
         evidence=(
-            E("symbolic", _C + "symbolic_blowup", "δ/η* in closed form; sympy limits ε₂ → 0⁺ of δ/η* and ε₂·δ/η* for p = 1, 3/2, 2"),
-            E("construction", _C + "exact_blowup_sequence", "ε = 2⁻ᵏ: exact max slope of the built Q_η equals δ/η, grows strictly, fitted exponent ≈ p; Lip of the 1-D pipeline on slabs"),
-            E("numeric", _C + "torch_blowup_slope", "the torch quantizer's difference quotient across a ramp equals δ/η within rounding bounds, up to δ/η = 10⁶"),
+            E("symbolic", "varcheck.check.lipschitz_blowup:symbolic_blowup", "δ/η* in closed form; sympy limits ε₂ → 0⁺ of δ/η* and ε₂·δ/η* for p = 1, 3/2, 2"),
+            E("construction", "varcheck.check.lipschitz_blowup:exact_blowup_sequence", "ε = 2⁻ᵏ: exact max slope of the built Q_η equals δ/η, grows strictly, fitted exponent ≈ p; Lip of the 1-D pipeline on slabs"),
+            E("numeric", "varcheck.check.lipschitz_blowup:torch_blowup_slope", "the torch quantizer's difference quotient across a ramp equals δ/η within rounding bounds, up to δ/η = 10⁶"),
         ),
     ),
 )

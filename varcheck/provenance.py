@@ -1,8 +1,9 @@
 """Provenance of a result: the varcheck version, the git revision and library versions.
 
-These helpers sit in the sweep layer so that both the sweeps (which stamp every stored point and the
-results table) and the reports above them (:mod:`varcheck.report.environment`, which re-exports them)
-use one definition. None of them ever fails: a missing library or an absent git checkout is ``None``.
+These helpers sit at the bottom of the package (beside varcheck.errors) so that every layer that stamps a
+result — the sweeps (every stored point and the results table), the reports (:mod:`varcheck.report.environment`),
+the CLI's ``--version`` — uses one definition, and the package's ``__version__`` is :data:`VERSION`. None of them
+ever fails: a missing library or an absent git checkout is ``None``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import sys
 import warnings
 from pathlib import Path
 
-__all__ = ["varcheck_version", "git_revision", "module_version", "library_versions", "SWEEP_LIBRARIES"]
+__all__ = ["VERSION", "varcheck_version", "git_revision", "module_version", "library_versions", "SWEEP_LIBRARIES"]
 
-_FALLBACK_VERSION = "0.1.0"
+#: varcheck's version (``varcheck.__version__``; pyproject.toml states the same).
+VERSION = "0.1.0"
 
 #: (key, importable module) of the libraries whose versions a sweep's provenance records.
 SWEEP_LIBRARIES = (
@@ -30,18 +32,8 @@ SWEEP_LIBRARIES = (
 
 
 def varcheck_version() -> str:
-    """``varcheck.__version__``, else the installed distribution's version, else ``"0.1.0"``."""
-    import varcheck
-
-    version = getattr(varcheck, "__version__", None)
-    if isinstance(version, str) and version:
-        return version
-    try:
-        from importlib.metadata import PackageNotFoundError, version as dist_version
-
-        return dist_version("varcheck")
-    except (ImportError, PackageNotFoundError):
-        return _FALLBACK_VERSION
+    """varcheck's version (:data:`VERSION`, the package's ``__version__``)."""
+    return VERSION
 
 
 def module_version(module_name: str, *, import_it: bool = True):
@@ -64,7 +56,7 @@ def module_version(module_name: str, *, import_it: bool = True):
 
 def git_revision():
     """The commit of the checkout holding the varcheck package, or ``None`` outside a git checkout."""
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[1]
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, timeout=10,
                              check=False)

@@ -1,4 +1,5 @@
-"""Run claims' evidence and decide each claim's outcome and status.
+"""Run claims' evidence and decide each claim's outcome and status (the registry's semantics, shared by the
+report, the CLI and the mutants of the quality suite).
 
 Outcome rules (DESIGN.md, the foundation issue):
 
@@ -17,7 +18,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from ..spec.registry import KINDS, Claim, Context, EvidenceResult, registry, resolve
+from .registry import KINDS, Claim, Context, EvidenceResult, registry, resolve
 
 __all__ = ["ClaimResult", "run_claim", "run_claims", "OUTCOMES"]
 

@@ -1,0 +1,77 @@
+"""Target names: every target's ``.name`` rebuilds it (``blur(seed=3,side=4)``, ``a(...) >> b(...)``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+
+from ...errors import VarcheckError, require_rational_text
+from ...spec.partition import INF
+from .base import Target
+from .linear_maps import blur, resize
+from .pixelwise import clip_map, gamma_map, tanh_map
+from .relu_networks import relu_network
+from .fields import smooth_field
+from .composition import compose, image_pipeline
+
+
+
+
+TARGET_FACTORIES = {
+    "relu_network": relu_network,
+    "blur": blur,
+    "resize": resize,
+    "tanh_map": tanh_map,
+    "clip_map": clip_map,
+    "gamma_map": gamma_map,
+    "image_pipeline": image_pipeline,
+    "smooth_field": smooth_field,
+}
+
+
+_SHAPE_KEYS = ("input_shape", "output_shape", "shape", "src", "dst")
+
+
+def _parse_value(key, text):
+    if text == "inf":
+        return INF
+    if key == "pyramid":
+        return text
+    if key in _SHAPE_KEYS and all(p.isdigit() for p in text.split("x")):
+        return tuple(int(p) for p in text.split("x"))
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return Fraction(require_rational_text(key, text))  # "1e999999999" stays text: a 10⁹-digit number is no argument
+    except (ValueError, ZeroDivisionError):  # "0/0" too: the factory then refuses the text
+        return text
+
+
+def target_from_name(name: str) -> Target:
+    """Rebuild a target from its ``.name`` (e.g. ``blur(seed=3,side=4)`` or ``a(...) >> b(...)``)."""
+    if not isinstance(name, str) or not name.strip():
+        raise VarcheckError(f"name must be a target name like 'blur(seed=0)', got {name!r}.")
+    parts = []
+    for piece in name.split(">>"):
+        piece = piece.strip()
+        head, sep, rest = piece.partition("(")
+        if head not in TARGET_FACTORIES or not sep or not rest.endswith(")"):
+            raise VarcheckError(f"name must be factory(key=value,...) with a factory among {', '.join(TARGET_FACTORIES)}, got {piece!r}.")
+        kwargs = {}
+        for item in filter(None, rest[:-1].split(",")):
+            key, eq, value = item.partition("=")
+            if not eq:
+                raise VarcheckError(f"name argument {item!r} of {head} must be key=value.")
+            if key.strip() in kwargs:
+                raise VarcheckError(f"name argument {key.strip()!r} of {head} is given twice.")
+            kwargs[key.strip()] = _parse_value(key.strip(), value.strip())
+        if "signed" in kwargs:
+            kwargs["signed"] = bool(kwargs["signed"])
+        try:
+            parts.append(TARGET_FACTORIES[head](**kwargs))
+        except TypeError as exc:
+            raise VarcheckError(f"bad arguments for {head}: {exc}.") from None
+    return compose(*parts)
