@@ -33,7 +33,7 @@ def test_build_writes_a_loadable_model(tmp_path, capsys):
 @pytest.mark.parametrize("extra, message", [
     (["--eps", "0"], "--eps"),
     (["--eps", "0.05", "--pyramid", "[1,x]"], "--pyramid"),
-    (["--eps", "0.05", "--pyramid", "var2048"], "name must be one of"),
+    (["--eps", "0.05", "--pyramid", "var2048"], "--pyramid must be a preset"),
     (["--eps", "0.05", "--p", "0.5"], "--p"),
 ])
 def test_build_bad_usage_is_one_line(tmp_path, extra, message):

@@ -119,6 +119,24 @@ def test_bad_executor_arguments_exit_2_before_any_job(tmp_path, capsys, monkeypa
     assert not (tmp_path / "out").exists()
 
 
+def test_unreachable_scheduler_leaves_the_disk_as_it_was(tmp_path, capsys, monkeypatch):
+    """No scheduler at the address: exit 2 with one sentence, and the --out it would have created is not there."""
+    import socket
+
+    import varcheck.sweep.execution as execution
+
+    monkeypatch.setattr(execution, "CONNECT_TIMEOUT_S", 1)
+    with socket.socket() as s:  # a port nothing listens on: bound, never listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        out = tmp_path / "out"
+        code = main(["sweep", str(_write(tmp_path, SMALL)), "--out", str(out), "--executor", f"tcp://127.0.0.1:{port}",
+                     "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("varcheck: error: --executor tcp://127.0.0.1:") and err.count("\n") == 1, err
+    assert not out.exists()
+
+
 def test_spec_files_toml_json_and_shipped_names(tmp_path):
     toml = tmp_path / "s.toml"
     toml.write_text('[[study]]\nname = "a"\nconstruction = "contextual_mapping"\n[study.grid]\nG = [2, 3]\nn = 2\n',

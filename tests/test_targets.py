@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from varcheck import strategies as vst
 from varcheck import targets as T
+from varcheck.errors import VarcheckError
 from varcheck.exact.quantizer import grid_quantize
 
 FACTORIES = [
@@ -158,3 +160,35 @@ def test_strategies_compose(target, G, data):
 @given(vst.unit_arrays((2, 3), batch=4))
 def test_unit_arrays_in_unit_box(x):
     assert x.shape == (4, 2, 3) and x.dtype == np.float64 and (0 <= x).all() and (x <= 1).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(0, 2)), min_size=1, max_size=4))
+def test_pyramid_text_round_trips_in_every_spelling(steps):
+    """``Pyramid.parse(p.label)`` is ``p``; a name's ``pyramid=`` takes the same spellings as ``--pyramid``."""
+    from varcheck import Pyramid
+
+    h = w = 0
+    scales = []
+    for dh, extra in steps:  # non-decreasing h×w scales, square when extra is 0
+        h += dh
+        w = max(w, h) + extra
+        scales.append(h if h == w else (h, w))
+    pyr = Pyramid(scales)
+    assert Pyramid.parse(pyr.label).scales == pyr.scales
+    if all(a == b for a, b in pyr.scales):
+        bracket = "[" + ",".join(str(a) for a, _ in pyr.scales) + "]"
+        assert Pyramid.parse(bracket).scales == pyr.scales
+        field = T.target_from_name(f"smooth_field(seed=0,pyramid={bracket},d=1,channels=1)")
+        assert field.pyramid.scales == pyr.scales and T.target_from_name(field.name).name == field.name
+
+
+def test_names_take_bracketed_shapes_and_refuse_broken_ones():
+    a = T.target_from_name("resize(seed=0,mode=bicubic,src=(1,2),dst=[2,2]) >> clip_map(seed=0,shape=(2,2,1))")
+    b = T.target_from_name("resize(seed=0,mode=bicubic,src=1x2,dst=2x2) >> clip_map(seed=0,shape=2x2x1)")
+    assert a.name == b.name
+    for bad, message in [("smooth_field(seed=0,pyramid=[1,2,d=1)", "unbalanced brackets"),
+                         ("clip_map(seed=0,shape=(2,x,1))", "shape must be sizes like 2x2x1 or (2,2,1)"),
+                         ("smooth_field(seed=0,pyramid=[1,a],d=1)", "pyramid must be a preset")]:
+        with pytest.raises(VarcheckError, match=re.escape(message)):
+            T.target_from_name(bad)

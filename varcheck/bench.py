@@ -80,7 +80,6 @@ def bench_a4(profile: str, repeat: int, mpmath_readouts=None) -> dict:
 
     ctx = Context(profile)
     build_t, cm = _median_time(lambda: contextual_mapping(quick_paper_instance(ctx), construction="paper"), 1)
-    precision = cm.working_precision()
 
     def direct():
         cm._readouts.clear()

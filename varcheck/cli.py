@@ -20,10 +20,11 @@ quietly. docs/cli.md is generated from this parser.
 from __future__ import annotations
 
 import argparse
+from fractions import Fraction
 import sys
 import textwrap
 
-from .errors import VarcheckError
+from .errors import VarcheckError, require_rational_text
 
 __all__ = ["main", "build_parser"]
 
@@ -123,8 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--target", required=True, metavar="NAME",
                        help="a target name, e.g. 'smooth_field(seed=0,pyramid=var256,d=2,channels=2)'")
     build.add_argument("--pyramid", required=True, metavar="NAME",
-                       help="a preset (var256, var512, var1024, flowar) or square sides like [2,4]")
-    build.add_argument("--eps", required=True, type=_positive_float, help="per-entry error ε (in d̄_p)")
+                       help="a preset (var256, var512, var1024, flowar) or sides like 1-2-4, 1x2-2x4 or [1,2,4]")
+    build.add_argument("--eps", required=True, type=_positive_rational, help="per-entry error ε (in d̄_p), e.g. 0.01 or 1/100")
     build.add_argument("--p", type=_p_value, default=2, help="the L_p exponent (default 2)")
     build.add_argument("--setting", choices=("word_to_image", "image_to_image"), default="word_to_image")
     build.add_argument("--mask", choices=("block_causal", "none"), default="block_causal")
@@ -317,13 +318,16 @@ def cmd_repro(args) -> int:
     return EXIT_OK
 
 
-def _positive_float(text: str) -> float:
+def _positive_rational(text: str) -> Fraction:
+    """A finite number > 0 given as a decimal (``0.01``, ``1e-2``) or a fraction (``1/100``), kept exact."""
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
+        value = Fraction(require_rational_text("the number", text.strip()))
+    except VarcheckError as exc:  # an exponent of a million digits is no ε
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("the number ").rstrip(".")) from None
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0 such as 0.01, 1e-2 or 1/100, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0 such as 0.01, 1e-2 or 1/100, got {text!r}")
     return value
 
 
@@ -341,7 +345,6 @@ def _p_value(text: str):
 
 def cmd_build(args) -> int:
     """Build an approximator of a named target on a preset pyramid and write it to --out (see varcheck.load)."""
-    from fractions import Fraction
     from pathlib import Path
 
     from .exact.directed_rounding import format_bound
@@ -359,19 +362,12 @@ def cmd_build(args) -> int:
     if args.export and args.construction in ("tight", "paper") and args.setting == "image_to_image":
         raise VarcheckError(f"--export needs a float network; the {args.construction} construction runs in ball arithmetic.")
     target = target_from_name(args.target)
-    if args.pyramid.startswith("["):
-        try:
-            sides = [int(s) for s in args.pyramid.strip("[]").split(",") if s.strip()]
-        except ValueError:
-            raise VarcheckError(f"--pyramid must be a preset or square sides like [2,4], got {args.pyramid!r}.") from None
-        pyramid = Pyramid(sides)
-    else:
-        pyramid = Pyramid.preset(args.pyramid)
+    pyramid = Pyramid.parse(args.pyramid, argument="--pyramid")
     existed = Path(args.out).exists()
     _prepare(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
     try:
         approx = build_var_approximator(
-            target, pyramid, Fraction(args.eps).limit_denominator(10**12), p=args.p, setting=args.setting,
+            target, pyramid, args.eps, p=args.p, setting=args.setting,
             mask=None if args.mask == "none" else args.mask, attention=args.attention,
             construction=args.construction if args.setting == "image_to_image" else None, G=args.G,
             monte_carlo=args.monte_carlo,

@@ -201,7 +201,7 @@ def boltzmann_separation_certified(ctx: Context) -> EvidenceResult:
 def projection_certified_instances(ctx: Context) -> EvidenceResult:
     """Seeded projection search on random point sets; the lower inequality certified exactly for each v."""
     rng = np.random.default_rng(ctx.seed)
-    lines, worst = [], None
+    lines = []
     for N, d in ((4, 2), (6, 3), (8, 2)) + ctx.pick((), ((12, 4), (16, 3))):
         pts = [tuple(Fraction(float(t)) for t in p) for p in rng.uniform(-1, 1, (N, d))]
         v, draws, ratio = find_projection(pts, int(rng.integers(0, 2**31)))

@@ -29,7 +29,6 @@ from ..exact.interpolation import (
     interpolation_matrix,
     interpolation_matrix_1d,
     interpolation_taps,
-    keys_kernel,
     torch_nearest_index,
 )
 from ..exact.pyramid_maps import VAR_LATENT_SIDE, var_effective_map

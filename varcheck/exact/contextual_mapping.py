@@ -27,7 +27,7 @@ from ..errors import VarcheckError, require_choice
 from .ball_attention import arb_of, ball_softmax_readout, working_precision
 from .directed_rounding import format_bound
 from .projection import find_projection
-from .token_family import DYADIC_BITS, GridVocabulary, TokenFamily
+from .token_family import DYADIC_BITS, TokenFamily
 
 __all__ = ["ContextualMapping", "contextual_mapping", "Certificate", "FLOAT_FORMATS", "COSINE_LOGIT_CAP"]
 
@@ -54,8 +54,6 @@ def _dot(u, w):
 
 def _dyadic_at_least(ball) -> Fraction:
     """The smallest k/2^DYADIC_BITS that is ≥ every point of an arb ball."""
-    from flint import arb
-
     upper = ball.upper()
     k = int((upper * 2**DYADIC_BITS).ceil().unique_fmpz())
     q = Fraction(k, 2**DYADIC_BITS)

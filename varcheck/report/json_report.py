@@ -25,6 +25,7 @@ from ..spec.outcomes import summarize
 __all__ = [
     "REPORT_KEYS",
     "MUTANTS_KEY",
+    "NETWORKS_KEY",
     "TIMINGS_KEY",
     "deterministic_part",
     "claim_seconds",
@@ -44,6 +45,11 @@ REPORT_KEYS = ("varcheck_version", "profile", "seed", "environment", "claims", "
 #: The key a report adds after :data:`REPORT_KEYS` when mutants ran (``varcheck verify --profile full``):
 #: ``{"total", "killed", "survived", "kill_rate", "results", "families_without_mutants"}``.
 MUTANTS_KEY = "mutants"
+#: The key a report adds (before the timings) when a claim about a built network ran: the networks' size table
+#: (varcheck.report.networks), ``{"header": [...], "rows": [[...], ...]}``.
+NETWORKS_KEY = "networks"
+#: Claims whose runs add the networks table.
+NETWORK_CLAIMS = ("ua.word-to-image", "ua.image-to-image-float64", "ua.precision-frontier", "flowar.dense-network")
 #: Report formats by file suffix.
 REPORT_SUFFIXES = (".json", ".md", ".html")
 
@@ -69,8 +75,13 @@ def build_report(results: list, ctx: Context, mutants: dict | None = None) -> di
         "environment": environment(),
         "claims": claims,
         "summary": summarize(results),
-        TIMINGS_KEY: timings,
     }
+    if any(r.claim.id in NETWORK_CLAIMS for r in results):
+        from .networks import NETWORK_HEADER, network_rows
+
+        report[NETWORKS_KEY] = {"header": list(NETWORK_HEADER),
+                                "rows": [[str(row[h]) for h in NETWORK_HEADER] for row in network_rows()]}
+    report[TIMINGS_KEY] = timings
     if mutants is not None:
         original, mutants = mutants, dict(mutants)
         mutants["results"] = []

@@ -101,13 +101,24 @@ def export_program(network: VarTransformer, path) -> Path:
 
 
 def export_onnx(network: VarTransformer, path) -> Path:
-    """ONNX export of the dense forward (needs the optional ``onnx`` extra)."""
+    """ONNX export of the dense forward (torch's torch.export-based exporter; needs the optional ``onnx`` extra:
+    onnx, onnxscript, onnxruntime). The float64 program runs in ``onnx.reference.ReferenceEvaluator`` bit for bit;
+    onnxruntime's CPU provider has no float64 ``Resize`` kernel, so it runs only casts of the network to float32."""
+    import warnings
+
     try:
         import onnx  # noqa: F401
+        import onnxscript  # noqa: F401
     except ImportError:
-        raise VarcheckError("ONNX export needs the optional packages onnx and onnxruntime: pip install 'varcheck[onnx]'.") from None
-    torch.onnx.export(_Program(network), (_example(network),), str(path), input_names=["x"], output_names=["y"],
-                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, dynamo=False)
+        raise VarcheckError("ONNX export needs the optional packages onnx, onnxscript and onnxruntime: "
+                            "pip install 'varcheck[onnx]'.") from None
+    from torch.export import Dim
+
+    with warnings.catch_warnings():  # the exporter's own deprecation chatter (torch internals), not varcheck's
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(_Program(network).eval(), (_example(network),), str(path), input_names=["x"], output_names=["y"],
+                          dynamic_shapes=({0: Dim("batch", min=1, max=2**16)},), dynamo=True, verbose=False)
     return Path(path)
 
 

@@ -70,6 +70,36 @@ class Pyramid:
         self.name = name
 
     @classmethod
+    def parse(cls, text: str, *, argument: str = "pyramid") -> "Pyramid":
+        """A pyramid from its text: a preset name, sides ``"1-2-4"`` (``"1x2-2x4"`` for h×w scales), or ``"[1,2,4]"``.
+
+        ``label`` writes the same text back, so that ``Pyramid.parse(p.label)`` equals ``p``."""
+        if not isinstance(text, str):
+            raise VarcheckError(f"{argument} must be a string, got {type(text).__name__}.")
+        if text in PRESETS:
+            return cls.preset(text)
+        body = text.strip()
+        parts = body[1:-1].split(",") if body.startswith("[") and body.endswith("]") else body.split("-")
+        scales = []
+        for part in parts:
+            try:
+                sides = [int(s) for s in part.strip().split("x")]
+            except ValueError:
+                sides = []
+            if len(sides) not in (1, 2):
+                raise VarcheckError(f"{argument} must be a preset ({', '.join(PRESETS)}) or sides like '1-2-4', "
+                                    f"'1x2-2x4' or '[1,2,4]', got {text!r}.")
+            scales.append(sides[0] if len(sides) == 1 else tuple(sides))
+        return cls(scales)
+
+    @property
+    def label(self) -> str:
+        """The text ``Pyramid.parse`` reads back: the preset name, or the scales ``h`` / ``hxw`` joined by ``-``."""
+        if self.name:
+            return self.name
+        return "-".join(str(h) if h == w else f"{h}x{w}" for h, w in self._scales)
+
+    @classmethod
     def preset(cls, name: str) -> "Pyramid":
         """One of the presets ``var256``, ``var512``, ``var1024``, ``flowar``."""
         require_choice("name", name, tuple(PRESETS))

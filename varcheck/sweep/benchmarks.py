@@ -46,13 +46,22 @@ def _dask(points, workers: int) -> tuple:
 
     start = time.perf_counter()
     with dask_client("local", workers) as client:
-        # warm the workers (imports) so that the timed part is computation and scheduling
-        client.run(lambda: __import__("varcheck.sweep.contextual"))
+        # warm the workers (every import a point makes: the construction's modules, torch, python-flint) so that
+        # the timed part is computation and scheduling, as in the serial run of the same process
+        client.run(_warm)
         up = time.perf_counter()
         futures = client.map(run_point, points, key=[TASK_PREFIX + p["hash"] for p in points], pure=False)
         results = [f.result() for f in as_completed(futures)]
         done = time.perf_counter()
     return up - start, done - up, results
+
+
+def _warm() -> None:
+    import importlib
+
+    for module in ("varcheck.sweep.contextual", "varcheck.sweep.universality", "varcheck.exact.contextual_mapping",
+                   "varcheck.exact.token_family", "varcheck.check.attention", "varcheck.runtime.attention", "flint", "torch"):
+        importlib.import_module(module)
 
 
 def _same_values(a, b) -> bool:

@@ -32,22 +32,10 @@ def canonical_json(value) -> str:
 
 def parse_pyramid(value):
     """A pyramid from a spec value: a preset name, sides ``"1-2-4"`` (``"1x2-2x4"`` for h×w scales), or a list."""
-    from ..spec.pyramid import PRESETS, Pyramid
+    from ..spec.pyramid import Pyramid
 
     if isinstance(value, str):
-        if value in PRESETS:
-            return Pyramid.preset(value)
-        scales = []
-        for part in value.split("-"):
-            try:
-                sides = [int(s) for s in part.split("x")]
-            except ValueError:
-                sides = []
-            if len(sides) not in (1, 2):
-                raise VarcheckError(f"pyramid must be a preset ({', '.join(PRESETS)}) or sides like '1-2-4' or "
-                                    f"'1x2-2x4', got {value!r}.")
-            scales.append(sides[0] if len(sides) == 1 else tuple(sides))
-        return Pyramid(scales)
+        return Pyramid.parse(value)
     if isinstance(value, (list, tuple)):
         return Pyramid([tuple(v) if isinstance(v, list) else v for v in value])
     raise VarcheckError(f"pyramid must be a preset name, a string like '1-2-4', or a list of sides, got {value!r}.")
@@ -55,9 +43,7 @@ def parse_pyramid(value):
 
 def pyramid_label(pyr) -> str:
     """The canonical spec string of a pyramid: its preset name, or ``h`` / ``hxw`` scales joined by ``-``."""
-    if pyr.name:
-        return pyr.name
-    return "-".join(str(h) if h == w else f"{h}x{w}" for h, w in pyr.scales)
+    return pyr.label
 
 
 def _positive_rational(name, value) -> str:

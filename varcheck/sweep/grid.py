@@ -139,15 +139,15 @@ def load_spec(spec) -> SweepSpec:
     if not path.is_file():
         raise VarcheckError(f"SPEC must be a .toml or .json file or one of {', '.join(SHIPPED_SPECS)}; {text!r} is none of these.")
     suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise VarcheckError(f"SPEC {path.name} must end in .toml or .json, got {suffix or 'no suffix'!r}.")
     try:
         if suffix == ".toml":
             import tomllib
 
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        elif suffix == ".json":
-            data = json.loads(path.read_text(encoding="utf-8"))
         else:
-            raise VarcheckError(f"SPEC {path.name} must end in .toml or .json, got {suffix or 'no suffix'!r}.")
+            data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:  # tomllib.TOMLDecodeError and JSONDecodeError are ValueErrors
         raise VarcheckError(f"SPEC {path.name} is not valid {suffix[1:].upper()}: {' '.join(str(exc).split())}.") from None
     if not isinstance(data, dict):

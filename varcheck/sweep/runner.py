@@ -13,6 +13,7 @@ Nothing is submitted before (1) and (2) succeeded.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ def run_sweep(spec, out, *, executor: str = "local", workers: int | None = None,
             raise VarcheckError(f"--workers must be an integer ≥ 1, got {workers!r}.")
         if executor != "local":
             raise VarcheckError(f"--workers applies to --executor local only (a remote cluster has its own), got {executor}.")
+    created = not Path(out).exists()
     directory = prepare_directory(out, sweep, force=force)
     store = ResultStore(directory)
     store.remove_temporaries()
@@ -93,12 +95,26 @@ def run_sweep(spec, out, *, executor: str = "local", workers: int | None = None,
     try:
         info = execute(todo, executor=executor, workers=workers if executor != "local" else (workers or default_workers()),
                        on_result=on_result, on_error=on_error, progress=progress, skipped=summary.skipped)
-    finally:
-        summary.workers = info.get("workers", 0)
-        summary.table = write_table(directory, sweep, results_rows(sweep, store, summary.failed),
-                                    {"executor": executor, "workers": summary.workers}, fmt=table_format)
-        summary.seconds = time.perf_counter() - start
+    except VarcheckError:
+        if summary.computed == 0:  # refused before any point ran (no scheduler answered): the disk stays as it was
+            if created:
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
+        _finish(summary, sweep, store, info, table_format, start)
+        raise
+    except BaseException:  # an interrupt or a lost cluster: the table still lists every finished point
+        _finish(summary, sweep, store, info, table_format, start)
+        raise
+    _finish(summary, sweep, store, info, table_format, start)
     return summary
+
+
+def _finish(summary: SweepSummary, sweep, store: ResultStore, info: dict, table_format, start: float) -> None:
+    """Write the results table and its provenance for what the store holds."""
+    summary.workers = info.get("workers", 0)
+    summary.table = write_table(summary.directory, sweep, results_rows(sweep, store, summary.failed),
+                                {"executor": summary.executor, "workers": summary.workers}, fmt=table_format)
+    summary.seconds = time.perf_counter() - start
 
 
 def cmd_sweep(args) -> int:

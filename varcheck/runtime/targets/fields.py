@@ -11,7 +11,7 @@ import torch
 
 from ...errors import VarcheckError, require_int
 from ...exact.floating_point import gamma
-from ...spec.pyramid import PRESETS, Pyramid
+from ...spec.pyramid import Pyramid
 from ..feedforward import affine_rounding_factor
 from .base import MAX_FIELD_FEATURES, MAX_RELU_WEIGHTS, MAX_TARGET_ENTRIES, TANH_ABS_ERROR, Target, _nd, _require_entries, _seed
 
@@ -69,22 +69,8 @@ def _as_pyramid(pyramid) -> Pyramid:
     if isinstance(pyramid, Pyramid):
         return pyramid
     if isinstance(pyramid, str):
-        if pyramid in PRESETS:
-            return Pyramid.preset(pyramid)
-        try:
-            sides = [int(s) for s in pyramid.split("-")]
-        except ValueError:
-            raise VarcheckError(f"pyramid must be a Pyramid, a preset ({', '.join(PRESETS)}) or sides like '1-2-4', got {pyramid!r}.") from None
-        return Pyramid(sides)
+        return Pyramid.parse(pyramid)
     return Pyramid(pyramid)
-
-
-def _pyramid_label(pyr: Pyramid) -> str:
-    if pyr.name:
-        return pyr.name
-    if all(h == w for h, w in pyr.scales):
-        return "-".join(str(h) for h, _ in pyr.scales)
-    raise VarcheckError("pyramid must have square scales to be named (use a preset or square sides).")
 
 
 def smooth_field(*, seed: int, pyramid, d: int, channels: int | None = None, features: int = 4) -> Target:
@@ -116,5 +102,5 @@ def smooth_field(*, seed: int, pyramid, d: int, channels: int | None = None, fea
             for j in range(w):
                 u, v = Fraction(2 * i + 1, 2 * h), Fraction(2 * j + 1, 2 * w)
                 P.append([int(omega[k]) * u + int(nu[k]) * v + Fraction(int(phi[k]), 4) for k in range(features)])
-    name = f"smooth_field(seed={seed},pyramid={_pyramid_label(pyr)},d={d},channels={channels},features={features})"
+    name = f"smooth_field(seed={seed},pyramid={pyr.label},d={d},channels={channels},features={features})"
     return SmoothField(name, pyr, A, B, P)

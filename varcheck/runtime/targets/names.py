@@ -16,8 +16,6 @@ from .fields import smooth_field
 from .composition import compose, image_pipeline
 
 
-
-
 TARGET_FACTORIES = {
     "relu_network": relu_network,
     "blur": blur,
@@ -33,13 +31,31 @@ TARGET_FACTORIES = {
 _SHAPE_KEYS = ("input_shape", "output_shape", "shape", "src", "dst")
 
 
+def _split_arguments(text: str) -> list:
+    """``key=value`` items split at the commas outside brackets (``pyramid=[1,2],shape=(2,2,1)``)."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    if depth != 0:
+        raise VarcheckError(f"name arguments {text!r} have unbalanced brackets.")
+    items.append(text[start:])
+    return [item for item in items if item.strip()]
+
+
 def _parse_value(key, text):
     if text == "inf":
         return INF
     if key == "pyramid":
         return text
-    if key in _SHAPE_KEYS and all(p.isdigit() for p in text.split("x")):
-        return tuple(int(p) for p in text.split("x"))
+    if key in _SHAPE_KEYS:
+        inner = text[1:-1] if text[:1] + text[-1:] in ("()", "[]") else None
+        parts = inner.split(",") if inner is not None else text.split("x")
+        if not (parts and all(p.strip().isdigit() for p in parts)):
+            raise VarcheckError(f"name argument {key} must be sizes like 2x2x1 or (2,2,1), got {text!r}.")
+        return tuple(int(p) for p in parts)
     try:
         return int(text)
     except ValueError:
@@ -61,7 +77,7 @@ def target_from_name(name: str) -> Target:
         if head not in TARGET_FACTORIES or not sep or not rest.endswith(")"):
             raise VarcheckError(f"name must be factory(key=value,...) with a factory among {', '.join(TARGET_FACTORIES)}, got {piece!r}.")
         kwargs = {}
-        for item in filter(None, rest[:-1].split(",")):
+        for item in _split_arguments(rest[:-1]):
             key, eq, value = item.partition("=")
             if not eq:
                 raise VarcheckError(f"name argument {item!r} of {head} must be key=value.")

@@ -108,10 +108,10 @@ CLAIMS = (
              "the step is affine about the mean path: x' − (1 − t')Ŷ = P·(x − (1 − t)Ŷ); x_0 = ε; the flow ends at Ŷ + sε"),
         ),
         evidence=(
-            E("symbolic", _C + "symbolic_taylor_rate", "Gaussian regression, the flow, the trajectory terms, σ^{(j)} = N_j/q^{j−1/2}, the affine step, telescoping and the product bound"),
-            E("construction", _C + "exact_curved_path_errors", "exact errors on FlowAR's 25/50 grids for s = 1/4..2 and k = 1–3: identity, order-by-order gain, quoted values, observed rates"),
-            E("numeric", _C + "torch_taylor_rate", "Hypothesis + target over spreads, orders, grids and dtypes: torch error against the certified bound plus propagated rounding"),
-            E("certified", _C + "certified_taylor_rate", "arb: |e_K| ≤ s(exp(R_k) − 1) and ≤ K_k h^k exp(C_k h^k) for k = 1, 2, 3 on both FlowAR grids"),
+            E("symbolic", "varcheck.check.hofar_rates:symbolic_taylor_rate", "Gaussian regression, the flow, the trajectory terms, σ^{(j)} = N_j/q^{j−1/2}, the affine step, telescoping and the product bound"),
+            E("construction", "varcheck.check.hofar_rates:exact_curved_path_errors", "exact errors on FlowAR's 25/50 grids for s = 1/4..2 and k = 1–3: identity, order-by-order gain, quoted values, observed rates"),
+            E("numeric", "varcheck.check.hofar_rates:torch_taylor_rate", "Hypothesis + target over spreads, orders, grids and dtypes: torch error against the certified bound plus propagated rounding"),
+            E("certified", "varcheck.check.hofar_rates:certified_taylor_rate", "arb: |e_K| ≤ s(exp(R_k) − 1) and ≤ K_k h^k exp(C_k h^k) for k = 1, 2, 3 on both FlowAR grids"),
         ),
     ),
     Claim(
