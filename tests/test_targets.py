@@ -189,6 +189,6 @@ def test_names_take_bracketed_shapes_and_refuse_broken_ones():
     assert a.name == b.name
     for bad, message in [("smooth_field(seed=0,pyramid=[1,2,d=1)", "unbalanced brackets"),
                          ("clip_map(seed=0,shape=(2,x,1))", "shape must be sizes like 2x2x1 or (2,2,1)"),
-                         ("smooth_field(seed=0,pyramid=[1,a],d=1)", "pyramid must be a preset")]:
+                         ("smooth_field(seed=0,pyramid=[1,a],d=1)", "pyramid must be a Pyramid, a preset")]:
         with pytest.raises(VarcheckError, match=re.escape(message)):
             T.target_from_name(bad)

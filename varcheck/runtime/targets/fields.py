@@ -11,7 +11,7 @@ import torch
 
 from ...errors import VarcheckError, require_int
 from ...exact.floating_point import gamma
-from ...spec.pyramid import Pyramid
+from ...spec.pyramid import PRESETS, Pyramid
 from ..feedforward import affine_rounding_factor
 from .base import MAX_FIELD_FEATURES, MAX_RELU_WEIGHTS, MAX_TARGET_ENTRIES, TANH_ABS_ERROR, Target, _nd, _require_entries, _seed
 
@@ -69,7 +69,11 @@ def _as_pyramid(pyramid) -> Pyramid:
     if isinstance(pyramid, Pyramid):
         return pyramid
     if isinstance(pyramid, str):
-        return Pyramid.parse(pyramid)
+        try:
+            return Pyramid.parse(pyramid)
+        except VarcheckError:
+            raise VarcheckError(f"pyramid must be a Pyramid, a preset ({', '.join(PRESETS)}) or sides like '1-2-4', "
+                                f"'1x2-2x4' or '[1,2,4]', got {pyramid!r}.") from None
     return Pyramid(pyramid)
 
 
