@@ -105,7 +105,7 @@ ATTN = [c.id for c in varcheck.registry() if c.id.startswith("attn.")]
 for cid in ATTN:
     c = varcheck.registry().get(cid)
     print(f"{c.label:9} {c.id:32} expected {c.expected:6} {c.title}")
-assert [varcheck.registry().get(cid).label for cid in ATTN] == ["A1", "A2", "A3", "A4", "A4-tight", "A5", "A6"]
+assert [varcheck.registry().get(cid).label for cid in ATTN] == ["A1", "A2", "A3", "A4", "A4-tight", "A4-tight-γ", "A5", "A6"]
 
 # %% [markdown]
 # ## 1. A1 — the rank-1 read-out is a Boltzmann operator
@@ -621,4 +621,6 @@ assert all(r.outcome == "as_expected" for r in results)
 # construction is a certified contextual mapping on finite instances, masked (A5) or not — but its separation is
 # $10^{-3000}$ or smaller, needing $10^4$–$10^5$ bits and logits up to $10^5$. An explicit integer projection
 # (A4-tight) improves $\gamma$ by thousands of orders of magnitude, yet only its smallest instance fits float64 and
-# VAR's logit cap (A6, finding F6).
+# VAR's logit cap (A6, finding F6). THEORY.md §6.1's estimate $\gamma\approx e^{-8M(2\ln n+3)}$ for it is a safe
+# lower bound but overstates the exponent about 3.5× (A4-tight-γ, refuted: the certified exponent is
+# $1.2$–$1.7\,M(2\ln n+3)$ here, the row's score spread).

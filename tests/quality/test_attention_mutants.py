@@ -49,3 +49,9 @@ def test_zero_left_out_of_projection_set_is_caught():
 @pytest.mark.claim("attn.masked-contextual-mapping")
 def test_dropped_mask_is_caught():
     assert_killed("attn.mask-dropped")
+
+
+@pytest.mark.claim("attn.tight-gamma-estimate")
+def test_eightfold_temperature_breaks_the_lower_bound_and_is_caught():
+    result = assert_killed("attn.tight-temperature-times-eight")
+    assert "not even a lower bound" in result.checks[0].detail, result.checks[0].detail

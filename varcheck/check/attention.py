@@ -326,6 +326,38 @@ def tight_certified(ctx: Context) -> EvidenceResult:
     return EvidenceResult("passed", "; ".join(lines))
 
 
+def tight_gamma_estimate(ctx: Context) -> EvidenceResult:
+    """THEORY.md §6.1's estimate γ ≈ e^{−8M(2 ln n + 3)} for the tight construction, against the certified γ_actual
+    (difference certificate, a ball): refuted where γ_actual's lower end exceeds e^{−4M(2 ln n + 3)}'s upper end, i.e.
+    the true exponent is certified below half of §6.1's; and the estimate is checked to stay a safe lower bound on
+    every instance (γ_actual > e^{−8M(2 ln n + 3)}), the corrected statement's first half."""
+    from ..exact.directed_rounding import ball_endpoint
+
+    witness, lines = None, []
+    for inst in tight_instances(ctx):
+        cm = contextual_mapping(inst, construction="tight", seed=ctx.seed)
+        cert = cm.certify(method="difference")
+        if not cert.certified:
+            return EvidenceResult("failed", f"{inst!r}: {cert.detail}")
+        M, delta, gamma = int(cm.v[0]), delta_ball(cm.n), cert.gamma_actual
+        estimate, half_exponent = (-8 * M * delta).exp(), (-4 * M * delta).exp()
+        if not gamma > estimate:  # arb: True only when certain
+            return EvidenceResult("failed", f"{inst!r}: γ_actual {gamma.str(5)} is not certified above §6.1's "
+                                            f"e^(−8M(2 ln n + 3)) = {estimate.str(5)}: the estimate is not even a lower bound")
+        ratio = -gamma.log() / (M * delta)  # −ln γ_actual / (M(2 ln n + 3)); §6.1 says ≈ 8
+        lines.append(f"G = {inst.G}, n = {inst.n}, d = {inst.d}: −ln γ_actual / (M(2 ln n + 3)) = {ratio.str(4)}")
+        if witness is None and gamma > half_exponent:
+            witness = {"G": inst.G, "n": inst.n, "d": inst.d, "M": M,
+                       "gamma_actual_lower_end": ball_endpoint(gamma, "lower"),
+                       "exp(-4M(2ln n+3))_upper_end": ball_endpoint(half_exponent, "upper"),
+                       "ratio_upper_end": ball_endpoint(ratio, "upper"), "theory_ratio": 8}
+    if witness is None:
+        return EvidenceResult("passed", "§6.1's exponent within a factor 2 on every instance: " + "; ".join(lines))
+    return EvidenceResult("refuted", "γ_actual certified above e^(−4M(2 ln n + 3)) (exponent below half of §6.1's 8M(2 ln n + 3)), "
+                                     "and above e^(−8M(2 ln n + 3)) on every instance: " + "; ".join(lines),
+                          counterexample=witness)
+
+
 # --------------------------------------------------------------------------- A5
 
 

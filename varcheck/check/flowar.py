@@ -180,10 +180,10 @@ def _torch_grid(kind, seed, dtype):
     return rf.check_grid(torch.tensor([1.0] + inner + [0.0], dtype=dtype))
 
 
-def _sample(kind, grid_seed, dtype_name, side, seed, perturbation=None):
+def _flow_instance(kind, grid_seed, dtype_name, side, seed):
+    """One sampled sampler instance: a torch grid of ``kind``, the stand-in target Ŷ of ``seed``, an input S of
+    side ``side`` and the noise of the next scale (side 2·side, in ``dtype_name``)."""
     import torch
-
-    from ..runtime import flowar as rf
 
     dtype = {"float64": torch.float64, "float32": torch.float32}[dtype_name]
     grid = _torch_grid(kind, grid_seed, dtype)
@@ -191,6 +191,13 @@ def _sample(kind, grid_seed, dtype_name, side, seed, perturbation=None):
     gen = torch.Generator().manual_seed(seed)
     S = torch.rand((1, side, side, 1), generator=gen, dtype=torch.float64)
     noise = (torch.randn((1, 2 * side, 2 * side, 1), generator=gen, dtype=torch.float64) * 4).to(dtype)
+    return grid, target, S, noise
+
+
+def _sample(kind, grid_seed, dtype_name, side, seed, perturbation=None):
+    from ..runtime import flowar as rf
+
+    grid, target, S, noise = _flow_instance(kind, grid_seed, dtype_name, side, seed)
     head = rf.FlowHead(lambda s: target(s))
     if perturbation is not None:
         head = rf.PerturbedHead(head, perturbation)

@@ -24,7 +24,7 @@ from ..exact import flowar as ef
 from ..exact import hofar as eh
 from ..spec import hofar as sh
 from ..spec.registry import Context, EvidenceResult
-from .flowar import _UNBOUNDED_RATIO, _stand_in, _torch_grid, named_exact_grids
+from .flowar import _UNBOUNDED_RATIO, _stand_in, _flow_instance, named_exact_grids
 from .properties import run_property, single_threaded
 
 __all__ = [
@@ -179,12 +179,7 @@ def torch_hofar_is_flowar(ctx: Context) -> EvidenceResult:
 
     def prop(example):
         kind, grid_seed, dtype_name, order, side, seed = example
-        dtype = {"float64": torch.float64, "float32": torch.float32}[dtype_name]
-        grid = _torch_grid(kind, grid_seed, dtype)
-        target = _stand_in(seed % 997, side)
-        gen = torch.Generator().manual_seed(seed)
-        S = torch.rand((1, side, side, 1), generator=gen, dtype=torch.float64)
-        noise = (torch.randn((1, 2 * side, 2 * side, 1), generator=gen, dtype=torch.float64) * 4).to(dtype)
+        grid, target, S, noise = _flow_instance(kind, grid_seed, dtype_name, side, seed)
         euler = rf.euler_sample(rf.FlowHead(lambda s: target(s)), noise, S, grid, trajectory=True)
         hofar = rh.hofar_sample(rh.HOFARHead(lambda s: target(s), order), noise, S, grid, trajectory=True)
         diff = max(float((a.double() - b.double()).abs().max()) for a, b in zip(euler, hofar))
@@ -290,11 +285,7 @@ def torch_inexact_heads_bound(ctx: Context) -> EvidenceResult:
     def prop(example):
         kind, grid_kind, grid_seed, order, side, seed, exps = example
         eps = [2.0 ** -e for e in exps[:order]]
-        grid = _torch_grid(grid_kind, grid_seed, torch.float64)
-        target = _stand_in(seed % 997, side)
-        gen = torch.Generator().manual_seed(seed)
-        S = torch.rand((1, side, side, 1), generator=gen, dtype=torch.float64)
-        noise = torch.randn((1, 2 * side, 2 * side, 1), generator=gen, dtype=torch.float64) * 4
+        grid, target, S, noise = _flow_instance(grid_kind, grid_seed, "float64", side, seed)
         head = rh.PerturbedHOFARHead(rh.HOFARHead(lambda s: target(s), order), perturbation(kind, eps))
         states = rh.hofar_sample(head, noise, S, grid, trajectory=True)
         x_prev, t = states[-2], grid[-2]

@@ -15,7 +15,7 @@ from ..exact import flowar as ef
 from ..exact import hofar as eh
 from ..spec import hofar as sh
 from ..spec.registry import Context, EvidenceResult
-from .flowar import _stand_in, _torch_grid
+from .flowar import _flow_instance
 from .properties import run_property, single_threaded
 
 
@@ -157,19 +157,13 @@ def torch_taylor_rate(ctx: Context) -> EvidenceResult:
     """Hypothesis + target over spreads, orders 1–3, grids (FlowAR's 25, uniform 50/51, random), float64/float32, noise
     and Ŷ: the torch sampler's end error |x̃_K − (Ŷ + sε)| ≤ |ε|·F_k (certified discretisation bound) + Σ_n Π_{m>n}|P_m|·ℓ_n
     (ℓ_n the derived rounding bound of step n, propagated by the exact step factors), all compared exactly over Q."""
-    import torch
 
     from ..runtime import hofar as rh
 
     def prop(example):
         kind, grid_seed, dtype_name, order, s_eighths, side, seed = example
         s = Fraction(s_eighths, 8)
-        dtype = {"float64": torch.float64, "float32": torch.float32}[dtype_name]
-        grid = _torch_grid(kind, grid_seed, dtype)
-        target = _stand_in(seed % 997, side)
-        gen = torch.Generator().manual_seed(seed)
-        S = torch.rand((1, side, side, 1), generator=gen, dtype=torch.float64)
-        noise = (torch.randn((1, 2 * side, 2 * side, 1), generator=gen, dtype=torch.float64) * 4).to(dtype)
+        grid, target, S, noise = _flow_instance(kind, grid_seed, dtype_name, side, seed)
         head = rh.HOFARHead(lambda v: target(v), order, spread=s)
         states = rh.hofar_sample(head, noise, S, grid, trajectory=True)
         times = tuple(Fraction(v) for v in grid.tolist())

@@ -465,6 +465,10 @@ def _tight_temperature_halved(p: Patcher) -> None:
     _patch_builder(p, lambda cm: replace(cm, c=cm.c / 2, _readouts={}) if cm.construction == "tight" else cm)
 
 
+def _tight_temperature_times_eight(p: Patcher) -> None:
+    _patch_builder(p, lambda cm: replace(cm, c=8 * cm.c, _readouts={}) if cm.construction == "tight" else cm)
+
+
 def _tight_output_scale_doubled(p: Patcher) -> None:
     _patch_builder(p, lambda cm: replace(cm, s=2 * cm.s, _readouts={}) if cm.construction == "tight" else cm)
 
@@ -526,6 +530,10 @@ ATTENTION_MUTANTS = (
     Mutant("attn.tight-temperature-halved", ("attn.contextual-mapping-tight",),
            "tight construction with the temperature c halved (score gaps fall below 2 ln n + 3)",
            _tight_temperature_halved, (Check(_A + "tight_certified", caught_if=("failed",)),)),
+    Mutant("attn.tight-temperature-times-eight", ("attn.tight-gamma-estimate",),
+           "tight construction with the temperature c multiplied by 8 (the row spread, hence −ln γ, grows 8×: "
+           "§6.1's e^{−8M(2 ln n + 3)} stops being a lower bound)",
+           _tight_temperature_times_eight, (Check(_A + "tight_gamma_estimate", caught_if=("failed",)),)),
     Mutant("attn.tight-output-scale-doubled", ("attn.contextual-mapping-tight",),
            "tight construction with the W_O scale doubled (different tokens no longer kept apart)",
            _tight_output_scale_doubled, (Check(_A + "tight_certified", caught_if=("failed",)),)),

@@ -23,7 +23,7 @@ from ..exact.cell_value_map import MarginError
 from ..exact.floating_point import FORMATS
 from ..exact.word_to_image import BUDGET_SHARES, MAX_DENSE_PARAMETERS, plan_word_to_image
 from ..spec.pyramid import Pyramid
-from .dense_approximator import MONTE_CARLO_SAMPLES, VarApproximator, _smallest_eps, evaluate
+from .dense_approximator import MONTE_CARLO_SAMPLES, VarApproximator, evaluate, require_certified_and_sampled
 from .word_to_image import word_to_image_network
 
 __all__ = ["VarApproximator", "build_var_approximator", "MAX_TABLE_ENTRIES", "MONTE_CARLO_SAMPLES", "evaluate"]
@@ -68,19 +68,7 @@ def _word_to_image(target, pyramid, eps, p, attention, positional, mask, interpo
         raise VarcheckError(f"float64 cannot resolve this construction: {exc}.") from None
     network = word_to_image_network(plan, table.contiguous())
     approx = VarApproximator(network, plan, "word_to_image", target.name, attention, table.contiguous())
-    if positional and not plan.certified():
-        smallest = _smallest_eps(approx, "float64")
-        raise VarcheckError(
-            f"float64 cannot certify this instance: the ledger sums to {plan.ledger()['total']:.4g} > eps = {float(eps):.4g} "
-            f"(binding term: {plan.binding_term()}; G = {plan.G}, η = {plan.eta}); the smallest ε that builds is "
-            f"{'%.4g' % smallest if smallest else 'above 1'}."
-        )
-    if monte_carlo:
-        mc = approx.monte_carlo(target, monte_carlo, seed=0)
-        approx.extra["monte_carlo"] = mc
-        if positional and not mc["within_sup_bounds"]:
-            raise VarcheckError(f"internal: a Monte-Carlo sample exceeds its certified sup bound (ratio {mc['worst_ratio']:.4g}).")
-    return approx
+    return require_certified_and_sampled(approx, eps, target, monte_carlo, certify=positional)
 
 
 # ============================================================================ the builder

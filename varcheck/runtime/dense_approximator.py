@@ -22,7 +22,7 @@ from .context_code import context_code_network
 from .var_transformer import DTYPES, VarTransformer
 from .word_to_image import lookup_forward, word_attention_constants, word_to_image_network
 
-__all__ = ["VarApproximator", "evaluate", "precision_frontier", "MONTE_CARLO_SAMPLES", "CHUNK_BYTES"]
+__all__ = ["VarApproximator", "evaluate", "precision_frontier", "MONTE_CARLO_SAMPLES", "CHUNK_BYTES", "require_certified_and_sampled"]
 
 #: Words (or input maps) drawn by the Monte-Carlo check of a build.
 MONTE_CARLO_SAMPLES = 32
@@ -241,3 +241,24 @@ def _smallest_eps(approx, fmt: str):
         except (MarginError, VarcheckError):
             continue
     return None
+
+
+def require_certified_and_sampled(approx, eps, target, monte_carlo: int, *, certify: bool = True):
+    """Refuse a float64 build whose ledger exceeds ε (naming the binding term and the smallest ε that builds), then
+    run ``monte_carlo`` samples of the built network against ``target`` (kept in ``approx.extra``); a sample above its
+    certified sup bound is an internal error. ``certify=False``: a build with no ledger to meet (no positional codes)."""
+    plan = approx.plan
+    if certify and not plan.certified():
+        smallest = _smallest_eps(approx, "float64")
+        eta = f", η = {plan.eta}" if getattr(plan, "eta", None) is not None else ""
+        raise VarcheckError(
+            f"float64 cannot certify this instance: the ledger sums to {plan.ledger()['total']:.4g} > eps = {float(eps):.4g} "
+            f"(binding term: {plan.binding_term()}; G = {plan.G}{eta}); the smallest ε that builds is "
+            f"{'%.4g' % smallest if smallest else 'above 1'}."
+        )
+    if monte_carlo:
+        mc = approx.monte_carlo(target, monte_carlo, seed=0)
+        approx.extra["monte_carlo"] = mc
+        if certify and not mc["within_sup_bounds"]:
+            raise VarcheckError(f"internal: a Monte-Carlo sample exceeds its certified sup bound (ratio {mc['worst_ratio']:.4g}).")
+    return approx

@@ -16,7 +16,7 @@ from ..exact.cell_value_map import MarginError
 from ..exact.context_code import plan_context_code
 from ..exact.floating_point import FORMATS
 from .context_code import context_code_network
-from .dense_approximator import VarApproximator, _smallest_eps
+from .dense_approximator import VarApproximator, require_certified_and_sampled
 
 __all__ = ["build_image_to_image_approximator", "CONSTRUCTIONS"]
 
@@ -57,16 +57,4 @@ def build_image_to_image_approximator(target, pyramid, eps, *, p=2, mask="block_
     except MarginError as exc:
         raise VarcheckError(f"float64 cannot resolve this construction: {exc}.") from None
     approx = VarApproximator(context_code_network(plan, table), plan, "image_to_image", target.name, "uniform", table)
-    if not plan.certified():
-        smallest = _smallest_eps(approx, "float64")
-        raise VarcheckError(
-            f"float64 cannot certify this instance: the ledger sums to {plan.ledger()['total']:.4g} > eps = {float(eps):.4g} "
-            f"(binding term: {plan.binding_term()}; G = {plan.G}); the smallest ε that builds is "
-            f"{'%.4g' % smallest if smallest else 'above 1'}."
-        )
-    if monte_carlo:
-        mc = approx.monte_carlo(target, monte_carlo, seed=0)
-        approx.extra["monte_carlo"] = mc
-        if not mc["within_sup_bounds"]:
-            raise VarcheckError(f"internal: a Monte-Carlo sample exceeds its certified sup bound (ratio {mc['worst_ratio']:.4g}).")
-    return approx
+    return require_certified_and_sampled(approx, eps, target, monte_carlo)

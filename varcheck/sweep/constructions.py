@@ -13,7 +13,7 @@ from fractions import Fraction
 from ..errors import VarcheckError
 
 __all__ = ["Param", "Construction", "CONSTRUCTIONS", "STATUSES", "COLUMN_TYPES", "canonical_json", "parse_pyramid",
-           "pyramid_label", "_register"]
+           "_register"]
 
 #: What a finished point can be: measured, or refused by the construction with its reason.
 STATUSES = ("ok", "refused")
@@ -39,11 +39,6 @@ def parse_pyramid(value):
     if isinstance(value, (list, tuple)):
         return Pyramid([tuple(v) if isinstance(v, list) else v for v in value])
     raise VarcheckError(f"pyramid must be a preset name, a string like '1-2-4', or a list of sides, got {value!r}.")
-
-
-def pyramid_label(pyr) -> str:
-    """The canonical spec string of a pyramid: its preset name, or ``h`` / ``hxw`` scales joined by ``-``."""
-    return pyr.label
 
 
 def _positive_rational(name, value) -> str:
@@ -104,7 +99,7 @@ class Param:
                 raise VarcheckError(f"{name} must be a number ≥ 1, got {value!r}.")
             return int(q) if q.denominator == 1 else str(q)
         if self.kind == "pyramid":
-            return pyramid_label(parse_pyramid(value))
+            return parse_pyramid(value).label
         raise AssertionError(f"unknown parameter kind {self.kind}")  # pragma: no cover
 
 

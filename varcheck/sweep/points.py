@@ -21,10 +21,10 @@ import time
 from functools import lru_cache
 
 from ..errors import VarcheckError
-from .constructions import CONSTRUCTIONS, STATUSES, Construction, Param, canonical_json, parse_pyramid, pyramid_label
+from .constructions import CONSTRUCTIONS, STATUSES, Construction, Param, canonical_json, parse_pyramid
 
 __all__ = ["Param", "Construction", "CONSTRUCTIONS", "construction", "point_hash", "run_point", "canonical_json",
-           "parse_pyramid", "pyramid_label", "STATUSES"]
+           "parse_pyramid", "STATUSES"]
 
 
 def construction(name: str) -> Construction:
