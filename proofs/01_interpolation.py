@@ -35,24 +35,19 @@
 # interpolation claim.
 
 # %%
-# varcheck is normally installed (editable) in the kernel's environment. From a bare checkout, fall
-# back to the repository root: the parent of proofs/ when run from there, else the working directory.
-try:
-    import varcheck
-except ImportError:
-    import os
-    import sys
+# The notebooks' shared helpers (proofs/notebook_tools.py): varcheck importable from a bare checkout, `show` for
+# figures and `verify_claims` for the registry's verdicts. Jupyter runs this from proofs/, the tests from the root.
+import os
+import sys
 
-    here = os.getcwd()
-    sys.path.insert(0, os.path.dirname(here) if os.path.basename(here) == "proofs" else here)
-    import varcheck
+sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
+from notebook_tools import show, varcheck, verify_claims
 
 # %%
 import itertools
 import math
 from fractions import Fraction
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
@@ -63,7 +58,7 @@ from flint import fmpq, fmpq_mat
 from varcheck.exact import injectivity
 from varcheck.exact.floating_point import TORCH_PARITY_TOL
 from varcheck.exact.interpolation import floor_nearest_index, kron, torch_nearest_index
-from varcheck.spec import cubic_kernel as ck
+from varcheck.theory import cubic_kernel as ck
 
 TORCH_A, CLASSIC_A = Fraction(-3, 4), Fraction(-1, 2)
 
@@ -77,13 +72,6 @@ def floats_of(m):
     return np.array(fractions_of(m), dtype=float)
 
 
-def show(fig):
-    """Display inline in Jupyter; with a non-interactive backend (plain script, Agg) just close."""
-    if matplotlib.get_backend().lower() == "agg":
-        plt.close(fig)
-    else:
-        plt.show()
-
 
 INTERP = [c.id for c in varcheck.registry() if c.id.startswith("interp.")]
 for cid in INTERP:
@@ -96,7 +84,7 @@ for cid in INTERP:
 # $$W_a(x)=\begin{cases}(a+2)|x|^3-(a+3)|x|^2+1 & |x|\le 1\\ a|x|^3-5a|x|^2+8a|x|-4a & 1<|x|<2\\ 0 & |x|\ge 2\end{cases}$$
 #
 # torch uses $a=-3/4$; the classic choice is $a=-1/2$. Below, the sympy definition is built from the
-# two pieces in `varcheck.spec.cubic_kernel` and checked against varcheck's exact `keys_kernel`.
+# two pieces in `varcheck.theory.cubic_kernel` and checked against varcheck's exact `keys_kernel`.
 
 # %%
 a, x = ck.a_sym, ck.x_sym
@@ -447,11 +435,7 @@ assert xv != yv and A * col(xv) == A * col(yv)
 # (I4, I9) count as `as_expected` when an exact counterexample was found.
 
 # %%
-results = varcheck.verify(INTERP, profile="quick")
-print(f"{'label':9} {'id':36} {'expected':9} {'outcome':12} {'status':13} seconds")
-for r in results:
-    print(f"{r.claim.label:9} {r.claim.id:36} {r.claim.expected:9} {r.outcome:12} {r.status:13} {r.seconds:6.2f}")
-assert all(r.outcome == "as_expected" for r in results)
+results = verify_claims(INTERP)
 
 # %% [markdown]
 # **Summary.** The Keys kernel is not $[0,1]$-valued (I4 refuted: minimum $4a/27$ at $|x|=4/3$); rows still

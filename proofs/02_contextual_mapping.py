@@ -39,47 +39,37 @@
 # evidence of every attention claim.
 
 # %%
-# varcheck is normally installed (editable) in the kernel's environment. From a bare checkout, fall
-# back to the repository root: the parent of proofs/ when run from there, else the working directory.
-try:
-    import varcheck
-except ImportError:
-    import os
-    import sys
+# The notebooks' shared helpers (proofs/notebook_tools.py): varcheck importable from a bare checkout, `show` for
+# figures and `verify_claims` for the registry's verdicts. Jupyter runs this from proofs/, the tests from the root.
+import os
+import sys
 
-    here = os.getcwd()
-    sys.path.insert(0, os.path.dirname(here) if os.path.basename(here) == "proofs" else here)
-    import varcheck
+sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
+from notebook_tools import show, varcheck, verify_claims
 
 # %%
 import math
 import time
 from fractions import Fraction
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 import torch
 from flint import arb
 
-from varcheck.check import attention as evidence
+from varcheck.claims.attention import boltzmann as boltzmann_evidence
+from varcheck.claims.attention import contextual_mapping as cm_evidence
+from varcheck.claims.attention import precision as precision_evidence
 from varcheck.exact.ball_attention import arb_of, ball_softmax_readout, working_precision
 from varcheck.exact.contextual_mapping import COSINE_LOGIT_CAP, FLOAT_FORMATS, contextual_mapping, delta_ball
 from varcheck.exact.floating_point import softmax_readout_error_bound
 from varcheck.exact.projection import find_projection, projection_certificate, random_unit_rational
 from varcheck.exact.token_family import GridVocabulary
 from varcheck.runtime.attention import SelfAttention, boltzmann, to_tensor
-from varcheck.spec import boltzmann as bz
-from varcheck.spec.registry import Context
+from varcheck.theory import boltzmann as bz
+from varcheck.theory.registry import Context
 
-
-def show(fig):
-    """Display inline in Jupyter; with a non-interactive backend (plain script, Agg) just close."""
-    if matplotlib.get_backend().lower() == "agg":
-        plt.close(fig)
-    else:
-        plt.show()
 
 
 def log10_ball(ball) -> float:
@@ -132,7 +122,7 @@ for n in (2, 3, 5):
     print(f"n = {n}: read-out − boltz(a)/(c·y0) cancels to {residual}")
     assert residual == 0
 residual, _, _ = bz.rank_one_identity_residual(3)
-print("with the actual weights e^{a_l} (varcheck.spec.boltzmann):", residual)
+print("with the actual weights e^{a_l} (varcheck.theory.boltzmann):", residual)
 assert residual == 0
 
 # %% [markdown]
@@ -186,7 +176,7 @@ for n in range(2, 9):
     vals = [t - vals[-1] / 2 for t in vals]
     R = max(abs(t) for t in vals)
     prec = math.ceil(2 * float(R) / math.log(2)) + 128
-    gap = evidence.boltz_gap(vals[:n], vals[1:], prec)
+    gap = boltzmann_evidence.boltz_gap(vals[:n], vals[1:], prec)
     with working_precision(prec):
         lemma = arb(n).log() ** 2 * (-2 * arb_of(R)).exp()
     assert gap > lemma  # certified: the lower end of the gap ball exceeds the upper end of the bound
@@ -211,7 +201,7 @@ for t in (0, 10, 100, 1000):
     a, b = [s + t for s in base_a], [s + t for s in base_b]
     R = max(abs(s) for s in a + b)
     prec = math.ceil(2 * float(R) / math.log(2)) + 128
-    gap = evidence.boltz_gap(a, b, prec)
+    gap = boltzmann_evidence.boltz_gap(a, b, prec)
     with working_precision(prec):
         lemma = arb(n).log() ** 2 * (-2 * arb_of(R)).exp()
     gaps.append(gap)
@@ -224,8 +214,8 @@ assert all(g.overlaps(gaps[0]) for g in gaps)
 # threshold instances.
 
 # %%
-prop = evidence.boltzmann_separation_property(CTX)
-cert = evidence.boltzmann_separation_certified(CTX)
+prop = boltzmann_evidence.boltzmann_separation_property(CTX)
+cert = boltzmann_evidence.boltzmann_separation_certified(CTX)
 print(prop.verdict, "—", prop.detail)
 print(cert.verdict, "—", cert.detail)
 assert prop.verdict == cert.verdict == "passed" and prop.observed < 1 and cert.observed < 1
@@ -305,7 +295,7 @@ show(fig)
 #
 # ## 4. A4 — the constants of the construction, derived
 #
-# The chain of the proof (`varcheck.spec.boltzmann`): with $p=\sqrt{8/(\pi d)}/(|V|+1)^2$ (A3 on $V\cup\{0\}$),
+# The chain of the proof (`varcheck.theory.boltzmann`): with $p=\sqrt{8/(\pi d)}/(|V|+1)^2$ (A3 on $V\cup\{0\}$),
 # $|v^\top x|>p\,r_{\min}$ and $|v^\top(x-x')|>p\,\varepsilon_{\rm tok}$; score gaps are then
 # $>c\,p^2r_{\min}\varepsilon_{\rm tok}$, which must reach $\Delta=2\ln n+3$; scores are bounded by
 # $R=c\,r_{\max}^2$; Lemma 1 through A1 separates read-outs of the same token by
@@ -343,7 +333,7 @@ assert agreement == (1, 0)
 
 # %%
 instances = {
-    "pooled family (6 seqs of 3 from 5 tokens, d=2)": evidence.pooled_family(0, pool=5, count=6, length=3, d=2),
+    "pooled family (6 seqs of 3 from 5 tokens, d=2)": cm_evidence.pooled_family(0, pool=5, count=6, length=3, d=2),
     "GridVocabulary(2, 2, 1)": GridVocabulary(2, 2, 1),
 }
 paper = {}
@@ -402,7 +392,7 @@ assert arb_of(Fraction(q_int)) > delta_ball(g.n) and not arb_of(Fraction(q_int -
 # %%
 print(f"{'instance':>14} {'|V|':>4} {'c tight':>8} {'c paper':>10} {'log10 γ tight':>14} {'log10 γ paper':>14} {'log10 γ_formula':>16}")
 tight_rows = []
-for inst in evidence.tight_instances(CTX):
+for inst in cm_evidence.tight_instances(CTX):
     t_cm, p_cm = contextual_mapping(inst, construction="tight"), contextual_mapping(inst, construction="paper")
     t_cert, p_cert = t_cm.certify(method="difference"), p_cm.certify(method="difference")
     assert t_cert.certified and p_cert.certified
@@ -470,7 +460,7 @@ assert leaky
 # logit fits VAR's cosine-attention cap $|\text{logit}|\le100$.
 
 # %%
-rows = evidence.frontier_rows(CTX)
+rows = precision_evidence.frontier_rows(CTX)
 hdr = (f"{'instance':>13} {'construction':>12} {'|V|':>4} {'max|logit|':>11} {'log10 γ_act':>12} {'log10 γ_form':>13} "
        f"{'bits':>7} {'f64':>5} {'f32':>5} {'bf16':>5} {'≤100':>5}")
 print(hdr)
@@ -605,13 +595,7 @@ show(fig)
 # quick profile and decides the outcome against the claim's expectation.
 
 # %%
-t0 = time.perf_counter()
-results = varcheck.verify(ATTN, profile="quick")
-print(f"{'label':9} {'id':32} {'expected':9} {'outcome':12} {'status':13} seconds")
-for r in results:
-    print(f"{r.claim.label:9} {r.claim.id:32} {r.claim.expected:9} {r.outcome:12} {r.status:13} {r.seconds:6.2f}")
-print(f"total {time.perf_counter() - t0:.1f} s")
-assert all(r.outcome == "as_expected" for r in results)
+results = verify_claims(ATTN)
 
 # %% [markdown]
 # **Summary.** The rank-1 read-out is a Boltzmann operator (A1, a rational-function identity). Lemma 1 holds on

@@ -31,38 +31,28 @@
 # or float64 with a proved rounding bound) with what THEORY.md states.
 
 # %%
-try:
-    import varcheck
-except ImportError:
-    import os
-    import sys
+# The notebooks' shared helpers (proofs/notebook_tools.py): varcheck importable from a bare checkout, `show` for
+# figures and `verify_claims` for the registry's verdicts. Jupyter runs this from proofs/, the tests from the root.
+import os
+import sys
 
-    here = os.getcwd()
-    sys.path.insert(0, os.path.dirname(here) if os.path.basename(here) == "proofs" else here)
-    import varcheck
+sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
+from notebook_tools import show, varcheck, verify_claims
 
 # %%
 import math
 from fractions import Fraction
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 import torch
 
 from varcheck import targets as T
-from varcheck.check import bad_sets, partition_grid
+from varcheck.claims.partition import bad_sets, grid
 from varcheck.exact.floating_point import gamma
-from varcheck.spec import partition as P
+from varcheck.theory import partition as P
 
-
-def show(fig):
-    """Display inline in Jupyter; with a non-interactive backend (plain script, Agg) just close."""
-    if matplotlib.get_backend().lower() == "agg":
-        plt.close(fig)
-    else:
-        plt.show()
 
 
 PART = [c.id for c in varcheck.registry() if c.id.startswith("partition.")]
@@ -110,7 +100,7 @@ for p in (1, 2, "inf"):
 blur = T.blur(seed=0, side=4)
 G = 5
 corner = tuple(Fraction(int(g), G) for g in np.random.default_rng(0).integers(0, G, size=16))
-ratio, exceeds = partition_grid.partition_ratio(blur, corner, G)
+ratio, exceeds = grid.partition_ratio(blur, corner, G)
 print(blur, "\nerror / (L δ/2) at a left-edge corner:", ratio)
 assert ratio == 1.0 and not exceeds
 
@@ -180,7 +170,7 @@ assert all(grid_map(t) == (sum(t),) for t in lattice)
 # $\le\varepsilon_2$. All distances below are exact rationals (piecewise-linear integrands).
 
 # %%
-f, L, G, M, eta, Q, V = bad_sets._pipeline_1d([Fraction(0), Fraction(1, 3), Fraction(1)],
+f, L, G, M, eta, Q, V = bad_sets.pipeline_1d([Fraction(0), Fraction(1, 3), Fraction(1)],
                                                [Fraction(0), Fraction(1, 2), Fraction(1, 4)],
                                                Fraction(1, 16), Fraction(1, 16), 1)
 Mq = M.rational()
@@ -297,12 +287,7 @@ show(fig)
 # ## 7. The registry's evidence for every partition claim
 
 # %%
-results = varcheck.verify(PART, profile="quick")
-for r in results:
-    print(f"{r.claim.label:4} {r.claim.id:30} {r.outcome:12} {r.status:13} {r.seconds:6.2f} s")
-    for e in r.evidence:
-        print(f"       {e.kind:12} {e.verdict:8} {e.detail[:150]}")
-assert all(r.outcome == "as_expected" for r in results)
+results = verify_claims(PART, evidence=True)
 
 # %% [markdown]
 # **Summary.** The grid is $G=\lceil m^{1/p}L(nd)^{1/\alpha}/(2\varepsilon_1)\rceil$ (per entry without

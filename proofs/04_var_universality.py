@@ -42,17 +42,13 @@
 # claim.
 
 # %%
-# varcheck is normally installed (editable) in the kernel's environment. From a bare checkout, fall
-# back to the repository root: the parent of proofs/ when run from there, else the working directory.
-try:
-    import varcheck
-except ImportError:
-    import os
-    import sys
+# The notebooks' shared helpers (proofs/notebook_tools.py): varcheck importable from a bare checkout, `show` for
+# figures and `verify_claims` for the registry's verdicts. Jupyter runs this from proofs/, the tests from the root.
+import os
+import sys
 
-    here = os.getcwd()
-    sys.path.insert(0, os.path.dirname(here) if os.path.basename(here) == "proofs" else here)
-    import varcheck
+sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
+from notebook_tools import show, varcheck, verify_claims
 
 # %%
 import math
@@ -60,32 +56,24 @@ import tempfile
 import time
 from fractions import Fraction
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from varcheck.check import composition as comp_evidence
-from varcheck.check import universality as ua
+from varcheck.claims.composition import lp as comp_evidence
+from varcheck.claims.universality import word_to_image as w2i_evidence
 from varcheck.exact import composition as ec
 from varcheck.exact.image_to_image import MAX_PAPER_BITS, paper_requirement
 from varcheck.exact.piecewise import push_forward
 from varcheck.exact.word_to_image import BUDGET_SHARES, partition_factor
 from varcheck.runtime import targets as T
 from varcheck.runtime.export import save
-from varcheck.spec.claims.composition import LEMMAS_6_3_TO_6_5
-from varcheck.spec.registry import Context
+from varcheck.claims.composition.lp import LEMMAS_6_3_TO_6_5
+from varcheck.runtime import instances
+from varcheck.theory.registry import Context
 
 CTX = Context("quick", 0)
-NOTEBOOK_START = time.perf_counter()
 
-
-def show(fig):
-    """Display inline in Jupyter; with a non-interactive backend (plain script, Agg) just close."""
-    if matplotlib.get_backend().lower() == "agg":
-        plt.close(fig)
-    else:
-        plt.show()
 
 
 CLAIMS = [c.id for c in varcheck.registry() if c.id.startswith(("ua.", "compose."))]
@@ -192,7 +180,7 @@ for name, g in (("grid quantizer, G = 4", ec.grid_quantizer_function(4)),
 
 # %%
 t0 = time.perf_counter()
-target, approx = ua._t2(CTX, attention="identity")
+target, approx = instances.t2(CTX.seed, attention="identity")
 print(f"built {target.name} in {time.perf_counter() - t0:.2f} s; L_f = {target.lipschitz} (∞ → ∞)")
 plan = approx.plan
 for k, v in approx.constants.items():
@@ -236,7 +224,7 @@ assert abs(cert["lp_bound_unnormalised"] / cert["lp_bound"] - math.sqrt(m)) < 1e
 # %%
 gen = torch.Generator().manual_seed(2025)
 words = torch.rand(64, 1, 2, dtype=torch.float64, generator=gen)
-ramp = torch.stack([torch.from_numpy(ua.near_threshold(w.flatten().numpy(), plan)) for w in words[:8]])  # t_g − η/2
+ramp = torch.stack([torch.from_numpy(w2i_evidence.near_threshold(w.flatten().numpy(), plan)) for w in words[:8]])  # t_g − η/2
 words = torch.cat([words, ramp.reshape(8, 1, 2)])
 sq_sum, worst_interior, worst_ramp, n_ramp = 0.0, 0.0, 0.0, 0
 with torch.no_grad():
@@ -300,7 +288,7 @@ assert float((y_dense - y_fast).abs().max()) <= float(r["anywhere"] + r["anywher
 # a channel $\mathrm{FF}_2$ never reads, so $x+0.0=x$ leaves the digits bit-identical: its leak is exactly 0.
 
 # %%
-_, approx_sa = ua._t2(CTX, attention="contextual")
+_, approx_sa = instances.t2(CTX.seed, attention="contextual")
 print("contextual SA constants:", {k: approx_sa.constants[k] for k in ("attention_c", "attention_M")})
 x_test = torch.rand(16, 1, 2, dtype=torch.float64, generator=gen)
 with torch.no_grad():
@@ -318,10 +306,10 @@ assert same and approx_sa.certificate() == cert
 # table's positional mean).
 
 # %%
-f4 = ua.no_positional_codes_lower_bound(CTX)
+f4 = w2i_evidence.no_positional_codes_lower_bound(CTX)
 print(f"[{f4.verdict}] {f4.detail}")
 lower = float(f4.observed)
-_, approx_nopos = ua._t2(CTX, positional=False)
+_, approx_nopos = instances.t2(CTX.seed, positional=False)
 with torch.no_grad():
     sq = sum(float((approx_nopos.network(xb) - target(xb)).pow(2).sum()) for xb in words[:32].split(16))
 rms_nopos = math.sqrt(sq / (32 * m))
@@ -435,8 +423,8 @@ print(f"max |f − T| over the 680 tokens: {np.abs(y_t - y_a).max():.4f} ≤ {er
 
 # %%
 t0 = time.perf_counter()
-t1_nets = {masked: ua._t1(masked) for masked in (True, False)}
-t1_target = ua._t1_target()
+t1_nets = {masked: instances.t1_ball(masked) for masked in (True, False)}
+t1_target = instances.t1_target()
 print(f"built both in {time.perf_counter() - t0:.1f} s; target {t1_target.name}, L_f = {t1_target.lipschitz}")
 for masked, net in t1_nets.items():
     c = net.certificate()
@@ -445,7 +433,7 @@ for masked, net in t1_nets.items():
         print(f"  {k:16} {v}")
     print("  ledger     ", {k: str(v) for k, v in net.ledger.items()})
     print("  certificate", c)
-    assert c["certified"] and c["lp_bound"] <= float(ua.T1_EPS)
+    assert c["certified"] and c["lp_bound"] <= float(instances.T1_EPS)
 
 # %% [markdown]
 # A few inputs through the ball runtime: the error of each entry (distance of the ball's midpoint to the exact
@@ -484,7 +472,7 @@ for r in inputs:
 # `MAX_PAPER_BITS`; the tight construction needs a few thousand bits.
 
 # %%
-need = paper_requirement(varcheck.Pyramid([2, 4]), ua.T1_G, True)
+need = paper_requirement(varcheck.Pyramid([2, 4]), instances.T1_G, True)
 print("paper construction, same instance:", need)
 print(f"tight construction: {net.precision} bits; runtime budget MAX_PAPER_BITS = {MAX_PAPER_BITS}")
 print(f"ratio of bits paper/tight ≈ {need['bits'] / net.precision:.3g}; largest |logit| {need['max_logit']:.3g} "
@@ -495,7 +483,7 @@ assert need["bits"] > MAX_PAPER_BITS > net.precision
 # The paper construction is built only where it fits (1×1 input, $G=2$, pyramid (1, 2)) and it certifies there:
 
 # %%
-paper = ua._t1_paper()
+paper = instances.t1_paper()
 print(paper.constants)
 print(paper.certificate())
 assert paper.certificate()["certified"]
@@ -511,9 +499,8 @@ assert paper.certificate()["certified"]
 # same instance runs, certified, in torch float64.
 
 # %%
-from varcheck.check import dense_networks as dn
 
-t1f = dn._t1_dense(True)
+t1f = instances.t1_dense(True)
 print(f"{'layer':12} {'kind':48} {'in':>6} {'hidden':>7} {'out':>6} {'parameters':>11}")
 for name, kind, d_in, hidden, d_out, params in t1f.network.layer_table():
     print(f"{name:12} {kind:48} {d_in if d_in is not None else '':>6} {hidden if hidden is not None else '':>7} "
@@ -521,7 +508,7 @@ for name, kind, d_in, hidden, d_out, params in t1f.network.layer_table():
 c1f = t1f.certificate()
 mc1 = t1f.monte_carlo(t1_target, 1024, seed=1)
 print({k: v for k, v in t1f.ledger.items()})
-print(f"certified d̄_2 ≤ {c1f['lp_bound']:.4f} ≤ ε = {float(ua.T1_EPS):.4f} in float64; Monte-Carlo d̄_2 ≈ "
+print(f"certified d̄_2 ≤ {c1f['lp_bound']:.4f} ≤ ε = {float(instances.T1_EPS):.4f} in float64; Monte-Carlo d̄_2 ≈ "
       f"{mc1['sampled_lp']:.4f} over {mc1['samples']} inputs (every entry below its sup bound: {mc1['within_sup_bounds']})")
 print(f"W_Q = 0: {bool((t1f.network.attention.w_q.weight == 0).all())}, W_K = 0: {bool((t1f.network.attention.w_k.weight == 0).all())}; "
       f"ball-runtime tight construction at the same G: {net.precision} bits per read-out")
@@ -567,13 +554,7 @@ with tempfile.TemporaryDirectory() as tmp:
 # ## 8. The registry's evidence for every universality and composition claim
 
 # %%
-t0 = time.perf_counter()
-results = varcheck.verify(CLAIMS, profile="quick")
-print(f"{'label':10} {'id':28} {'expected':9} {'outcome':12} {'status':13} seconds")
-for r in results:
-    print(f"{r.claim.label:10} {r.claim.id:28} {r.claim.expected:9} {r.outcome:12} {r.status:13} {r.seconds:6.2f}")
-print(f"verify: {time.perf_counter() - t0:.1f} s; notebook: {time.perf_counter() - NOTEBOOK_START:.1f} s")
-assert all(r.outcome == "as_expected" for r in results)
+results = verify_claims(CLAIMS)
 
 # %% [markdown]
 # **Summary.** On `var256` with $d=2$ the word-to-image construction is a dense float64 VAR transformer that reaches

@@ -38,51 +38,37 @@
 # **T3-sep**: which separation the corollary relies on, given that down-sampling is not injective.
 
 # %%
-# varcheck is normally installed (editable) in the kernel's environment. From a bare checkout, fall
-# back to the repository root: the parent of proofs/ when run from there, else the working directory.
-try:
-    import varcheck
-except ImportError:
-    import os
-    import sys
+# The notebooks' shared helpers (proofs/notebook_tools.py): varcheck importable from a bare checkout, `show` for
+# figures and `verify_claims` for the registry's verdicts. Jupyter runs this from proofs/, the tests from the root.
+import os
+import sys
 
-    here = os.getcwd()
-    sys.path.insert(0, os.path.dirname(here) if os.path.basename(here) == "proofs" else here)
-    import varcheck
+sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
+from notebook_tools import show, varcheck, verify_claims
 
 # %%
 import math
-import time
 from fractions import Fraction
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 import torch
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 
-from varcheck.check import flowar as evidence
+from varcheck.claims.flowar import separation as evidence
 from varcheck.exact import flowar as ef
 from varcheck.exact.interpolation import interpolation_matrix_1d
 from varcheck.exact.pyramid_maps import var_effective_map
 from varcheck.runtime import flowar as rf
 from varcheck.runtime import targets as T
-from varcheck.spec.registry import Context
+from varcheck.theory.registry import Context
 
 CTX = Context("quick", 0)
 # every tensor below is small: torch's intra-op thread pool costs more than it saves (and can stall for seconds
 # on a busy 2-core machine), so this notebook runs torch single-threaded, as varcheck's torch evidence does
 torch.set_num_threads(1)
-NOTEBOOK_START = time.perf_counter()
 
-
-def show(fig):
-    """Display inline in Jupyter; with a non-interactive backend (plain script, Agg) just close."""
-    if matplotlib.get_backend().lower() == "agg":
-        plt.close(fig)
-    else:
-        plt.show()
 
 
 FLOWAR = [c.id for c in varcheck.registry() if c.id.startswith("flowar.")]
@@ -156,7 +142,7 @@ assert approx.certificate()["certified"]
 def y_hat(S):
     """Ŷ(S): the approximator's last scale (16×16, channel 0) for the word S ∈ [0,1]^{1×2}."""
     with torch.no_grad():
-        return approx.module(S)[0, begin:end, 0].reshape(16, 16)
+        return approx.network(S)[0, begin:end, 0].reshape(16, 16)
 
 
 S = torch.tensor([[[0.25, 0.8]]], dtype=torch.float64)
@@ -354,13 +340,7 @@ print("grid stopped at t = 1/1000: x_K = Ŷ + (1/1000)(ε − Ŷ), max |x_K − 
 # ## 8. The registry's evidence for every FlowAR claim
 
 # %%
-t0 = time.perf_counter()
-results = varcheck.verify(FLOWAR, profile="quick")
-print(f"{'label':10} {'id':32} {'expected':9} {'outcome':12} {'status':13} seconds")
-for r in results:
-    print(f"{r.claim.label:10} {r.claim.id:32} {r.claim.expected:9} {r.outcome:12} {r.status:13} {r.seconds:6.2f}")
-print(f"verify: {time.perf_counter() - t0:.1f} s; notebook: {time.perf_counter() - NOTEBOOK_START:.1f} s")
-assert all(r.outcome == "as_expected" for r in results)
+results = verify_claims(FLOWAR)
 
 # %% [markdown]
 # **Summary.** With the head $(x-\hat Y)/t$ — an AdaLN scale $1/t-1$ and shift $-\hat Y/t$ — explicit Euler returns

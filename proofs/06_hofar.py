@@ -35,48 +35,34 @@
 #   derivatives gives zero heads, not the marginal terms.
 
 # %%
-# varcheck is normally installed (editable) in the kernel's environment. From a bare checkout, fall
-# back to the repository root: the parent of proofs/ when run from there, else the working directory.
-try:
-    import varcheck
-except ImportError:
-    import os
-    import sys
+# The notebooks' shared helpers (proofs/notebook_tools.py): varcheck importable from a bare checkout, `show` for
+# figures and `verify_claims` for the registry's verdicts. Jupyter runs this from proofs/, the tests from the root.
+import os
+import sys
 
-    here = os.getcwd()
-    sys.path.insert(0, os.path.dirname(here) if os.path.basename(here) == "proofs" else here)
-    import varcheck
+sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
+from notebook_tools import show, varcheck, verify_claims
 
 # %%
-import time
 from fractions import Fraction
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 import torch
 
-from varcheck.check import hofar as evidence
-from varcheck.check import hofar_rates as rates
+from varcheck.claims.hofar import conditional as evidence
+from varcheck.claims.hofar import rates
 from varcheck.exact import flowar as ef
 from varcheck.exact import hofar as eh
 from varcheck.runtime import flowar as rf
 from varcheck.runtime import hofar as rh
-from varcheck.spec import hofar as sh
-from varcheck.spec.registry import Context
+from varcheck.theory import hofar as sh
+from varcheck.theory.registry import Context
 
 CTX = Context("quick", 0)
 torch.set_num_threads(1)  # tiny tensors: the thread pool costs more than it saves (as varcheck's torch evidence does)
-NOTEBOOK_START = time.perf_counter()
 
-
-def show(fig):
-    """Display inline in Jupyter; with a non-interactive backend (plain script, Agg) just close."""
-    if matplotlib.get_backend().lower() == "agg":
-        plt.close(fig)
-    else:
-        plt.show()
 
 
 HOFAR = [c.id for c in varcheck.registry() if c.family == "hofar"]
@@ -240,13 +226,7 @@ for fn in (evidence.symbolic_conditional_targets, evidence.exact_conditional_hea
 # ## 6. The registry's evidence for every HOFAR claim
 
 # %%
-t0 = time.perf_counter()
-results = varcheck.verify(HOFAR, profile="quick")
-print(f"{'label':10} {'id':28} {'expected':9} {'outcome':12} {'status':13} seconds")
-for r in results:
-    print(f"{r.claim.label:10} {r.claim.id:28} {r.claim.expected:9} {r.outcome:12} {r.status:13} {r.seconds:6.2f}")
-print(f"verify: {time.perf_counter() - t0:.1f} s; notebook: {time.perf_counter() - NOTEBOOK_START:.1f} s")
-assert all(r.outcome == "as_expected" for r in results)
+results = verify_claims(HOFAR)
 
 # %% [markdown]
 # **Summary.** On FlowAR's straight path every higher-order trajectory term of T3's head is identically zero, so an

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from varcheck.spec.outcomes import run_claim
-from varcheck.spec.registry import registry
+from varcheck.claims.runner import run_claim
+from varcheck.claims.catalog import registry
 
 
 def assert_claim_as_expected(claim_id: str, ctx):

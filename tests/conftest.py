@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from varcheck.spec.registry import Context, registry
+from varcheck.claims.catalog import registry
+from varcheck.theory.registry import Context
 
 
 def pytest_addoption(parser):

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from varcheck import Pyramid, VarcheckError
-from varcheck.check.attention import pooled_family
+from varcheck.claims.attention.contextual_mapping import pooled_family
 from varcheck.exact.ball_attention import ball_self_attention
 from varcheck.exact.contextual_mapping import contextual_mapping
 from varcheck.exact.floating_point import softmax_readout_error_bound

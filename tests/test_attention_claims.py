@@ -31,8 +31,8 @@ def test_tight_gamma_estimate_witness_is_exact_and_on_the_refuting_side():
     """The counterexample's exact ends: γ_actual's lower end above e^{−4MΔ}'s upper end, ratio bound below 8/2."""
     from fractions import Fraction
 
-    from varcheck.check.attention import tight_gamma_estimate
-    from varcheck.spec.registry import Context
+    from varcheck.claims.attention.contextual_mapping import tight_gamma_estimate
+    from varcheck.theory.registry import Context
 
     result = tight_gamma_estimate(Context("quick", 0))
     assert result.verdict == "refuted"

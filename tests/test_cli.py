@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import varcheck.spec.registry as registry_module
+import varcheck.claims.catalog as registry_module
 from varcheck.cli import main
 from varcheck.report.json_report import REPORT_KEYS
-from varcheck.spec.registry import Claim, EvidenceResult, EvidenceSpec, Registry
+from varcheck.theory.registry import Claim, EvidenceResult, EvidenceSpec, Registry
 
 REPO = Path(__file__).resolve().parents[1]
 # the seconds of claims and evidence live in the report's separate "timings" field (deterministic reports)

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-import varcheck.check.mutants as M
-import varcheck.spec.registry as registry_module
+import varcheck.claims.mutation as M
+import varcheck.claims.catalog as registry_module
 from tests.test_cli import make_fake_registry
 from varcheck.cli import main
 from varcheck.report.json_report import MUTANTS_KEY, REPORT_KEYS
-from varcheck.spec.registry import EvidenceResult
+from varcheck.theory.registry import EvidenceResult
 
 
 class Knob:
@@ -39,7 +39,7 @@ SURVIVOR = M.Mutant("fake.knob-untouched", ("fake.refuted",), "a mutation no che
 @pytest.fixture
 def fake(monkeypatch):
     monkeypatch.setattr(registry_module, "_REGISTRY", make_fake_registry())
-    monkeypatch.setattr(M, "_REGISTERED", (KILLED, SURVIVOR))
+    monkeypatch.setattr(registry_module, "_MUTANTS", (KILLED, SURVIVOR))
 
 
 def test_full_profile_runs_mutants_and_reports_the_kill_rate(fake, tmp_path, capsys):

@@ -11,7 +11,7 @@ from varcheck.errors import VarcheckError
 from varcheck.exact import composition as ec
 from varcheck.exact.piecewise import PiecewisePolynomial, compose, lp_distance_power, push_forward
 from varcheck.exact.quantizer import grid_quantize
-from varcheck.spec import composition as sc
+from varcheck.theory import composition as sc
 from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
@@ -160,7 +160,7 @@ def test_k_layer_bound_solves_the_recursion():
 
 @pytest.mark.claim("compose.sup-two-layer")
 def test_perturbations_stay_within_eps():
-    from varcheck.check.composition import PERTURBATION_KINDS, perturb
+    from varcheck.claims.composition.sup_norm import PERTURBATION_KINDS, perturb
 
     ys = [Fraction(k, 37) - 2 for k in range(150)]
     for kind in PERTURBATION_KINDS:

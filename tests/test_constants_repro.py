@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-import varcheck.spec.registry as registry_module
+import varcheck.claims.catalog as registry_module
 from tests.test_cli import CALLS, make_fake_registry  # noqa: F401  (fake registry for repro edge cases)
 from varcheck.cli import main
 from varcheck.report import constants as C
-from varcheck.spec.registry import registry
+from varcheck.claims.catalog import registry
 
 REPO = Path(__file__).resolve().parents[1]
 MACRO = re.compile(r"^\\newcommand\{(\\varcheck[A-Za-z]+)\}\{\\ensuremath\{(.*)\}\}$")

@@ -50,9 +50,9 @@ def small_w2i():
 
 @pytest.fixture(scope="module")
 def t1_dense():
-    from varcheck.check.dense_networks import _t1_dense
+    from varcheck.runtime.instances import t1_dense
 
-    return _t1_dense(True)
+    return t1_dense(True)
 
 
 # --------------------------------------------------------------------------- the model class
@@ -150,9 +150,9 @@ def test_t1_float64_network_is_exact_at_cell_centres(t1_dense):
 
 
 def test_tight_construction_has_no_float64_network():
-    from varcheck.check.universality import _t1
+    from varcheck.runtime.instances import t1_ball
 
-    net = _t1(True)
+    net = t1_ball(True)
     assert net.runtime == "ball" and net.module is None and net.precision > 53
 
 
@@ -272,7 +272,7 @@ def test_cli_build_refuses_to_overwrite_and_bad_input_is_one_line(tmp_path):
 def test_reports_carry_the_networks_table_when_a_network_claim_ran(ctx):
     from varcheck.report.json_report import NETWORKS_KEY, build_report, render_report
     from varcheck.report.networks import NETWORK_HEADER, network_rows
-    from varcheck.spec.outcomes import run_claims
+    from varcheck.claims.runner import run_claims
 
     results = run_claims(["flowar.dense-network"], ctx)
     report = build_report(results, ctx)

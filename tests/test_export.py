@@ -24,16 +24,16 @@ def test_word_to_image_round_trip_is_bit_identical(tmp_path, attention):
     out = save(approx, tmp_path / "model")
     module = varcheck.load(out)
     x = torch.rand(7, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
-    assert torch.equal(module(x), approx.module(x))
+    assert torch.equal(module(x), approx.network(x))
     cert = json.loads((out / "certificate.json").read_text())
     assert cert["lp_bound"] == approx.certificate()["lp_bound"]
 
 
 @pytest.mark.claim("ua.image-to-image")
 def test_image_to_image_round_trip_is_identical(tmp_path):
-    from varcheck.check.universality import _t1
+    from varcheck.runtime.instances import t1_ball
 
-    net = _t1(True)
+    net = t1_ball(True)
     loaded = varcheck.load(save(net, tmp_path / "t1"))
     r = [Fraction(1, 3), Fraction(2, 7), Fraction(9, 10), Fraction(0)]
     for a, b in zip(net.forward(r), loaded.forward(r)):

@@ -162,7 +162,7 @@ def test_torch_gaussian_head_matches_the_exact_run_within_the_derived_rounding_b
 
 @pytest.mark.claim("hofar.conditional-targets")
 def test_marginal_acceleration_is_not_zero_but_the_conditional_one_is():
-    from varcheck.check.hofar import WITNESS_POINT, WITNESS_SPREAD
+    from varcheck.claims.hofar.conditional import WITNESS_POINT, WITNESS_SPREAD
 
     mu, x, t = WITNESS_POINT
     terms = eh.head_terms((x,), (mu,), WITNESS_SPREAD, t, 2)

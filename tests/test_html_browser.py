@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from varcheck.check.mutants import summarize_mutants
+from varcheck.claims.mutation import summarize_mutants
 from varcheck.report.figures import matplotlib_available
 from varcheck.report.json_report import render_report
-from varcheck.spec.outcomes import ClaimResult, decide
-from varcheck.spec.registry import Context, EvidenceResult, registry
+from varcheck.theory.outcomes import ClaimResult, decide
+from varcheck.claims.catalog import registry
+from varcheck.theory.registry import Context, EvidenceResult
 
 REPO = Path(__file__).resolve().parents[1]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

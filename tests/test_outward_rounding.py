@@ -285,8 +285,8 @@ def test_log10_bounds_are_outward_and_tight(ball, side, decimals):
 
 @pytest.mark.claim("attn.precision-budget")
 def test_explain_frontier_table_rounds_logs_of_gamma_down(capsys):
-    from varcheck.check.attention import frontier_rows
-    from varcheck.spec.registry import Context
+    from varcheck.claims.attention.precision import frontier_rows
+    from varcheck.theory.registry import Context
 
     assert main(["explain", "attn.precision-budget"]) == 0
     out = capsys.readouterr().out
@@ -308,7 +308,7 @@ def test_explain_frontier_table_rounds_logs_of_gamma_down(capsys):
 
 @pytest.mark.claim("interp.inf-norm")
 def test_explain_prints_declared_claim_constants_exactly(capsys):
-    from varcheck.spec.registry import registry
+    from varcheck.claims.catalog import registry
 
     claims = {c.name: c for c in C.instance_constants(["claims"])["claims"]}
     for claim in registry():
@@ -334,8 +334,8 @@ def test_reports_print_observed_and_bound_exactly_as_the_json_holds_them():
     from varcheck.report.html import render_html
     from varcheck.report.json_report import build_report, dependencies
     from varcheck.report.markdown import md_cell, render_markdown
-    from varcheck.spec.outcomes import run_claims
-    from varcheck.spec.registry import Context
+    from varcheck.claims.runner import run_claims
+    from varcheck.theory.registry import Context
 
     results = run_claims(["interp.kernel-range", "interp.inf-norm"], Context("quick", 0))
     report = build_report(results, Context("quick", 0))

@@ -14,7 +14,7 @@ import torch
 import varcheck
 from varcheck import VarcheckError
 from varcheck import targets as T
-from varcheck.spec import partition as P
+from varcheck.theory import partition as P
 
 
 # --------------------------------------------------------------------------- derived constants

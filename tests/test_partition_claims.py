@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from varcheck.spec.registry import registry
+from varcheck.claims.catalog import registry
 from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
@@ -26,7 +26,7 @@ def test_claim_evidence_is_as_expected(claim_id, ctx):
 
 @pytest.mark.claim("partition.lipschitz-grid")
 def test_targeted_search_reaches_the_attained_bound(ctx):
-    from varcheck.check.partition_grid import EXTREMAL_GAP, partition_error_property
+    from varcheck.claims.partition.grid import EXTREMAL_GAP, partition_error_property
 
     result = partition_error_property(ctx)
     assert result.verdict == "passed", result.detail

@@ -221,7 +221,7 @@ def test_measured_values_are_the_library_values():
     from varcheck import GridVocabulary, contextual_mapping
     from varcheck.exact.word_to_image import plan_word_to_image
     from varcheck.runtime import targets as T
-    from varcheck.spec.pyramid import Pyramid
+    from varcheck.theory.pyramid import Pyramid
 
     spec = parse_spec(SMALL)
     point = next(p for p in spec.studies[0].points if p["params"]["variant"] == "paper" and p["params"]["G"] == 3)

@@ -41,10 +41,10 @@ def test_small_instance_errors_stay_below_certificate():
     cert = approx.certificate()
     assert cert["certified"] and cert["lp_bound"] <= 0.02
     x = torch.linspace(0, 1, 501, dtype=torch.float64).reshape(-1, 1, 1)
-    err = (approx.module(x) - target(x)).abs().amax(dim=(1, 2))
+    err = (approx.network(x) - target(x)).abs().amax(dim=(1, 2))
     assert float(err.max()) <= cert["bad_set_sup_bound"]
     # the per-entry L2 error over this grid of words is far below the certified L2 bound
-    assert float((approx.module(x) - target(x)).pow(2).mean().sqrt()) <= cert["lp_bound"]
+    assert float((approx.network(x) - target(x)).pow(2).mean().sqrt()) <= cert["lp_bound"]
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -97,16 +97,16 @@ def test_image_to_image_validation_and_paper_budget():
 def test_image_to_image_is_exact_at_cell_centres():
     from fractions import Fraction
 
-    from varcheck.check.universality import _t1, _t1_target
+    from varcheck.runtime.instances import t1_ball, t1_target
 
-    net = _t1(True)
+    net = t1_ball(True)
     for g in ((0, 1, 2, 3), (3, 3, 0, 1)):
         r = [Fraction(2 * x + 1, 2 * net.G) for x in g]
         out = net.forward(r)
         from varcheck.exact.ball_attention import arb_of
 
-        assert all(o.contains(arb_of(v)) for o, v in zip(out, _t1_target().exact(r)))
-        assert max(abs(float(o.mid()) - float(v)) for o, v in zip(out, _t1_target().exact(r))) == 0.0
+        assert all(o.contains(arb_of(v)) for o, v in zip(out, t1_target().exact(r)))
+        assert max(abs(float(o.mid()) - float(v)) for o, v in zip(out, t1_target().exact(r))) == 0.0
 
 
 @pytest.mark.claim("ua.word-to-image")
@@ -136,10 +136,10 @@ def test_a_certificate_that_does_not_close_names_its_binding_term_and_the_smalle
 def test_image_to_image_output_does_not_depend_on_the_interpolation_mode():
     from fractions import Fraction
 
-    from varcheck.check.universality import _t1, _t1_target
+    from varcheck.runtime.instances import t1_ball, t1_target
 
     r = [Fraction(1, 5), Fraction(7, 9), Fraction(1, 2), Fraction(3, 10)]
-    reference = [o.mid() for o in _t1(True).forward(r)]
-    nearest = build_var_approximator(_t1_target(), Pyramid([2, 4]), Fraction(1, 3), setting="image_to_image",
+    reference = [o.mid() for o in t1_ball(True).forward(r)]
+    nearest = build_var_approximator(t1_target(), Pyramid([2, 4]), Fraction(1, 3), setting="image_to_image",
                                      construction="tight", G=4, interpolation="nearest")
     assert [o.mid() for o in nearest.forward(r)] == reference

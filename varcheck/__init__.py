@@ -12,15 +12,16 @@ Public API (re-exported from the layer modules; see docs/index.md)::
 from .errors import VarcheckError
 from .exact.interpolation import MODES, interpolate_direct, interpolation_matrix, interpolation_matrix_1d, keys_kernel
 from .exact.pyramid_maps import phi_up, pyramid_upsample, pyramid_upsampling_matrix, var_effective_map, var_effective_map_2d
-from .spec.pyramid import PRESETS, Pyramid
-from .spec.registry import Claim, Context, EvidenceResult, EvidenceSpec, registry
+from .theory.pyramid import PRESETS, Pyramid
+from .theory.registry import Claim, Context, EvidenceResult, EvidenceSpec
+from .theory.mutants import Check, Mutant
 from .exact.contextual_mapping import ContextualMapping, contextual_mapping
 from .exact.token_family import GridVocabulary, TokenFamily
 # partition (THEORY.md §4, claims P1–P5)
 from .exact.quantizer import ReluQuantizer, grid_quantize, relu_quantizer
 from .exact.value_mapping import GridValueMap, ScalarValueMap, grid_value_map, scalar_value_map
-from .spec.partition import eta_from_budget, grid_size, partition_bound
-from .spec.model_class import VarConfig
+from .theory.partition import eta_from_budget, grid_size, partition_bound
+from .theory.model_class import VarConfig
 
 from .provenance import VERSION as __version__
 
@@ -45,6 +46,8 @@ __all__ = [
     "EvidenceSpec",
     "EvidenceResult",
     "Context",
+    "Mutant",
+    "Check",
     "verify",
     "contextual_mapping",
     "ContextualMapping",
@@ -72,9 +75,16 @@ __all__ = [
 ]
 
 
+def registry():
+    """The registry of every claim varcheck knows: its families', then those of ``VARCHECK_CLAIM_MODULES``."""
+    from .claims.catalog import registry as catalog_registry
+
+    return catalog_registry()
+
+
 def verify(ids=None, *, profile: str = "quick", seed: int = 0):
     """Run the evidence of the given claims (a claim id, a list of ids, or None for every claim) and return their results."""
-    from .spec.outcomes import run_claims
+    from .claims.runner import run_claims
 
     ctx = Context(profile, seed)
     if isinstance(ids, str):

@@ -42,13 +42,13 @@ def _median_time(fn, repeat: int):
 
 def _readout_keys(cm, limit):
     """(query token, visible set, (i, k)) of the read-outs a certification evaluates, the first ``limit`` of them."""
-    items = [(token, keys, ik) for token, sets in cm._groups().items() for keys, ik in sets.items()]
+    items = [(token, keys, ik) for token, sets in cm.readout_groups().items() for keys, ik in sets.items()]
     return items[:limit]
 
 
 def _arb_readouts(cm, precision: int, limit=None):
     """The direct certification's read-outs as arb balls."""
-    cm._readouts.clear()
+    cm.clear_readouts()
     return [cm.readout(i, k, precision) for _, _, (i, k) in _readout_keys(cm, limit)]
 
 
@@ -74,15 +74,15 @@ def _mpmath_readouts(cm, precision: int, limit=None):
 
 
 def bench_a4(profile: str, repeat: int, mpmath_readouts=None) -> dict:
-    from .check.attention import quick_paper_instance
+    from .claims.attention.contextual_mapping import quick_paper_instance
     from .exact.contextual_mapping import contextual_mapping
-    from .spec.registry import Context
+    from .theory.registry import Context
 
     ctx = Context(profile)
     build_t, cm = _median_time(lambda: contextual_mapping(quick_paper_instance(ctx), construction="paper"), 1)
 
     def direct():
-        cm._readouts.clear()
+        cm.clear_readouts()
         return cm.certify(method="direct")
 
     t_arb, cert = _median_time(direct, repeat)
@@ -143,10 +143,9 @@ def bench_dense_forward(repeat: int, words: int = 1024) -> dict:
     fast path."""
     import torch
 
-    from .check.universality import _t2
-    from .spec.registry import Context
+    from .runtime.instances import t2
 
-    _, approx = _t2(Context())
+    _, approx = t2(0)
     x = torch.rand(words, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     t_dense, yd = _median_time(lambda: approx(x, strategy="dense"), repeat)
     t_fast, yf = _median_time(lambda: approx(x, strategy="lookup"), repeat)
@@ -165,10 +164,9 @@ def bench_batched_eval(repeat: int) -> dict:
     """Throughput of the word-to-image fast path: one batched call against a per-sample loop, same inputs."""
     import torch
 
-    from .check.universality import _t2
-    from .spec.registry import Context
+    from .runtime.instances import t2
 
-    _, approx = _t2(Context())
+    _, approx = t2(0)
     x = torch.rand(32, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
         t_batch, yb = _median_time(lambda: approx(x, strategy="lookup"), repeat)
@@ -210,7 +208,7 @@ def bench_interpolation(repeat: int) -> dict:
     from fractions import Fraction
 
     from .exact.interpolation import interpolation_matrix_1d, interpolation_taps
-    from .spec.pyramid import PRESETS
+    from .theory.pyramid import PRESETS
 
     sides = PRESETS["var1024"]
     pairs = list(zip(sides, sides[1:]))
@@ -238,7 +236,7 @@ def bench_verify(repeat: int) -> dict:
     own fresh interpreter (``varcheck verify ID`` per claim: imports and cached builds are paid every time)."""
     import subprocess
 
-    from .spec.registry import registry
+    from .claims.catalog import registry
 
     def one_process():
         subprocess.run([sys.executable, "-c", _VERIFY_SCRIPT], check=True, capture_output=True)

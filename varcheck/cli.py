@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``varcheck`` and its subcommands."""
     from .report.constants import INSTANCES
     from .report.environment import varcheck_version
-    from .spec.registry import PROFILES
+    from .theory.registry import PROFILES
 
     parser = _Parser(prog="varcheck", description="Check the claims of the VAR-transformer theory.")
     parser.add_argument("--version", action="version", version=f"varcheck {varcheck_version()}")
@@ -175,7 +175,7 @@ def _known_ids(reg, ids) -> list:
 
 def cmd_list(args) -> int:
     """Print one row per claim: id, label, title, paper reference, evidence kinds, expected outcome."""
-    from .spec.registry import registry
+    from .claims.catalog import registry
 
     rows = [(c.id, c.label, c.title, c.paper_ref, ",".join(c.kinds), c.expected) for c in registry()]
     print(_table(("id", "label", "title", "paper ref", "evidence", "expected"), rows))
@@ -194,7 +194,7 @@ def _triple(constant) -> tuple:
 
 def cmd_explain(args) -> int:
     """Print a claim: statement, hypotheses, constants, dependencies, correction and evidence."""
-    from .spec.registry import registry
+    from .claims.catalog import registry
 
     reg = registry()
     claim = reg.get(_known_ids(reg, [args.claim_id])[0])
@@ -216,13 +216,13 @@ def cmd_explain(args) -> int:
     if claim.corrected:
         out += ["", "Corrected statement:", _block(claim.corrected)]
     for title, function in claim.tables:
-        from .spec.registry import Context, EvidenceSpec, resolve
+        from .theory.registry import Context, resolve
 
-        header, rows = resolve(EvidenceSpec("numeric", function, title))(Context())
+        header, rows = resolve(function, "table function")(Context())
         out += ["", f"{title} (computed now, quick profile):", textwrap.indent(_table(header, rows), "  ")]
     out += ["", "Evidence (how varcheck checks it):"]
     for i, spec in enumerate(claim.evidence, 1):
-        out += [f"  {i}. [{spec.kind}] {spec.function}", textwrap.indent(str(spec.description).strip(), "     ")]
+        out += [f"  {i}. [{spec.kind}] {spec.path}", textwrap.indent(str(spec.description).strip(), "     ")]
     print("\n".join(out))
     return EXIT_OK
 
@@ -259,8 +259,10 @@ class _Progress:
 def cmd_verify(args) -> int:
     """Validate every argument, run the claims with progress, print the summary, write the report."""
     from .report.json_report import check_report_path, write_report
-    from .spec.outcomes import run_claims, summarize
-    from .spec.registry import Context, registry
+    from .claims.runner import run_claims
+    from .theory.outcomes import summarize
+    from .claims.catalog import registry
+    from .theory.registry import Context
 
     ctx = Context(profile=args.profile, seed=args.seed)
     report = check_report_path(args.report) if args.report is not None else None
@@ -275,7 +277,7 @@ def cmd_verify(args) -> int:
     print(f"{counts['total']} claims: " + ", ".join(f"{counts[k]} {k}" for k in counts if k != "total"))
     mutants = None
     if ctx.full:
-        from .check.mutants import mutants_for, run_mutants, summarize_mutants
+        from .claims.mutation import mutants_for, run_mutants, summarize_mutants
 
         ran = run_mutants(mutants_for([c.id for c in claims]), _MutantProgress())
         mutants = summarize_mutants(ran, [c.id for c in claims])
@@ -310,7 +312,8 @@ def cmd_constants(args) -> int:
 def cmd_repro(args) -> int:
     """Print the reproduction snippet of a claim; exit 2 when there is nothing to reproduce."""
     from .report.repro import repro_snippet
-    from .spec.registry import Context, registry
+    from .claims.catalog import registry
+    from .theory.registry import Context
 
     ctx = Context(profile=args.profile, seed=args.seed)
     claim_id = _known_ids(registry(), [args.claim_id])[0]
@@ -349,9 +352,9 @@ def cmd_build(args) -> int:
 
     from .exact.directed_rounding import format_bound
     from .runtime.approximator import build_var_approximator
-    from .runtime.export import _prepare, save
+    from .runtime.export import prepare_output_dir, save
     from .runtime.targets import target_from_name
-    from .spec.pyramid import Pyramid
+    from .theory.pyramid import Pyramid
 
     if args.setting == "word_to_image" and args.G is not None:
         raise VarcheckError("--G applies to --setting image_to_image only (word-to-image derives G from --eps).")
@@ -364,7 +367,7 @@ def cmd_build(args) -> int:
     target = target_from_name(args.target)
     pyramid = Pyramid.parse(args.pyramid, argument="--pyramid")
     existed = Path(args.out).exists()
-    _prepare(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
+    prepare_output_dir(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
     try:
         approx = build_var_approximator(
             target, pyramid, args.eps, p=args.p, setting=args.setting,

@@ -15,5 +15,5 @@
   ``TARGET_KINDS``; ``EXTREMAL_KINDS`` attain the partition bound).
 """
 
-from .check.strategies import *  # noqa: F401,F403
-from .check.strategies import __all__  # noqa: F401
+from .claims.strategies import *  # noqa: F401,F403
+from .claims.strategies import __all__  # noqa: F401

@@ -23,7 +23,7 @@ LEFT_OUT = {
     "__version__": "a string, not an entry point",
     "VarcheckError": "the exception type itself",
     "PRESETS": "a constant mapping", "MODES": "a constant tuple",
-    # the approximators the lead developer rewrote this round: fuzzed with their own strategies there
+    # the approximators: fuzzed with their own strategies there
     **{name: "fuzzed in tests/fuzz/test_fuzz_networks.py" for name in
        ("build_var_approximator", "build_flowar_approximator", "VarConfig", "VarTransformer", "load")},
 }
@@ -192,7 +192,7 @@ def _(draw):
                  "depends_on", "constants", "finding", "corrected", "tables", "repro"))
 def _(draw):
     text = st.one_of(st.text(max_size=12), st.sampled_from(["fuzz.claim", "F.1"]), junk_scalars)
-    spec = varcheck.EvidenceSpec("numeric", "varcheck.check.interpolation:parity_property", "d")
+    spec = varcheck.EvidenceSpec("numeric", "varcheck.claims.interpolation.operators:parity_property", "d")
     kwargs = {
         "id": draw(text), "label": draw(text), "title": draw(text), "statement": draw(text), "paper_ref": draw(text),
         "expected": draw(choice_or_junk(("holds", "refuted"))),
@@ -213,6 +213,33 @@ def _(draw):
               "function": draw(st.one_of(st.sampled_from(["m:f", "nocolon"]), st.text(max_size=10), junk_scalars)),
               "description": draw(st.one_of(st.text(max_size=10), junk_scalars))}
     return varcheck.EvidenceSpec, (), kwargs
+
+
+@entry("Check", ("evidence", "profile", "seed", "caught_if", "predicate", "claim"))
+def _(draw):
+    reference = st.one_of(st.sampled_from(["m:f", "nocolon"]), st.just(lambda ctx: None), st.text(max_size=10), junk_scalars)
+    kwargs = {}
+    for name, strategy in (("evidence", reference), ("claim", st.one_of(st.text(max_size=10), junk_scalars)),
+                           ("profile", choice_or_junk(("quick", "full"))), ("seed", st.one_of(st.integers(-2, 5), junk_scalars)),
+                           ("caught_if", st.one_of(st.just(("failed",)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple),
+                                                   junk_scalars)),
+                           ("predicate", reference)):
+        if draw(st.booleans()):
+            kwargs[name] = draw(strategy)
+    return varcheck.Check, (), kwargs
+
+
+@entry("Mutant", ("id", "claims", "description", "apply", "checks"))
+def _(draw):
+    check = varcheck.Check("m:f")
+    kwargs = {"id": draw(st.one_of(st.sampled_from(["fuzz.mutant", "nodot"]), st.text(max_size=10), junk_scalars)),
+              "claims": draw(st.one_of(st.just(("fuzz.claim",)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple),
+                                       junk_scalars)),
+              "description": draw(st.one_of(st.text(max_size=10), junk_scalars)),
+              "apply": draw(st.one_of(st.just(lambda patcher: None), junk_scalars)),
+              "checks": draw(st.one_of(st.just((check,)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple),
+                                       junk_scalars))}
+    return varcheck.Mutant, (), kwargs
 
 
 @entry("EvidenceResult", ("verdict", "detail", "observed", "bound", "counterexample", "kind", "seconds"))

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import varcheck.report.constants as constants_module
-import varcheck.spec.registry as registry_module
+import varcheck.claims.catalog as registry_module
 from tests.fuzz.harness import Hang, memory_limit, record, snapshot, time_limit
 from tests.test_cli import make_fake_registry
 from varcheck.cli import build_parser, main
@@ -69,7 +69,7 @@ def run_cli(argv, workdir):
 def cheap_world(monkeypatch):
     """The fake registry of tests/test_cli.py (cheap evidence of every outcome, no mutants) and the two cheapest
     constants instances."""
-    import varcheck.check.mutants as mutants_module
+    import varcheck.claims.mutation as mutants_module
 
     monkeypatch.setattr(registry_module, "_REGISTRY", make_fake_registry())
     monkeypatch.setattr(mutants_module, "registered_mutants", lambda: ())  # varcheck's mutants guard real claims
@@ -137,7 +137,7 @@ CHEAP_REAL = ("flowar.downsampling-separation", "interp.upsampling-repeats-token
 
 def test_real_registry_cheap_claims(fuzz_dir, examples):
     """The real registry: explain any claim, verify / repro only cheap ones (plus junk ids, refused before running)."""
-    from varcheck.spec.registry import registry
+    from varcheck.claims.catalog import registry
 
     real = tuple(registry().ids())
     argv = st.one_of(

@@ -1,8 +1,8 @@
-"""Quality tests: every mutant of varcheck.check.mutants must be killed by the evidence that guards it."""
+"""Quality tests: every mutant of varcheck.claims.mutation must be killed by the evidence that guards it."""
 
 from __future__ import annotations
 
-from varcheck.check.mutants import MutantResult, run_mutant
+from varcheck.claims.mutation import MutantResult, run_mutant
 
 
 def assert_killed(mutant_id: str) -> MutantResult:

@@ -1,6 +1,6 @@
 """Quality tests: mutated contextual-mapping constructions must be caught (issue: temperature halved,
 W_O scale doubled, zero left out of the projection set, mask dropped); the mutants live in
-varcheck.check.mutants."""
+varcheck.claims.mutation."""
 
 from __future__ import annotations
 

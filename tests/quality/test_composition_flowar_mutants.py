@@ -1,6 +1,6 @@
 """Quality tests: mutated composition and FlowAR constructions must be caught by the claims' evidence (C1–C4, T3).
 
-Each mutant (``MUTANTS`` of varcheck.check.composition and varcheck.check.flowar) patches one construction or
+Each mutant (``MUTANTS`` of varcheck.claims.composition and varcheck.claims.flowar) patches one construction or
 constant — a Lipschitz constant understated, the K-layer product including the layer's own constant, the
 push-forward density underestimated, FlowAR's grid stopped at t = 1/1000, the head's shift without 1/t, the
 robust factor halved, an input pixel dropped from the next-scale map — and the evidence that guards it must
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import pytest
 
-from varcheck.check import composition, flowar
-from varcheck.check.mutants import run_mutant
+from varcheck.claims import composition, flowar
+from varcheck.claims.mutation import run_mutant
 
 
 def assert_mutant_killed(mutant_id: str):
-    """Run one of this family's mutants (whether or not varcheck.check.mutants lists the module yet)."""
+    """Run one of this family's mutants (whether or not varcheck.claims.mutation lists the module yet)."""
     mutant = next(m for m in composition.MUTANTS + flowar.MUTANTS if m.id == mutant_id)
     result = run_mutant(mutant)
     assert result.killed, result.explain()

@@ -1,6 +1,6 @@
 """Quality tests: mutated HOFAR constructions must be caught by the claims' evidence (H1, H1-robust, H2, H3).
 
-Each mutant of varcheck.check.hofar.MUTANTS patches one construction or constant — the trajectory terms without the
+Each mutant of varcheck.claims.hofar.MUTANTS patches one construction or constant — the trajectory terms without the
 transport term, the torch head's acceleration taken as the partial time derivative, the Taylor coefficients without
 1/j!, Lagrange's remainder halved, the inexact-head bound without the higher heads' errors — and the evidence that
 guards it must stop passing. For the refuted H3 the opposite holds: with point-mass data at the witness the
@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import pytest
 
-from varcheck.check import hofar
-from varcheck.check.mutants import run_mutant
+from varcheck.claims import hofar
+from varcheck.claims.mutation import run_mutant
 
 
 def assert_mutant_killed(mutant_id: str):
@@ -51,7 +51,7 @@ def test_mutants_are_undone():
 
     for mutant in hofar.MUTANTS:
         run_mutant(mutant)
-    assert hofar.WITNESS_SPREAD == Fraction(1, 2)
+    assert hofar.conditional.WITNESS_SPREAD == Fraction(1, 2)
     assert eh.taylor_coefficients(Fraction(-1, 2), 2) == (Fraction(-1, 2), Fraction(1, 8))
     assert eh.derivative_numerators(0, 3)[2:] == ((0,), (0,))
     assert eh.inexact_head_bound(ef.flowar_grid_25(), (1, 1)) == Fraction(97, 4608)

@@ -1,6 +1,6 @@
 """Quality tests: mutated interpolation constructions must be caught by the claims' evidence.
 
-Each mutant (varcheck.check.mutants) patches the exact operator the evidence builds on; a check that
+Each mutant (varcheck.claims.mutation) patches the exact operator the evidence builds on; a check that
 still passes would be a check that cannot fail. (Hypothesis habit: prove that the tests find hard bugs.)
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from tests.quality import assert_killed
-from varcheck.check import interpolation as evidence
+from varcheck.claims.interpolation import kernel, operators
 from varcheck.exact import interpolation as exact
-from varcheck.spec.registry import Context
+from varcheck.theory.registry import Context
 
 
 @pytest.mark.claim("interp.partition-of-unity")
@@ -44,5 +44,6 @@ def test_paper_form_with_a_non_interpolating_kernel_is_not_nearest():
 def test_mutant_is_undone_afterwards():
     before = exact.interpolation_taps
     assert_killed("interp.dropped-bicubic-tap")
-    assert exact.interpolation_taps is before and evidence.interpolation_taps is before
-    assert evidence.exact_row_sums(Context()).verdict == "passed"
+    assert exact.interpolation_taps is before
+    assert operators.interpolation_taps is before and kernel.interpolation_taps is before
+    assert operators.exact_row_sums(Context()).verdict == "passed"

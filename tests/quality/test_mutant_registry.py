@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from varcheck.check import mutants as M
+from varcheck.claims import mutation as M
 from varcheck.errors import VarcheckError
-from varcheck.spec.registry import EvidenceResult, registry
+from varcheck.claims.catalog import registry
+from varcheck.theory.registry import EvidenceResult
 
 QUALITY = Path(__file__).parent
 
 
 def test_every_claim_family_has_a_mutant():
-    assert M.families_without_mutants() == [], "claim families with no mutant in varcheck.check.mutants"
+    assert M.families_without_mutants() == [], "claim families with no mutant in varcheck.claims.mutation"
 
 
 def test_mutants_name_registered_claims_of_their_family():

@@ -1,4 +1,4 @@
-"""Quality tests: a mutated word-to-image construction (T2) must be caught (varcheck.check.mutants)."""
+"""Quality tests: a mutated word-to-image construction (T2) must be caught (varcheck.claims.mutation)."""
 
 from __future__ import annotations
 

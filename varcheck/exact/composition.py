@@ -29,7 +29,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import VarcheckError, require_int
-from ..spec.composition import lp_bound_holds, lp_bound_ratio
+from ..theory.composition import lp_bound_holds, lp_bound_ratio
 from .piecewise import PiecewisePolynomial, compose, lp_distance_power, push_forward
 from .quantizer import ReluQuantizer, exact_rational
 

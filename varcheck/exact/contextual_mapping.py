@@ -11,7 +11,7 @@ explicit projection y = M + Σ_i g_i G^{i} + t·G^d with M = n·G^d, whose value
 M..2M−1), the smallest temperature whose score gaps exceed Δ = 2 ln n + 3 *on the instance*, and
 s = ε_tok/(4Y), Y = max |vᵀx| (the residual argument needs s·Y ≤ ε_tok/4).
 
-Certified guarantee, for either construction (steps of ``varcheck.spec.boltzmann``): same query token
+Certified guarantee, for either construction (steps of ``varcheck.theory.boltzmann``): same query token
 and different visible sets ⇒ outputs more than γ_bound = s (ln n)² e^{−2R}/(c Y) apart, R = c Y²;
 different query tokens ⇒ at least ε_tok − 2sY ≥ ε_tok/2 apart.
 """
@@ -29,7 +29,7 @@ from .directed_rounding import format_bound
 from .projection import find_projection
 from .token_family import DYADIC_BITS, TokenFamily
 
-__all__ = ["ContextualMapping", "contextual_mapping", "Certificate", "FLOAT_FORMATS", "COSINE_LOGIT_CAP"]
+__all__ = ["ContextualMapping", "contextual_mapping", "Certificate", "FLOAT_FORMATS", "COSINE_LOGIT_CAP", "dyadic_at_least"]
 
 CONSTRUCTIONS = ("paper", "tight")
 #: (mantissa bits incl. the implicit one, log2 of the smallest positive subnormal) of each float format.
@@ -52,7 +52,7 @@ def _dot(u, w):
     return sum((a * b for a, b in zip(u, w)), Fraction(0))
 
 
-def _dyadic_at_least(ball) -> Fraction:
+def dyadic_at_least(ball) -> Fraction:
     """The smallest k/2^DYADIC_BITS that is ≥ every point of an arb ball."""
     upper = ball.upper()
     k = int((upper * 2**DYADIC_BITS).ceil().unique_fmpz())
@@ -297,12 +297,18 @@ class ContextualMapping:
             precision *= 2
         return cert
 
-    def _groups(self):
+    def readout_groups(self) -> dict:
+        """{query token: {visible token set: (i, k), one sequence position that reads it}}: the read-outs a
+        certification evaluates, grouped by query token."""
         groups: dict = {}
         for i, seq in enumerate(self.family.sequences):
             for k, xk in enumerate(seq):
                 groups.setdefault(xk, {}).setdefault(frozenset(self.family.visible(i, k)), (i, k))
         return groups
+
+    def clear_readouts(self) -> None:
+        """Forget the cached read-out balls (the next certification evaluates them again)."""
+        self._readouts.clear()
 
     def readout_difference(self, token, S, T, precision: int):
         """ρ(S) − ρ(T) for query ``token`` and visible token sets S, T, by the cancellation-free formula."""
@@ -326,7 +332,7 @@ class ContextualMapping:
 
     def _same_token_gaps(self, precision: int, method: str):
         """Yield (token, |ρ(S) − ρ(T)| ball) for the pairs to separate: adjacent sorted read-outs (direct) or all pairs (difference)."""
-        for token, sets in self._groups().items():
+        for token, sets in self.readout_groups().items():
             if method == "direct":
                 # sort by exact midpoints (arb points compare exactly; floats would merge values closer than 2⁻⁵²)
                 balls = sorted((self.readout(i, k, precision) for i, k in sets.values()), key=lambda b: b.mid())
@@ -459,7 +465,7 @@ def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0,
         v, draws, _ = find_projection(list(V) + [(Fraction(0),) * d], seed)
     Y = max(abs(_dot(v, x)) for x in V)
     if construction == "paper":
-        c = _dyadic_at_least(ContextualMapping(construction, family, v, Fraction(1), Fraction(0), u, Y).temperature_formula())
+        c = dyadic_at_least(ContextualMapping(construction, family, v, Fraction(1), Fraction(0), u, Y).temperature_formula())
         s = family.eps_tok / (4 * family.r_max)
     else:
         probe = ContextualMapping(construction, family, v, Fraction(1), Fraction(0), u, Y)
@@ -471,7 +477,7 @@ def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0,
             if not arb_of(Fraction(q)) > delta_ball(n):  # pragma: no cover
                 raise VarcheckError("internal: q not above Δ")
         else:
-            c = _dyadic_at_least(delta_ball(n) / arb_of(unit_gap)) + Fraction(1, 2**DYADIC_BITS)
+            c = dyadic_at_least(delta_ball(n) / arb_of(unit_gap)) + Fraction(1, 2**DYADIC_BITS)
         s = family.eps_tok / (4 * Y)
     cm = ContextualMapping(construction, family, v, c, s, u, Y, draws)
     if not arb_of(cm.score_gap()) > delta_ball(n):

@@ -1,7 +1,7 @@
 """HOFAR's order-k sampler over Q, its error on straight and curved trajectories, and certified bounds (docs/hofar.md).
 
 **The step.** FlowAR integrates dx/dt = v(x, t) from t = 1 to t = 0; an order-k HOFAR step uses the velocity
-and its time derivatives along the flow (varcheck.spec.hofar): with h = t_next − t < 0 and c_j = h^j/j!,
+and its time derivatives along the flow (varcheck.theory.hofar): with h = t_next − t < 0 and c_j = h^j/j!,
 
     x_next = x + Σ_{j=1}^k c_j·(D^{j−1}v)(x, t).
 
@@ -62,6 +62,9 @@ from .quantizer import exact_rational
 
 __all__ = [
     "MAX_ORDER",
+    "poly_add",
+    "poly_mul",
+    "poly_derivative",
     "validate_spread",
     "spread_polynomial",
     "numerator_step",
@@ -106,12 +109,14 @@ def _order(order) -> int:
 # --------------------------------------------------------------------------- polynomials over Q (low degree first)
 
 
-def _add(a, b):
+def poly_add(a, b):
+    """a + b for coefficient tuples (lowest degree first)."""
     n = max(len(a), len(b))
     return tuple((a[i] if i < len(a) else 0) + (b[i] if i < len(b) else 0) for i in range(n))
 
 
-def _mul(a, b):
+def poly_mul(a, b):
+    """a·b for coefficient tuples (lowest degree first)."""
     out = [Fraction(0)] * (len(a) + len(b) - 1)
     for i, x in enumerate(a):
         for j, y in enumerate(b):
@@ -119,7 +124,8 @@ def _mul(a, b):
     return tuple(out)
 
 
-def _der(a):
+def poly_derivative(a):
+    """a′ for a coefficient tuple (lowest degree first)."""
     return tuple(i * a[i] for i in range(1, len(a))) or (Fraction(0),)
 
 
@@ -145,13 +151,13 @@ def _trim(a) -> tuple:
 
 def numerator_step(N, q, dq, j: int) -> tuple:
     """N_{j+1} = N_j'·q − (j − ½)·N_j·q' (the total derivative: ∂_t plus the transport term ½N_jq')."""
-    return _add(_mul(_der(N), q), tuple(-(Fraction(j) - Fraction(1, 2)) * c for c in _mul(N, dq)))
+    return poly_add(poly_mul(poly_derivative(N), q), tuple(-(Fraction(j) - Fraction(1, 2)) * c for c in poly_mul(N, dq)))
 
 
 @functools.lru_cache(maxsize=128)
 def _numerators(s: Fraction, count: int) -> tuple:
     q = spread_polynomial(s)
-    dq = _der(q)
+    dq = poly_derivative(q)
     out = [(Fraction(1),)]
     for j in range(count):
         out.append(_trim(numerator_step(out[-1], q, dq, j)))

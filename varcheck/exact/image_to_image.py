@@ -27,7 +27,7 @@ from fractions import Fraction
 from itertools import product
 
 from ..errors import VarcheckError, require_choice, require_int
-from ..spec.pyramid import Pyramid
+from ..theory.pyramid import Pyramid
 from .ball_attention import arb_of, working_precision
 from .contextual_mapping import ContextualMapping, contextual_mapping
 from .pyramid_maps import pyramid_upsampling_matrix

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import VarcheckError, require_int
-from ..spec.pyramid import Pyramid
+from ..theory.pyramid import Pyramid
 from .interpolation import MAX_SIDE, TORCH_A, _check_dense, _dense, _validate, interpolation_matrix, interpolation_taps, kron
 
 __all__ = ["phi_up", "pyramid_upsampling_matrix", "pyramid_upsample", "var_effective_map", "VAR_LATENT_SIDE"]

@@ -19,7 +19,7 @@ from numbers import Rational
 import numpy as np
 
 from ..errors import VarcheckError, require_int
-from ..spec.pyramid import Pyramid
+from ..theory.pyramid import Pyramid
 
 __all__ = ["TokenFamily", "GridVocabulary", "DYADIC_BITS", "MAX_GRID_SEQUENCES", "dyadic_below_sqrt", "dyadic_above_sqrt"]
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import VarcheckError, require_int
-from ..spec.model_class import VarConfig
+from ..theory.model_class import VarConfig
 from .cell_value_map import CellValueMap, clipped_step_error
 from .dense_ledger import BUDGET_SHARES, THRESHOLD_BITS, QuantizedPlan, grid_for, partition_factor, representable
 from .floating_point import FORMATS, constant_map_interpolation_error

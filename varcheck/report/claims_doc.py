@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..spec.registry import Claim, registry
+from ..claims.catalog import registry
+from ..theory.registry import Claim
 from .markdown import GENERATED_HEADER, md_cell, mermaid_graph
 
 __all__ = ["render_claims_doc", "claims_doc_path"]
@@ -67,7 +68,7 @@ def _section(claim: Claim) -> list:
         lines += ["**Corrected statement.**", "", str(claim.corrected).strip(), ""]
     lines += ["**Evidence.**", "", "| kind | function | what it checks |", "|---|---|---|"]
     lines += [
-        f"| {e.kind} | `{md_cell(e.function)}` | {md_cell(e.description)} |" for e in claim.evidence
+        f"| {e.kind} | `{md_cell(e.path)}` | {md_cell(e.description)} |" for e in claim.evidence
     ]
     lines.append("")
     return lines

@@ -10,7 +10,11 @@ from __future__ import annotations
 import inspect
 import re
 
-from .markdown import GENERATED_HEADER as _HEADER, md_cell
+from ..claims.catalog import registry
+from ..theory.sections import THEORY_SECTIONS
+from .findings import FINDINGS, claims_of_finding
+from .markdown import GENERATED_HEADER as _HEADER
+from .markdown import md_cell
 
 __all__ = ["render_theory_map", "render_api_reference", "API_MODULES", "THEORY_SECTIONS"]
 
@@ -20,33 +24,6 @@ def _anchor(claim_id: str) -> str:
 
 
 # =========================================================================== theory map
-
-#: THEORY.md's sections, each with its labels and their short titles (the blueprint of the argument).
-THEORY_SECTIONS = (
-    ("§1", "The token pyramid", ("interp",), ()),
-    ("§2", "Interpolation", ("interp",), (
-        ("I1", "matrix form, Kronecker structure"), ("I2", "partition of unity"), ("I3", "∞-norm bounds"),
-        ("I4", "kernel range (paper statement)"), ("I5", "integer-offset form is nearest copying"),
-        ("I6", "injectivity of up-sampling"), ("I7", "separation transfer"), ("I8", "VAR's effective map"),
-        ("I9", "torch's nearest is not ⌊i·h/h'⌋"))),
-    ("§3", "Attention and contextual mapping", ("attn",), (
-        ("A1", "rank-1 Boltzmann identity"), ("A2", "Boltzmann separation"), ("A3", "projection lemma"),
-        ("A4", "contextual mapping"), ("A4-tight", "instance constants, integer projection"),
-        ("A5", "masked (block-causal) variant"), ("A6", "precision and architecture budget"))),
-    ("§4", "Lipschitz partitioning, quantization, value mapping", ("partition",), (
-        ("P1", "Lipschitz partitioning and its grid"), ("P2", "ReLU quantizer"), ("P3", "value mapping"),
-        ("P4", "bad-set accounting"), ("P5", "Lipschitz blow-up"))),
-    ("§5", "Composition (the perturbation lemmas)", ("compose", "composition"), (
-        ("C1", "sup-norm two-layer perturbation"), ("C2", "K layers"), ("C3", "naive L_p composition (refuted)"),
-        ("C4", "L_p composition with a density bound"))),
-    ("§6", "The main theorem", ("ua", "universality", "flowar"), (
-        ("T1", "image-to-image"), ("T2", "word-to-image"), ("T3", "FlowAR (Corollary 7.2)"),
-        ("T3-robust", "FlowAR with an inexact velocity head"))),
-    ("§6.4", "HOFAR (Corollary 7.3; THEORY.md addendum, docs/hofar.md)", ("hofar",), (
-        ("H1", "HOFAR is FlowAR on the straight path (trivial)"), ("H1-robust", "inexact higher-order heads"),
-        ("H2", "order-k rate on curved trajectories"), ("H3", "conditional higher-order targets (refuted)"))),
-)
-
 
 def _section_of(claim) -> str | None:
     for number, _, families, labels in THEORY_SECTIONS:
@@ -60,9 +37,6 @@ def _section_of(claim) -> str | None:
 
 def render_theory_map(reg=None) -> str:
     """docs/theory-map.md: THEORY.md's sections and labels, the claims that make them executable, the graph."""
-    from ..spec.registry import registry
-    from .findings import FINDINGS, claims_of_finding
-
     reg = registry() if reg is None else reg
     claims = list(reg)
     lines = [_HEADER.format(source="the claim registry and THEORY.md's section table"), "", "# Theory map", "",
@@ -142,9 +116,9 @@ API_MODULES = (
     ("varcheck", "the top-level API: operators, pyramid, constructions, the registry and `verify`"),
     ("varcheck.strategies", "Hypothesis strategies for varcheck's objects, for other researchers' tests"),
     ("varcheck.targets", "Lipschitz targets with certified constants"),
-    ("varcheck.check.properties", "running a Hypothesis property as registry evidence"),
-    ("varcheck.check.mutants", "the mutant registry of the quality suite"),
-    ("varcheck.spec.outcomes", "running claims and deciding their outcomes (`varcheck.verify` uses it)"),
+    ("varcheck.claims.properties", "running a Hypothesis property as registry evidence"),
+    ("varcheck.claims.mutation", "the mutant registry of the quality suite"),
+    ("varcheck.claims.runner", "running claims and deciding their outcomes (`varcheck.verify` uses it)"),
     ("varcheck.sweep", "sweeps of constructions over sizes and precisions on Dask (`varcheck sweep`)"),
     ("varcheck.report.constants", "derived constants as TeX macros or JSON (`varcheck constants`)"),
     ("varcheck.report.repro", "reproduction snippets (`varcheck repro`)"),

@@ -76,7 +76,7 @@ def _keys_kernel(ax) -> None:
 def _var_effective_map(ax) -> None:
     from ..exact.interpolation import interpolation_matrix_1d
     from ..exact.pyramid_maps import var_effective_map
-    from ..spec.pyramid import PRESETS
+    from ..theory.pyramid import PRESETS
 
     sides = PRESETS["var256"]
     labels, values = [], []

@@ -103,7 +103,7 @@ def _mutants(mutants: dict, report: dict) -> list:
 
     lines = ['<h2 id="mutants">Mutants</h2>',
              f"<p><b>{escape(kill_rate_text(mutants))}</b>. Each mutant patches a construction; it is killed when "
-             "every check listed catches it (<code>varcheck.check.mutants</code>).</p>"]
+             "every check listed catches it (<code>varcheck.claims.mutation</code>).</p>"]
     rows, classes = [], []
     for m in mutants["results"]:
         checks = "<br>".join(f"<code>{escape(c['target'])}</code> [{escape(c['profile'])}, seed {escape(str(c['seed']))}]"

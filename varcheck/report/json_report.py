@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 
 from ..errors import VarcheckError
-from ..spec.registry import Context
+from ..theory.registry import Context
 from .environment import environment, varcheck_version
 from .timings import TIMINGS_KEY, claim_seconds, deterministic_part, evidence_seconds, mutant_seconds  # noqa: F401
-from ..spec.outcomes import summarize
+from ..theory.outcomes import summarize
 
 __all__ = [
     "REPORT_KEYS",
@@ -57,7 +57,7 @@ REPORT_SUFFIXES = (".json", ".md", ".html")
 def build_report(results: list, ctx: Context, mutants: dict | None = None) -> dict:
     """The report of a run: version, profile, seed, environment, one dict per claim, and the counts.
 
-    ``mutants`` (the :func:`varcheck.check.mutants.summarize_mutants` dict of a full-profile run) is added
+    ``mutants`` (the :func:`varcheck.claims.mutation.summarize_mutants` dict of a full-profile run) is added
     under :data:`MUTANTS_KEY` after the fixed keys. The seconds of claims, evidence and mutants are moved out of
     them into :data:`TIMINGS_KEY`, so that everything else is a function of the seed.
     """

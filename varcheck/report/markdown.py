@@ -99,7 +99,7 @@ def kill_rate_text(mutants: dict) -> str:
 
 def _mutants_section(mutants: dict, report: dict) -> list:
     lines = ["## Mutants", "", kill_rate_text(mutants) + ". Each mutant patches a construction; it is killed when "
-             "every check listed catches it (`varcheck.check.mutants`).", ""]
+             "every check listed catches it (`varcheck.claims.mutation`).", ""]
     rows = [
         (f"`{m['id']}`", m["description"], ", ".join(f"`{c}`" for c in m["claims"]),
          "killed" if m["killed"] else "**SURVIVED**",

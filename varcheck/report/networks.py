@@ -12,6 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
+from ..claims.catalog import network_builders
 from ..exact.directed_rounding import format_bound
 from .markdown import GENERATED_HEADER, md_cell
 
@@ -23,45 +24,18 @@ NETWORK_HEADER = ("network", "setting", "d_model", "depth", "hidden widths", "pa
 
 @lru_cache(maxsize=1)
 def network_rows() -> tuple:
-    """The rows of the table (builds the default instances: a few seconds)."""
-    from ..check.dense_networks import T3_EPS, _t1_dense, _t3_y_hat
-    from ..check.universality import T1_EPS, T2_EPS, _t1, _t2
-    from ..exact.image_to_image import paper_requirement
-    from ..spec.pyramid import Pyramid
-    from ..spec.registry import Context
-
-    rows = []
-    _, t2 = _t2(Context())
-    p = t2.plan
-    theory_units = p.G**p.d * p.L
-    theory_nonzero = 2 * (p.G - 1) * p.d * 3 + 9 * (p.G * p.d + p.L) + theory_units * (p.d + 3 + p.channels)
-    rows.append(_row("T2 (var256, d = 2, 2 channels)", "word-to-image", t2, T2_EPS,
-                     f"FF₁ 2(G−1)d = {2 * (p.G - 1) * p.d}, hats 3(Gd+L) = {3 * (p.G * p.d + p.L)}, (cell, position) "
-                     f"lookup L·G^d = {theory_units} units; ≈ {theory_nonzero} non-zero weights (G = {p.G})"))
-    t1 = _t1_dense(True)
-    tight = _t1(True)
-    need = paper_requirement(Pyramid([2, 4]), t1.plan.G, True)
-    rows.append(_row("T1-f64 (2×2 → 4×4, G = 4, masked)", "image-to-image", t1, T1_EPS,
-                     f"A4-tight contextual mapping: {tight.constants['parameter_count']} parameters but read-outs at "
-                     f"{tight.precision} bits (ball runtime only); A4 paper constants: {need['bits']} bits"))
-    from ..exact.flow_head import time_scale_plan
-    from ..runtime.flowar import flowar_grid_25, uniform_grid
-
-    _, y_hat = _t3_y_hat()
-    heads = [time_scale_plan([Fraction(float(t)) for t in grid]).hidden for grid in (flowar_grid_25(), uniform_grid())]
-    rows.append(_row("T3-net Ŷ (flowar, d = 1, 2 channels)", "word-to-image (FlowAR head added)", y_hat, T3_EPS,
-                     f"§6.3: any Ŷ; the AdaLN head adds [I, −I] and a time MLP of {heads[0]} / {heads[1]} ReLUs "
-                     "(25- / 50-step grid)"))
-    return tuple(rows)
+    """The rows of the table, one per network the claim families declare (builds the default instances: seconds)."""
+    return tuple(_row(build()) for build in network_builders())
 
 
-def _row(name, setting, approx, eps, theory) -> dict:
+def _row(row) -> dict:
+    approx, eps = row.approximator, row.eps
     s = approx.summary()
-    return {"network": name, "setting": setting, "d_model": s["d_model"], "depth": s["depth"],
+    return {"network": row.network, "setting": row.setting, "d_model": s["d_model"], "depth": s["depth"],
             "hidden widths": " · ".join(map(str, s["ff1"] + s["ff2"])) + f" (+ attention rank {s['attention_rank']})",
             "parameters": s["parameters"], "non-zero": s["nonzero_parameters"], "MACs / token": s["macs_per_token"],
             "certified d̄₂ ≤ (ε)": f"{format_bound(approx.certificate()['lp_bound'], 'upper', 4)} ({Fraction(eps)})",
-            "THEORY.md's construction at the same G": theory, "paper": "none stated (O(ε))"}
+            "THEORY.md's construction at the same G": row.theory, "paper": "none stated (O(ε))"}
 
 
 def networks_markdown_table() -> list:

@@ -3,7 +3,7 @@
 * word-to-image (§6.2, T2): the dense float64 network of varcheck.exact.word_to_image, certified term by term;
   its 2^d-cell fast path (``strategy="lookup"``) is the same function evaluated sparsely.
 * image-to-image (§6.1, T1): ``construction="average"`` — the uniform-attention construction of
-  varcheck.exact.context_code, a dense float64 network certified in float64 (finding F10); ``"tight"`` and
+  varcheck.exact.cell_code, a dense float64 network certified in float64 (finding F11); ``"tight"`` and
   ``"paper"`` — the contextual mappings of A4, whose read-outs need hundreds to millions of bits: built over Q and
   run in ball arithmetic (varcheck.exact.image_to_image); their float64 network is refused with the bits it needs.
 
@@ -16,59 +16,15 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import torch
 
 from ..errors import VarcheckError, require_choice, require_int
-from ..exact.cell_value_map import MarginError
-from ..exact.floating_point import FORMATS
-from ..exact.word_to_image import BUDGET_SHARES, MAX_DENSE_PARAMETERS, plan_word_to_image
-from ..spec.pyramid import Pyramid
-from .dense_approximator import MONTE_CARLO_SAMPLES, VarApproximator, evaluate, require_certified_and_sampled
-from .word_to_image import word_to_image_network
+from ..theory.pyramid import Pyramid
+from .dense_approximator import MONTE_CARLO_SAMPLES, VarApproximator, evaluate
+from .word_to_image import MAX_TABLE_ENTRIES, build_word_to_image
 
 __all__ = ["VarApproximator", "build_var_approximator", "MAX_TABLE_ENTRIES", "MONTE_CARLO_SAMPLES", "evaluate"]
 
-#: The table holds G^d·L·channels float64 values; beyond this many (≈ 2 GB) the build is refused.
-MAX_TABLE_ENTRIES = 2**28
 SETTINGS = ("image_to_image", "word_to_image")
-# ============================================================================ word-to-image
-
-
-def _word_to_image(target, pyramid, eps, p, attention, positional, mask, interpolation, monte_carlo):
-    d = target.input_shape[1]
-    L, C = target.output_shape
-    plan = plan_word_to_image(d=d, L=L, channels=C, lipschitz=target.lipschitz, eps=eps, p=p, scales=pyramid.scales,
-                              interpolation=interpolation, positional=positional, attention=attention == "contextual",
-                              mask=mask)
-    cells = plan.G**d
-    if cells * L * C > MAX_TABLE_ENTRIES:
-        raise VarcheckError(
-            f"the word-to-image construction needs a table of G^d·L·channels = {plan.G}^{d}·{L}·{C} = {cells * L * C} "
-            f"entries, above {MAX_TABLE_ENTRIES}; raise eps or lower d (G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·{BUDGET_SHARES[0]})⌉)."
-        )
-    if plan.parameter_count() > MAX_DENSE_PARAMETERS:
-        raise VarcheckError(f"the dense network would hold {plan.parameter_count()} parameters, above {MAX_DENSE_PARAMETERS}; "
-                            f"raise eps (G = {plan.G}).")
-    idx = torch.arange(cells)
-    digits = torch.stack([(idx // plan.G**i) % plan.G for i in range(d)], dim=1)
-    centres = ((2 * digits + 1).to(torch.float64) / (2 * plan.G)).reshape(cells, 1, d)  # (2g+1)/(2G) rounded once
-    with torch.no_grad():
-        table = target(centres)
-        table_error = Fraction(float(target.rounding_bound(centres).max()))
-    # the centres themselves are rounded: |c̃ − c| ≤ u·|c|, moving f by ≤ L_f·u
-    table_error += Fraction(plan.lipschitz) * FORMATS["float64"].u
-    if not positional:
-        table = table.mean(dim=1, keepdim=True)  # the best position-independent column
-    table_max = Fraction(float(table.abs().max()))
-    plan.finalize(table_max, table_error)
-    try:
-        plan.check_representable()
-        plan.rounding()
-    except MarginError as exc:
-        raise VarcheckError(f"float64 cannot resolve this construction: {exc}.") from None
-    network = word_to_image_network(plan, table.contiguous())
-    approx = VarApproximator(network, plan, "word_to_image", target.name, attention, table.contiguous())
-    return require_certified_and_sampled(approx, eps, target, monte_carlo, certify=positional)
 
 
 # ============================================================================ the builder
@@ -117,4 +73,5 @@ def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image
     if G is not None:
         raise VarcheckError("G is chosen from eps for word-to-image; pass G only with setting='image_to_image'.")
     check_lipschitz(target, pairs=64, seed=0)
-    return _word_to_image(target, pyramid, Fraction(eps), p, attention, positional, mask, interpolation or "var", monte_carlo)
+    return build_word_to_image(target, pyramid, Fraction(eps), p, attention, positional, mask, interpolation or "var",
+                               monte_carlo)

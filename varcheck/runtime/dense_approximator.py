@@ -1,14 +1,17 @@
 """A built dense approximator (THEORY.md §6): the VarTransformer, its plan, ledger and certificate, its evaluation
 strategies, the Monte-Carlo check against the target, and the precision frontier per float format.
 
-The builders (varcheck.runtime.approximator for word-to-image, varcheck.runtime.image_to_image for T1) return a
-:class:`VarApproximator`; the networks themselves are emitted by varcheck.runtime.word_to_image and
-varcheck.runtime.context_code.
+The builders (varcheck.runtime.word_to_image for T2, varcheck.runtime.image_to_image for T1) share the tail defined
+here — the target tabulated at the cell centres (:func:`cell_centres`, :func:`tabulate`), the plan finalized
+(:func:`finalize_plan`), the build certified and sampled (:func:`require_certified_and_sampled`) — and return a
+:class:`VarApproximator`; the networks themselves are emitted by varcheck.runtime.word_to_image_network and
+varcheck.runtime.cell_code.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -18,16 +21,48 @@ from ..errors import VarcheckError, require_choice, require_int
 from ..exact.cell_value_map import MarginError
 from ..exact.dense_ledger import THRESHOLD_BITS, upper_float
 from ..exact.floating_point import FORMATS, round_up
-from .context_code import context_code_network
+from .cell_code import cell_code_network
 from .var_transformer import DTYPES, VarTransformer
-from .word_to_image import lookup_forward, word_attention_constants, word_to_image_network
+from .word_to_image_network import lookup_forward, word_attention_constants, word_to_image_network
 
-__all__ = ["VarApproximator", "evaluate", "precision_frontier", "MONTE_CARLO_SAMPLES", "CHUNK_BYTES", "require_certified_and_sampled"]
+__all__ = ["VarApproximator", "evaluate", "precision_frontier", "MONTE_CARLO_SAMPLES", "CHUNK_BYTES",
+           "require_certified_and_sampled", "cell_digits", "cell_centres", "tabulate", "finalize_plan"]
 
 #: Words (or input maps) drawn by the Monte-Carlo check of a build.
 MONTE_CARLO_SAMPLES = 32
 #: Activations held at once by a chunked dense evaluation (bytes).
 CHUNK_BYTES = 2**28
+
+
+def cell_digits(G: int, digits: int) -> torch.Tensor:
+    """(G^digits, digits): digit j of cell c is (c // G^j) mod G."""
+    index = torch.arange(G**digits)
+    return torch.stack([(index // G**j) % G for j in range(digits)], dim=1)
+
+
+def cell_centres(G: int, digits: int, shape) -> torch.Tensor:
+    """The centres (2g + 1)/(2G) of the G^digits cells of [0, 1]^digits, each entry rounded once to float64, as a
+    (G^digits, *shape) tensor (the cells in the order of :func:`cell_digits`)."""
+    return ((2 * cell_digits(G, digits) + 1).to(torch.float64) / (2 * G)).reshape(G**digits, *shape)
+
+
+def tabulate(target, centres: torch.Tensor, lipschitz) -> tuple:
+    """(the target at the cell centres, a bound on that table's error): the target's own rounding at the centres,
+    plus L_f·u because the centres themselves are rounded (|c̃ − c| ≤ u·|c| moves f by ≤ L_f·u)."""
+    with torch.no_grad():
+        values = target(centres)
+        error = Fraction(float(target.rounding_bound(centres).max())) + Fraction(lipschitz) * FORMATS["float64"].u
+    return values, error
+
+
+def finalize_plan(plan, table: torch.Tensor, table_error) -> None:
+    """Finalize ``plan`` with the table's largest entry and error, and check that float64 resolves it."""
+    plan.finalize(Fraction(float(table.abs().max())), table_error)
+    try:
+        plan.check_representable()
+        plan.rounding()
+    except MarginError as exc:
+        raise VarcheckError(f"float64 cannot resolve this construction: {exc}.") from None
 
 
 def evaluate(network: VarTransformer, x: torch.Tensor) -> torch.Tensor:
@@ -45,7 +80,7 @@ class VarApproximator:
     """A built approximator: the dense network, its plan (every constant), its ledger and certificate."""
 
     network: VarTransformer
-    plan: object  # WordToImagePlan (T2) or ContextCodePlan (T1)
+    plan: object  # WordToImagePlan (T2) or CellCodePlan (T1)
     setting: str
     target_name: str
     attention: str
@@ -56,7 +91,9 @@ class VarApproximator:
 
     @property
     def module(self) -> VarTransformer:
-        """The dense network (kept under its old name)."""
+        """Deprecated alias of :attr:`network` (it warns); removed in the next release."""
+        warnings.warn("VarApproximator.module is deprecated; use VarApproximator.network.", DeprecationWarning,
+                      stacklevel=2)
         return self.network
 
     def __call__(self, x: torch.Tensor, *, strategy: str = "dense") -> torch.Tensor:
@@ -195,7 +232,7 @@ def _network_for(approx, plan) -> VarTransformer:
     """The dense network of a (finalized) plan of ``approx``'s construction, in the plan's format."""
     if approx.setting == "word_to_image":
         return word_to_image_network(plan, approx.table)
-    return context_code_network(plan, approx.table)
+    return cell_code_network(plan, approx.table)
 
 
 def _cast(network: VarTransformer, fmt: str) -> VarTransformer:

@@ -24,10 +24,11 @@ from pathlib import Path
 import torch
 
 from ..errors import VarcheckError
-from ..spec.model_class import VarConfig
+from ..theory.model_class import VarConfig
 from .var_transformer import DTYPES, VarTransformer
 
-__all__ = ["save", "load", "FORMAT_VERSION", "export_program", "export_onnx", "load_network", "EXPORTS"]
+__all__ = ["save", "load", "FORMAT_VERSION", "export_program", "export_onnx", "load_network", "EXPORTS",
+           "prepare_output_dir"]
 
 #: Version of the directory layout (config.json carries VarConfig's own schema version too).
 FORMAT_VERSION = 2
@@ -47,7 +48,9 @@ def _jsonable(value):
     return str(value)
 
 
-def _prepare(out_dir, force: bool) -> Path:
+def prepare_output_dir(out_dir, force: bool) -> Path:
+    """The directory ``out_dir``, created if missing; refused (one sentence) when it is a file, not empty (unless
+    ``force``), under a file, or not writable — before anything is built or written."""
     path = Path(out_dir)
     if path.exists() and not path.is_dir():
         raise VarcheckError(f"--out {str(path)!r} exists and is not a directory.")
@@ -130,7 +133,7 @@ def save(approx, out_dir, *, force: bool = False, exports=()) -> Path:
     for e in exports:
         if e not in EXPORTS:
             raise VarcheckError(f"exports must be among {', '.join(EXPORTS)}, got {e!r}.")
-    path = _prepare(out_dir, force)
+    path = prepare_output_dir(out_dir, force)
     cert = approx.certificate()
     if getattr(approx, "runtime", "float64") == "ball":
         if exports:
@@ -220,7 +223,7 @@ def load(directory):
 
 def _load_exact(path: Path, config):
     from ..exact.image_to_image import ImageToImage
-    from ..spec.pyramid import Pyramid
+    from ..theory.pyramid import Pyramid
 
     w = _read_json(path, "weights_exact.json")
     F = Fraction

@@ -107,7 +107,7 @@ def build_flowar_approximator(target, eps, *, grid: str = "25", p=2, monte_carlo
     """T3 on FlowAR's pyramid: Ŷ = the dense word-to-image approximator of ``target`` (per-scale targets; or the
     given ``y_hat``, built for that target), the head v = AdaLN(x − Ŷ; t), Euler on FlowAR's ``grid`` ("25":
     linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13); "50": uniform)."""
-    from ..spec.pyramid import Pyramid
+    from ..theory.pyramid import Pyramid
     from .approximator import VarApproximator, build_var_approximator
 
     require_choice("grid", grid, GRIDS)

@@ -1,22 +1,19 @@
 """Image-to-image approximators (THEORY.md §6.1, T1): the float64 VarTransformer of the uniform-attention
-construction (varcheck.exact.context_code), or the exact/ball runtime of the A4 constructions.
+construction (varcheck.exact.cell_code), or the exact/ball runtime of the A4 constructions.
 
-The float64 network is emitted by varcheck.runtime.context_code; the builder computes the table of the target at
-the cell centres, finalizes the plan, certifies it and checks the network by Monte-Carlo against the target.
+The float64 network is emitted by varcheck.runtime.cell_code; the builder computes the table of the target at
+the cell centres, finalizes the plan, certifies it and checks the network by Monte-Carlo against the target (the
+tail it shares with the word-to-image builder, varcheck.runtime.dense_approximator).
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 
-import torch
 
 from ..errors import VarcheckError, require_choice
-from ..exact.cell_value_map import MarginError
-from ..exact.context_code import plan_context_code
-from ..exact.floating_point import FORMATS
-from .context_code import context_code_network
-from .dense_approximator import VarApproximator, require_certified_and_sampled
+from ..exact.cell_code import plan_cell_code
+from .cell_code import cell_code_network
+from .dense_approximator import VarApproximator, cell_centres, finalize_plan, require_certified_and_sampled, tabulate
 
 __all__ = ["build_image_to_image_approximator", "CONSTRUCTIONS"]
 
@@ -42,19 +39,10 @@ def build_image_to_image_approximator(target, pyramid, eps, *, p=2, mask="block_
                                     interpolation=interpolation or "paper")
     require_choice("interpolation", interpolation, (None, "var", "bicubic", "bilinear", "nearest"))
     C = target.output_shape[2]
-    plan = plan_context_code(scales=pyramid.scales, lipschitz=target.lipschitz, eps=eps, p=p, G=G, mask=mask,
-                             interpolation=interpolation or "var", channels=C)
-    digits = torch.stack([(torch.arange(plan.codes) // plan.G**j) % plan.G for j in range(plan.n)], dim=1)
-    centres = ((2 * digits + 1).to(torch.float64) / (2 * plan.G)).reshape(plan.codes, *target.input_shape)
-    with torch.no_grad():
-        values = target(centres)
-        table_error = Fraction(float(target.rounding_bound(centres).max())) + Fraction(plan.lipschitz) * FORMATS["float64"].u
+    plan = plan_cell_code(scales=pyramid.scales, lipschitz=target.lipschitz, eps=eps, p=p, G=G, mask=mask,
+                          interpolation=interpolation or "var", channels=C)
+    values, table_error = tabulate(target, cell_centres(plan.G, plan.n, target.input_shape), plan.lipschitz)
     table = values.reshape(plan.codes, plan.L, C).contiguous()
-    plan.finalize(Fraction(float(table.abs().max())), table_error)
-    try:
-        plan.check_representable()
-        plan.rounding()
-    except MarginError as exc:
-        raise VarcheckError(f"float64 cannot resolve this construction: {exc}.") from None
-    approx = VarApproximator(context_code_network(plan, table), plan, "image_to_image", target.name, "uniform", table)
+    finalize_plan(plan, table, table_error)
+    approx = VarApproximator(cell_code_network(plan, table), plan, "image_to_image", target.name, "uniform", table)
     return require_certified_and_sampled(approx, eps, target, monte_carlo)

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import VarcheckError
-from ..spec.model_class import INTERPOLATIONS, VarConfig
+from ..theory.model_class import INTERPOLATIONS, VarConfig
 
 __all__ = ["VarConfig", "VarTransformer", "FeedForwardBlock", "SingleHeadAttention", "ScaleInterpolation", "DTYPES",
            "block_causal_mask"]

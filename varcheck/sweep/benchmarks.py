@@ -60,7 +60,7 @@ def _warm() -> None:
     import importlib
 
     for module in ("varcheck.sweep.contextual", "varcheck.sweep.universality", "varcheck.exact.contextual_mapping",
-                   "varcheck.exact.token_family", "varcheck.check.attention", "varcheck.runtime.attention", "flint", "torch"):
+                   "varcheck.exact.token_family", "varcheck.claims.attention.precision", "varcheck.runtime.attention", "flint", "torch"):
         importlib.import_module(module)
 
 

@@ -32,7 +32,7 @@ def canonical_json(value) -> str:
 
 def parse_pyramid(value):
     """A pyramid from a spec value: a preset name, sides ``"1-2-4"`` (``"1x2-2x4"`` for h×w scales), or a list."""
-    from ..spec.pyramid import Pyramid
+    from ..theory.pyramid import Pyramid
 
     if isinstance(value, str):
         return Pyramid.parse(value)

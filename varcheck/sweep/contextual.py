@@ -142,12 +142,12 @@ def _run(p, measures) -> dict:
     if "float_runs" in measures:
         import torch
 
-        from ..check.attention import _float_run_separates
+        from ..claims.attention.precision import float_run_separates
         from ..runtime.attention import contextual_mapping_outputs
 
         for fmt in ("float64", "float32", "bfloat16"):
             run = contextual_mapping_outputs(cm, fmt).to(torch.float64).numpy()
-            out[f"separates_{fmt}"] = bool(_float_run_separates(cm, run))
+            out[f"separates_{fmt}"] = bool(float_run_separates(cm, run))
     return out
 
 

@@ -14,7 +14,7 @@ import torch
 from ...errors import VarcheckError, require_int
 from ...exact.floating_point import gamma
 from ...exact.quantizer import exact_rational
-from ...spec.partition import INF, parse_exponent
+from ...theory.partition import INF, parse_exponent
 from ..feedforward import as_float64
 
 

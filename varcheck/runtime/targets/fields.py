@@ -11,7 +11,7 @@ import torch
 
 from ...errors import VarcheckError, require_int
 from ...exact.floating_point import gamma
-from ...spec.pyramid import PRESETS, Pyramid
+from ...theory.pyramid import PRESETS, Pyramid
 from ..feedforward import affine_rounding_factor
 from .base import MAX_FIELD_FEATURES, MAX_RELU_WEIGHTS, MAX_TARGET_ENTRIES, TANH_ABS_ERROR, Target, _nd, _require_entries, _seed
 

@@ -12,7 +12,7 @@ import torch
 from ...errors import VarcheckError, require_choice, require_int
 from ...exact.floating_point import gamma
 from ...exact.interpolation import interpolation_matrix_1d
-from ...spec.partition import INF
+from ...theory.partition import INF
 from .base import MAX_TARGET_ENTRIES, MAX_TARGET_SIDE, Target, _fmt_norm, _nd, _require_entries, _seed, _shape
 from .norms import _fmpq_mat, _operator_norm, _require_norm, _rows
 

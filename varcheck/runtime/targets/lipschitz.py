@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from ...errors import VarcheckError, require_int
 from ...exact.floating_point import gamma
-from ...spec.partition import INF
+from ...theory.partition import INF
 from .base import Target, _fmt_norm
 
 __all__ = ["LipschitzCheck", "check_lipschitz", "flat_norm"]

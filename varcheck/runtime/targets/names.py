@@ -7,7 +7,7 @@ from fractions import Fraction
 
 
 from ...errors import VarcheckError, require_rational_text
-from ...spec.partition import INF
+from ...theory.partition import INF
 from .base import Target
 from .linear_maps import blur, resize
 from .pixelwise import clip_map, gamma_map, tanh_map

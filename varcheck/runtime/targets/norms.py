@@ -11,7 +11,7 @@ import numpy as np
 
 from ...errors import VarcheckError
 from ...exact.injectivity import is_positive_definite
-from ...spec.partition import INF, parse_exponent
+from ...theory.partition import INF, parse_exponent
 from .base import SPECTRAL_BITS, SPECTRAL_SLACK, _fmt_norm, _nd
 
 

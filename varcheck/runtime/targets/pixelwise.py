@@ -12,7 +12,7 @@ import torch
 from ...errors import VarcheckError, require_choice
 from ...exact.floating_point import gamma
 from ...exact.quantizer import exact_rational
-from ...spec.partition import INF, parse_exponent
+from ...theory.partition import INF, parse_exponent
 from .base import TANH_ABS_ERROR, Target, _arb_clip01, _fmt_norm, _nd, _seed, _shape
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from ...errors import VarcheckError, require_int
-from ...spec.partition import INF
+from ...theory.partition import INF
 from ..feedforward import ReluMLP
 from .base import MAX_RELU_DEPTH, MAX_RELU_WEIGHTS, MAX_RELU_WIDTH, Target, _arb_relu, _fmt_norm, _nd, _seed, _shape
 from .norms import _fmpq_mat, _operator_norm, _require_norm, _rows, spectral_norm_upper
