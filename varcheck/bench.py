@@ -56,9 +56,7 @@ def _mpmath_readouts(cm, precision: int, limit=None):
     """The same read-out arithmetic in mpmath at ``precision`` bits (no balls)."""
     import mpmath
 
-    old = mpmath.mp.prec
-    mpmath.mp.prec = precision
-    try:
+    with mpmath.workprec(precision):
         out = []
         for token, keys, _ in _readout_keys(cm, limit):
             yk = sum(a * b for a, b in zip(cm.v, token))
@@ -69,8 +67,6 @@ def _mpmath_readouts(cm, precision: int, limit=None):
             w = [mpmath.exp(q(s - top)) for s in scores]
             out.append(mpmath.fsum(wi * q(y) for wi, y in zip(w, ys)) / mpmath.fsum(w))
         return out
-    finally:
-        mpmath.mp.prec = old
 
 
 def bench_a4(profile: str, repeat: int, mpmath_readouts=None) -> dict:
@@ -181,15 +177,12 @@ def _sympy_bicubic(h: int, hp: int):
     """The naive baseline: the same 1-D bicubic matrix as a sympy Matrix, entry by entry in sympy Rationals."""
     import sympy as sp
 
+    from .theory.cubic_kernel import keys_value
+
     a = sp.Rational(-3, 4)
 
     def W(x):
-        x = abs(x)
-        if x <= 1:
-            return (a + 2) * x**3 - (a + 3) * x**2 + 1
-        if x < 2:
-            return a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a
-        return sp.Integer(0)
+        return keys_value(a, x)
 
     m = sp.zeros(hp, h)
     for i in range(hp):

@@ -24,7 +24,7 @@ from fractions import Fraction
 import sys
 import textwrap
 
-from .errors import VarcheckError, require_rational_text
+from .errors import VarcheckError, require_exponent, require_positive_rational
 
 __all__ = ["main", "build_parser"]
 
@@ -321,29 +321,25 @@ def cmd_repro(args) -> int:
     return EXIT_OK
 
 
+def _argument(check, text: str):
+    """``check("the value", text)``, its VarcheckError made an argparse type error (argparse names the option)."""
+    try:
+        return check("the value", text)
+    except VarcheckError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("the value ").rstrip(".")) from None
+
+
 def _positive_rational(text: str) -> Fraction:
     """A finite number > 0 given as a decimal (``0.01``, ``1e-2``) or a fraction (``1/100``), kept exact."""
-    try:
-        value = Fraction(require_rational_text("the number", text.strip()))
-    except VarcheckError as exc:  # an exponent of a million digits is no ε
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("the number ").rstrip(".")) from None
-    except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0 such as 0.01, 1e-2 or 1/100, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0 such as 0.01, 1e-2 or 1/100, got {text!r}")
-    return value
+    return _argument(require_positive_rational, text)
 
 
 def _p_value(text: str):
-    if text in ("inf", "∞"):
-        return float("inf")
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number ≥ 1 or 'inf', got {text!r}") from None
-    if not value >= 1:
-        raise argparse.ArgumentTypeError(f"must be a number ≥ 1 or 'inf', got {text!r}")
-    return int(value) if value == int(value) else value
+    """p ≥ 1 or ``inf``: an int when integral, else a float (as build_var_approximator takes it)."""
+    value = _argument(require_exponent, text)
+    if value == float("inf"):
+        return value
+    return int(value) if value.denominator == 1 else float(value)
 
 
 def cmd_build(args) -> int:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
-from numbers import Integral, Real
+from fractions import Fraction
+from numbers import Integral, Rational, Real
 
 __all__ = ["VarcheckError", "require_int", "require_choice", "require_finite", "shown", "require_rational_text",
-           "MAX_TEXT_EXPONENT"]
+           "require_positive_rational", "require_exponent", "MAX_TEXT_EXPONENT"]
 
 #: Largest decimal exponent accepted in a number written as text: ``Fraction("1e999999999")`` would build a
 #: 10⁹-digit integer (minutes and gigabytes); 4300 is Python's own limit on integer digits in text.
@@ -77,3 +78,49 @@ def require_rational_text(name: str, text: str) -> str:
         raise VarcheckError(f"{name} must be a number with a decimal exponent of at most {MAX_TEXT_EXPONENT} in "
                             f"magnitude, got {shown(text)}.")
     return text
+
+
+def _from_sympy(value) -> bool:
+    return type(value).__module__.partition(".")[0] == "sympy"
+
+
+def require_positive_rational(name: str, value) -> Fraction:
+    """``value`` as an exact Fraction > 0 — an int, Fraction, finite float (taken exactly) or rational text such as
+    ``"1/100"`` or ``"1e-2"`` — or raise naming ``name`` (the one check of ε, L and the other positive budgets)."""
+    message = f"{name} must be a finite number > 0 (a rational such as 0.01, 1e-2 or 1/100), got {shown(value)}."
+    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+        raise VarcheckError(message)
+    try:
+        if isinstance(value, (Rational, float)):
+            exact = Fraction(value)
+        else:
+            exact = Fraction(require_rational_text(name, value.strip() if isinstance(value, str) else str(value)))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        raise VarcheckError(message) from None
+    if exact <= 0:
+        raise VarcheckError(message)
+    return exact
+
+
+def require_exponent(name: str, value, *, minimum: int = 1):
+    """A norm exponent (p, α, β): ``math.inf`` for ∞ (``math.inf``, ``"inf"``, ``"∞"``, ``sympy.oo``), else an
+    exact Fraction ≥ ``minimum`` (from a number or rational text), or raise naming ``name``."""
+    message = f"{name} must be a number ≥ {minimum} or inf, got {shown(value)}."
+    if isinstance(value, str) and value.strip().lower() in ("inf", "infinity", "∞"):
+        return math.inf
+    if (isinstance(value, float) and value == math.inf) or (_from_sympy(value) and value.is_infinite and value > 0):
+        return math.inf
+    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+        raise VarcheckError(message)
+    try:
+        if isinstance(value, (Rational, float)):
+            exact = Fraction(value)
+        elif isinstance(value, str) or (_from_sympy(value) and value.is_Rational):
+            exact = Fraction(require_rational_text(name, str(value).strip()))
+        else:
+            raise TypeError
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        raise VarcheckError(message) from None
+    if exact < minimum:
+        raise VarcheckError(message)
+    return exact

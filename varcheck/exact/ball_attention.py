@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError
+from .directed_rounding import working_precision
 
 __all__ = ["arb_of", "ball_self_attention", "ball_softmax_readout", "working_precision"]
 
@@ -20,25 +21,6 @@ def arb_of(q):
 
     q = Fraction(q)
     return arb(fmpq(q.numerator, q.denominator))
-
-
-class working_precision:
-    """Context manager setting flint's working precision (bits), restoring it afterwards."""
-
-    def __init__(self, bits: int):
-        self.bits = require_int("precision", bits, minimum=2)
-
-    def __enter__(self):
-        from flint import ctx
-
-        self._old = ctx.prec
-        ctx.prec = self.bits
-        return self
-
-    def __exit__(self, *exc):
-        from flint import ctx
-
-        ctx.prec = self._old
 
 
 def _matmul(a, b):

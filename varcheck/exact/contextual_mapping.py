@@ -26,14 +26,17 @@ from numbers import Rational
 from ..errors import VarcheckError, require_choice
 from .ball_attention import arb_of, ball_softmax_readout, working_precision
 from .directed_rounding import format_bound
+from .floating_point import FORMATS
 from .projection import find_projection
 from .token_family import DYADIC_BITS, TokenFamily
 
 __all__ = ["ContextualMapping", "contextual_mapping", "Certificate", "FLOAT_FORMATS", "COSINE_LOGIT_CAP", "dyadic_at_least"]
 
 CONSTRUCTIONS = ("paper", "tight")
-#: (mantissa bits incl. the implicit one, log2 of the smallest positive subnormal) of each float format.
-FLOAT_FORMATS = {"float64": (53, -1074), "float32": (24, -149), "bfloat16": (8, -133)}
+#: (mantissa bits incl. the implicit one, log2 of the smallest positive subnormal) of the formats a contextual
+#: mapping's float run is predicted for (from varcheck.exact.floating_point.FORMATS).
+FLOAT_FORMATS = {name: (FORMATS[name].mantissa, FORMATS[name].subnormal_exponent)
+                 for name in ("float64", "float32", "bfloat16")}
 #: VAR's default cosine attention caps every logit at |logit| ≤ 100 (VAR_FACTS.md).
 COSINE_LOGIT_CAP = 100
 #: Guard bits added to the working precision beyond what the logit spread consumes.

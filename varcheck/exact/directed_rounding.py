@@ -21,9 +21,10 @@ import math
 from fractions import Fraction
 from numbers import Integral
 
-from ..errors import VarcheckError
+from ..errors import VarcheckError, require_int
 
 __all__ = [
+    "working_precision",
     "SIDES",
     "DIRECTIONS",
     "require_side",
@@ -170,20 +171,37 @@ def _format_from_digits(rounded: tuple, digits: int) -> str:
 _EXACT_EXPONENT_LIMIT = 4096
 
 
+class working_precision:
+    """Context manager setting flint's working precision (bits), restoring it afterwards."""
+
+    def __init__(self, bits: int):
+        self.bits = require_int("precision", bits, minimum=2)
+
+    def __enter__(self):
+        from flint import ctx
+
+        self._old = ctx.prec
+        ctx.prec = self.bits
+        return self
+
+    def __exit__(self, *exc):
+        from flint import ctx
+
+        ctx.prec = self._old
+
+
 def _arb_round_decimal(end, digits: int, direction: str) -> tuple:
     """:func:`round_decimal` of an exact arb point with a huge binary exponent, in ball arithmetic.
 
     E = ⌊log10 |x|⌋ − (digits − 1) is found from an enclosure of log10 |x| (widened precision until its floor is
     decided); then |x|·10^−E lies in [10^(digits−1), 10^digits) and its floor or ceiling is read off an enclosure
     that is narrowed until it decides that integer — exact, like the rational path, for any exponent."""
-    from flint import arb, ctx
+    from flint import arb
 
     negative = end < 0
     a = -end if negative else end
-    old = ctx.prec
-    try:
-        for prec in (128, 512, 2048, 8192, 32768):
-            ctx.prec = prec
+    for prec in (128, 512, 2048, 8192, 32768):
+        with working_precision(prec):
             lg = a.log() / arb(10).log()
             lo, hi = int(lg.lower().floor().unique_fmpz()), int(lg.upper().floor().unique_fmpz())
             if hi - lo > 1:
@@ -206,8 +224,6 @@ def _arb_round_decimal(end, digits: int, direction: str) -> tuple:
                 if M == 10**digits:
                     M, E = 10 ** (digits - 1), E + 1
                 return (-M if negative else M), E
-    finally:
-        ctx.prec = old
     raise VarcheckError("internal: could not decide a decimal rounding of a ball endpoint")  # pragma: no cover
 
 

@@ -85,15 +85,19 @@ def softmax_readout_error_bound(score_abs_max: float, n: int, d: int, value_abs_
 class FloatFormat:
     """An IEEE-style binary format: ``mantissa`` bits (the implicit one included), largest exponent ``emax``.
 
-    Everything is exact (Fractions): ``u`` = 2^−mantissa, :meth:`gamma` = nu/(1 − nu), and the largest finite
-    value. Used by the dense networks' rounding ledgers (varcheck.exact.cell_value_map) for every format a VAR
-    transformer may run in.
+    Everything is exact (Fractions): ``u`` = 2^−mantissa, :meth:`gamma` = nu/(1 − nu), the largest finite value,
+    ``subnormal_exponent`` = log2 of the smallest positive subnormal 2^(emin − mantissa + 1) (emin = 1 − emax) and
+    ``underflow`` = half of it (the absolute error of a rounding that underflows). The one table of the float
+    formats: the dense networks' rounding ledgers (varcheck.exact.cell_value_map), the attention constructions'
+    precision budget and the FlowAR sampler's rounding bound all read it.
     """
 
     def __init__(self, name: str, mantissa: int, emax: int):
         self.name, self.mantissa, self.emax = name, mantissa, emax
         self.u = Fraction(1, 2**mantissa)
         self.max_finite = (2 - Fraction(2, 2**mantissa)) * Fraction(2) ** emax
+        self.subnormal_exponent = (1 - emax) - mantissa + 1
+        self.underflow = Fraction(1, 2 ** (1 - self.subnormal_exponent))
 
     def gamma(self, n: int) -> Fraction:
         """γ_n = nu/(1 − nu) (exact); requires nu < 1."""

@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import VarcheckError, require_choice, require_int, require_rational_text
+from ..theory.cubic_kernel import keys_value
 
 __all__ = [
     "MODES",
@@ -69,13 +70,7 @@ def as_fraction(value, name: str = "a") -> Fraction:
 
 def keys_kernel(x, a=TORCH_A) -> Fraction:
     """Keys cubic convolution kernel W_a(x), exact for rational x and a."""
-    x = abs(as_fraction(x, "x"))
-    a = as_fraction(a, "a")
-    if x <= 1:
-        return (a + 2) * x**3 - (a + 3) * x**2 + 1
-    if x < 2:
-        return a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a
-    return Fraction(0)
+    return keys_value(as_fraction(a, "a"), as_fraction(x, "x"))
 
 
 def torch_nearest_index(i: int, h: int, hp: int) -> int:

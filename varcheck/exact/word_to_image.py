@@ -30,11 +30,10 @@ d̄_p(f, g̃) ≤ d̄_p(f, f̄) + d̄_p(f̄, g̃) ≤ partition + (table + round
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError, require_exponent, require_int, require_positive_rational
 from ..theory.model_class import VarConfig
 from .cell_value_map import CellValueMap, clipped_step_error
 from .dense_ledger import BUDGET_SHARES, THRESHOLD_BITS, QuantizedPlan, grid_for, partition_factor, representable
@@ -158,11 +157,8 @@ def plan_word_to_image(*, d: int, L: int, channels: int, lipschitz, eps, p=2, fm
     channels = require_int("channels", channels, minimum=1)
     if fmt not in FORMATS:
         raise VarcheckError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}.")
-    eps = Fraction(eps)
-    if eps <= 0:
-        raise VarcheckError(f"eps must be > 0, got {float(eps)!r}.")
-    if p != math.inf and (isinstance(p, bool) or not isinstance(p, (int, float, Fraction)) or p < 1):
-        raise VarcheckError(f"p must be a number ≥ 1 or math.inf, got {p!r}.")
+    eps = require_positive_rational("eps", eps)
+    require_exponent("p", p)
     lip = Fraction(lipschitz)
     G = grid_for(lip, d, p, eps)
     scales = tuple(tuple(s) for s in scales) if scales else ((1, 1),)

@@ -14,10 +14,9 @@ below the certified sup bound of its region, and the sampled d̄_p printed besid
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 
-from ..errors import VarcheckError, require_choice, require_int
+from ..errors import VarcheckError, require_choice, require_exponent, require_int, require_positive_rational
 from ..theory.pyramid import Pyramid
 from .dense_approximator import MONTE_CARLO_SAMPLES, VarApproximator, evaluate
 from .word_to_image import MAX_TABLE_ENTRIES, build_word_to_image
@@ -50,10 +49,9 @@ def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image
         raise VarcheckError(f"target must be a varcheck Target, got {type(target).__name__}.")
     if not isinstance(pyramid, Pyramid):
         raise VarcheckError(f"pyramid must be a varcheck.Pyramid, got {type(pyramid).__name__}.")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float, Fraction)) or not eps > 0 or eps != eps or eps == math.inf:
-        raise VarcheckError(f"eps must be a finite number > 0, got {eps!r}.")
-    if p != math.inf and (isinstance(p, bool) or not isinstance(p, (int, float, Fraction)) or not p >= 1):
-        raise VarcheckError(f"p must be a number ≥ 1 (or math.inf), got {p!r}.")
+    eps = require_positive_rational("eps", eps)
+    if require_exponent("p", p) == math.inf:
+        p = math.inf
     monte_carlo = require_int("monte_carlo", monte_carlo, minimum=0, maximum=2**16)
     if setting == "image_to_image":
         from .image_to_image import build_image_to_image_approximator
@@ -73,5 +71,5 @@ def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image
     if G is not None:
         raise VarcheckError("G is chosen from eps for word-to-image; pass G only with setting='image_to_image'.")
     check_lipschitz(target, pairs=64, seed=0)
-    return build_word_to_image(target, pyramid, Fraction(eps), p, attention, positional, mask, interpolation or "var",
+    return build_word_to_image(target, pyramid, eps, p, attention, positional, mask, interpolation or "var",
                                monte_carlo)

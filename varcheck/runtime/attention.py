@@ -2,7 +2,8 @@
 
 SA(X) = X + softmax_row(X W_Q (X W_K)ᵀ + M)·X W_V W_O with M = 0 where attention is allowed and −∞
 elsewhere (block-causal scale mask); no 1/√s factor. torch.softmax subtracts the row maximum, so the
-evaluation is stable for any logit range that the format can hold.
+evaluation is stable for any logit range that the format can hold. :class:`SelfAttention` is the VarTransformer's
+attention layer (varcheck.runtime.var_transformer.SingleHeadAttention) built from weight matrices.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import numpy as np
 import torch
 
 from ..errors import VarcheckError
+from .var_transformer import DTYPES, SingleHeadAttention
 
 __all__ = ["SelfAttention", "boltzmann", "to_tensor", "DTYPES", "contextual_mapping_outputs"]
-
-DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16}
 
 
 def _dtype(dtype):
@@ -51,11 +51,11 @@ def _real_matrix(name: str, w) -> torch.Tensor:
     return t
 
 
-class SelfAttention(torch.nn.Module):
-    """Single-head self-attention with residual and optional boolean mask (True = may attend)."""
+class SelfAttention(SingleHeadAttention):
+    """Single-head self-attention with residual and optional boolean mask (True = may attend), from the weight
+    matrices W_Q, W_K (d × s), W_V (d × s') and W_O (s' × d), each rounded once to ``dtype``."""
 
     def __init__(self, w_q, w_k, w_v, w_o, *, mask=None, dtype="float64"):
-        super().__init__()
         dt = _dtype(dtype)
         w_q, w_k, w_v, w_o = (_real_matrix(name, w) for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v), ("W_O", w_o)))
         d, s = w_q.shape
@@ -64,10 +64,6 @@ class SelfAttention(torch.nn.Module):
                 f"weight shapes must be W_Q, W_K: (d, s), W_V: (d, s'), W_O: (s', d); got {tuple(w_q.shape)}, "
                 f"{tuple(w_k.shape)}, {tuple(w_v.shape)}, {tuple(w_o.shape)}."
             )
-        self.register_buffer("w_q", torch.as_tensor(w_q, dtype=dt))
-        self.register_buffer("w_k", torch.as_tensor(w_k, dtype=dt))
-        self.register_buffer("w_v", torch.as_tensor(w_v, dtype=dt))
-        self.register_buffer("w_o", torch.as_tensor(w_o, dtype=dt))
         if mask is not None:
             if not isinstance(mask, (np.ndarray, torch.Tensor, list, tuple)):
                 raise VarcheckError(f"mask must be a square boolean matrix or None, got {type(mask).__name__}.")
@@ -77,28 +73,26 @@ class SelfAttention(torch.nn.Module):
                 raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some key.") from None
             if mask.ndim != 2 or mask.shape[0] != mask.shape[1] or not mask.any(dim=1).all():
                 raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some key.")
-        self.register_buffer("mask", mask)
+        super().__init__(d, s, mask, dt, value_rank=w_v.shape[1])
+        with torch.no_grad():
+            for layer, w in ((self.w_q, w_q), (self.w_k, w_k), (self.w_v, w_v), (self.w_o, w_o)):
+                layer.weight.copy_(torch.as_tensor(w, dtype=dt).T)
+        self.requires_grad_(False)
 
     @classmethod
     def from_exact(cls, w_q, w_k, w_v, w_o, *, mask=None, dtype="float64"):
         """Build from exact (Fraction) weights, each rounded once to ``dtype``."""
         return cls(*(to_tensor(w, "float64") for w in (w_q, w_k, w_v, w_o)), mask=mask, dtype=dtype)
 
-    def scores(self, x: torch.Tensor) -> torch.Tensor:
-        a = (x @ self.w_q) @ (x @ self.w_k).transpose(-1, -2)
-        if self.mask is not None:
-            if self.mask.shape[0] != x.shape[-2]:
-                raise VarcheckError(f"the mask is for {self.mask.shape[0]} tokens, the input has {x.shape[-2]}.")
-            a = a.masked_fill(~self.mask, float("-inf"))
-        return a
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        d = self.w_q.in_features
         if not isinstance(x, torch.Tensor):
-            raise VarcheckError(f"x must be a torch tensor of shape (..., n, {self.w_q.shape[0]}), got {type(x).__name__}.")
-        if x.ndim < 2 or x.shape[-1] != self.w_q.shape[0]:
-            raise VarcheckError(f"x must have shape (..., n, {self.w_q.shape[0]}), got {tuple(x.shape)}.")
-        x = x.to(self.w_q.dtype)
-        return x + torch.softmax(self.scores(x), dim=-1) @ (x @ self.w_v) @ self.w_o
+            raise VarcheckError(f"x must be a torch tensor of shape (..., n, {d}), got {type(x).__name__}.")
+        if x.ndim < 2 or x.shape[-1] != d:
+            raise VarcheckError(f"x must have shape (..., n, {d}), got {tuple(x.shape)}.")
+        if self.mask is not None and self.mask.shape[0] != x.shape[-2]:
+            raise VarcheckError(f"the mask is for {self.mask.shape[0]} tokens, the input has {x.shape[-2]}.")
+        return super().forward(x.to(self.w_q.weight.dtype))
 
 
 def contextual_mapping_outputs(cm, dtype="float64") -> torch.Tensor:

@@ -11,7 +11,7 @@ from fractions import Fraction
 import torch
 
 from ..exact.cell_code import CellCodePlan
-from .cell_value_map import emit_cell_layer, emit_select_layer, emit_steps
+from .cell_value_map import emit_cell_layer, emit_head, emit_select_layer, emit_steps, empty_network
 from .var_transformer import VarTransformer
 
 __all__ = ["cell_code_network"]
@@ -19,13 +19,9 @@ __all__ = ["cell_code_network"]
 
 def cell_code_network(plan: CellCodePlan, table: torch.Tensor) -> VarTransformer:
     """The dense network of ``plan`` with the (codes, output positions, channels) float64 table."""
-    cfg = plan.config()
-    net = VarTransformer(cfg)
-    layout, vm = plan.layout(), plan.value_map
+    net, layout, vm = empty_network(plan)  # x and E = (pos, group, row_hi, row_lo) in order
     n, G, tokens = plan.n, plan.G, plan.tokens
     with torch.no_grad():
-        d_tok = cfg.d_in + cfg.d_pos
-        net.embed.weight[torch.arange(d_tok), torch.arange(d_tok)] = 1  # x and E = (pos, group, row_hi, row_lo) in order
         code = net.position_code
         for j in range(n):
             code[j, layout["pos"] - 1 + j] = 1
@@ -53,5 +49,5 @@ def cell_code_network(plan: CellCodePlan, table: torch.Tensor) -> VarTransformer
         net.attention.w_o.weight[layout["rho"], 0] = 1
         emit_cell_layer(ff2[0], layout, vm, table, step_block="code_step")
         emit_select_layer(ff2[1], layout, vm)
-        net.head.weight[torch.arange(plan.channels), layout["out"] + torch.arange(plan.channels)] = 1
+    emit_head(net, layout, plan.channels)
     return net

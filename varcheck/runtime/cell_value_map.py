@@ -8,13 +8,38 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["emit_steps", "emit_cell_layer", "emit_select_layer", "cell_digits"]
+from .var_transformer import VarTransformer
+
+__all__ = ["emit_steps", "emit_cell_layer", "emit_select_layer", "cell_digits", "grid_digits", "empty_network",
+           "emit_head"]
+
+
+def grid_digits(G: int, digits: int) -> torch.Tensor:
+    """(G^digits, digits): the base-G digits of every cell c = Σ_j g_j G^j, in that order."""
+    index = torch.arange(G**digits)
+    return torch.stack([(index // G**j) % G for j in range(digits)], dim=1)
 
 
 def cell_digits(vm) -> torch.Tensor:
     """(cells, d') digits of every cell, in table-row order (cell = Σ_i g_i G'^i)."""
-    idx = torch.arange(vm.cells)
-    return torch.stack([(idx // vm.cells_per_coord**i) % vm.cells_per_coord for i in range(vm.coords)], dim=1)
+    return grid_digits(vm.cells_per_coord, vm.coords)
+
+
+def empty_network(plan) -> tuple:
+    """(the VarTransformer of ``plan.config()`` with an embedding that copies x and E into the first channels of the
+    stream, in order; the stream layout; the value map) — the start every construction's emission shares."""
+    cfg = plan.config()
+    net = VarTransformer(cfg)
+    d_tok = cfg.d_in + cfg.d_pos
+    with torch.no_grad():
+        net.embed.weight[torch.arange(d_tok), torch.arange(d_tok)] = 1
+    return net, plan.layout(), plan.value_map
+
+
+def emit_head(net, layout, channels: int) -> None:
+    """The head reads the ``channels`` output channels of the stream."""
+    with torch.no_grad():
+        net.head.weight[torch.arange(channels), layout["out"] + torch.arange(channels)] = 1
 
 
 def emit_steps(ramp_block, clip_block, layout, *, units: int, source: int, ramp: int, step: int, weight, biases) -> None:

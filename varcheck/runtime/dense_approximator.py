@@ -22,11 +22,12 @@ from ..exact.cell_value_map import MarginError
 from ..exact.dense_ledger import THRESHOLD_BITS, upper_float
 from ..exact.floating_point import FORMATS, round_up
 from .cell_code import cell_code_network
+from .cell_value_map import grid_digits
 from .var_transformer import DTYPES, VarTransformer
 from .word_to_image_network import lookup_forward, word_attention_constants, word_to_image_network
 
 __all__ = ["VarApproximator", "evaluate", "precision_frontier", "MONTE_CARLO_SAMPLES", "CHUNK_BYTES",
-           "require_certified_and_sampled", "cell_digits", "cell_centres", "tabulate", "finalize_plan"]
+           "require_certified_and_sampled", "cell_centres", "tabulate", "finalize_plan"]
 
 #: Words (or input maps) drawn by the Monte-Carlo check of a build.
 MONTE_CARLO_SAMPLES = 32
@@ -34,16 +35,10 @@ MONTE_CARLO_SAMPLES = 32
 CHUNK_BYTES = 2**28
 
 
-def cell_digits(G: int, digits: int) -> torch.Tensor:
-    """(G^digits, digits): digit j of cell c is (c // G^j) mod G."""
-    index = torch.arange(G**digits)
-    return torch.stack([(index // G**j) % G for j in range(digits)], dim=1)
-
-
 def cell_centres(G: int, digits: int, shape) -> torch.Tensor:
     """The centres (2g + 1)/(2G) of the G^digits cells of [0, 1]^digits, each entry rounded once to float64, as a
-    (G^digits, *shape) tensor (the cells in the order of :func:`cell_digits`)."""
-    return ((2 * cell_digits(G, digits) + 1).to(torch.float64) / (2 * G)).reshape(G**digits, *shape)
+    (G^digits, *shape) tensor (the cells in the order of varcheck.runtime.cell_value_map.grid_digits)."""
+    return ((2 * grid_digits(G, digits) + 1).to(torch.float64) / (2 * G)).reshape(G**digits, *shape)
 
 
 def tabulate(target, centres: torch.Tensor, lipschitz) -> tuple:

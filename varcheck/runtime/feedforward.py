@@ -25,6 +25,7 @@ import torch
 from ..errors import VarcheckError
 from ..exact.floating_point import gamma
 from ..exact.quantizer import exact_rational, relu_forward_exact
+from .var_transformer import FeedForwardBlock
 
 __all__ = ["ExactAffine", "FeedForward", "ReluMLP", "affine_rounding_factor", "as_float64"]
 
@@ -113,21 +114,28 @@ class ExactAffine(torch.nn.Module):
         return max(sum(abs(self.w_exact[i][j]) for i in range(self.n_in)) for j in range(self.n_out))
 
 
-class FeedForward(torch.nn.Module):
-    """The token-wise layer FF (residual by default) from exact W₁ (d × k), b₁, W₂ (k × d'), b₂; float64."""
+class FeedForward(FeedForwardBlock):
+    """The token-wise layer FF (residual by default) from exact W₁ (d × k), b₁, W₂ (k × d'), b₂, run in float64 as the
+    VarTransformer's feed-forward layer (varcheck.runtime.var_transformer.FeedForwardBlock) with the correctly
+    rounded weights; the exact weights give :meth:`exact` and the rounding bound :meth:`error_bound`."""
 
     def __init__(self, w1, b1, w2, b2, *, residual: bool = True):
-        super().__init__()
         if not isinstance(residual, bool):
             raise VarcheckError(f"residual must be True or False, got {residual!r}.")
-        self.inner = ExactAffine(w1, b1, name="W1", bias_name="b1")
-        self.outer = ExactAffine(w2, b2, name="W2", bias_name="b2")
-        if self.outer.n_in != self.inner.n_out:
-            raise VarcheckError(f"W2 must have {self.inner.n_out} rows (the width of W1), got {self.outer.n_in}.")
-        if residual and self.outer.n_out != self.inner.n_in:
-            raise VarcheckError(f"a residual layer needs d_out = d_in = {self.inner.n_in}, got W2 with {self.outer.n_out} columns.")
-        self.residual = residual
-        self.d_in, self.d_out, self.width = self.inner.n_in, self.outer.n_out, self.inner.n_out
+        inner = ExactAffine(w1, b1, name="W1", bias_name="b1")
+        outer = ExactAffine(w2, b2, name="W2", bias_name="b2")
+        if outer.n_in != inner.n_out:
+            raise VarcheckError(f"W2 must have {inner.n_out} rows (the width of W1), got {outer.n_in}.")
+        if residual and outer.n_out != inner.n_in:
+            raise VarcheckError(f"a residual layer needs d_out = d_in = {inner.n_in}, got W2 with {outer.n_out} columns.")
+        super().__init__(inner.n_in, inner.n_out, torch.float64, d_out=outer.n_out, residual=residual)
+        self.inner, self.outer = inner, outer
+        with torch.no_grad():
+            for layer, affine in ((self.fc1, inner), (self.fc2, outer)):
+                layer.weight.copy_(affine.w.T)
+                layer.bias.copy_(affine.b)
+        self.requires_grad_(False)
+        self.d_in, self.d_out, self.width = inner.n_in, outer.n_out, inner.n_out
 
     def _check(self, x) -> torch.Tensor:
         x = as_float64(x)
@@ -136,9 +144,7 @@ class FeedForward(torch.nn.Module):
         return x
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self._check(x)
-        y = self.outer(torch.relu(self.inner(x)))
-        return x + y if self.residual else y
+        return super().forward(self._check(x))
 
     def exact(self, token) -> list:
         """FF of one token over Q."""
@@ -151,11 +157,11 @@ class FeedForward(torch.nn.Module):
     def error_bound(self, x: torch.Tensor, input_error: torch.Tensor | None = None) -> torch.Tensor:
         """Entrywise bound on |fl(FF)(x̃) − FF(x)| when |x̃ − x| ≤ input_error (0 when None)."""
         x = self._check(x)
-        hidden = torch.relu(self.inner(x))
+        hidden = torch.relu(self.fc1(x))
         e_hidden = self.inner.error_bound(x, input_error)
         bound = self.outer.error_bound(hidden, e_hidden)
         if self.residual:
-            y = hidden @ self.outer.w + self.outer.b
+            y = self.fc2(hidden)
             bound = bound + gamma(1) * (x + y).abs()
             if input_error is not None:
                 bound = bound + input_error

@@ -29,10 +29,12 @@ import torch
 
 from ..errors import VarcheckError, require_int
 from ..exact import flowar as ef
-from ..exact.floating_point import gamma
+from ..exact.floating_point import FORMATS, gamma
+from .var_transformer import DTYPES
 
 __all__ = [
     "FLOAT_FORMATS",
+    "require_dtype",
     "flowar_grid_25",
     "uniform_grid",
     "check_grid",
@@ -42,11 +44,13 @@ __all__ = [
     "final_step_rounding_bound",
 ]
 
-#: (unit roundoff u, underflow allowance η₀ = half the smallest subnormal) of the formats the sampler runs in.
-FLOAT_FORMATS = {torch.float64: (Fraction(1, 2**53), Fraction(1, 2**1075)), torch.float32: (Fraction(1, 2**24), Fraction(1, 2**150))}
+#: (unit roundoff u, underflow allowance η₀ = half the smallest subnormal) of the formats the sampler runs in
+#: (from varcheck.exact.floating_point.FORMATS).
+FLOAT_FORMATS = {DTYPES[name]: (FORMATS[name].u, FORMATS[name].underflow) for name in ("float64", "float32")}
 
 
-def _require_dtype(name, dtype):
+def require_dtype(name, dtype):
+    """``dtype`` if the sampler runs in it (float64 or float32), else a VarcheckError naming ``name``."""
     if dtype not in FLOAT_FORMATS:
         raise VarcheckError(f"{name} must be torch.float64 or torch.float32, got {dtype!r}.")
     return dtype
@@ -54,7 +58,7 @@ def _require_dtype(name, dtype):
 
 def flowar_grid_25(dtype=torch.float64, *, grid_dtype=torch.float32) -> torch.Tensor:
     """FlowAR's 25-point grid: linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13) built in ``grid_dtype``."""
-    _require_dtype("dtype", dtype), _require_dtype("grid_dtype", grid_dtype)
+    require_dtype("dtype", dtype), require_dtype("grid_dtype", grid_dtype)
     grid = torch.cat([torch.linspace(1, 0.3, 12, dtype=grid_dtype), torch.linspace(0.25, 0, 13, dtype=grid_dtype)])
     return check_grid(grid.to(dtype))
 
@@ -62,7 +66,7 @@ def flowar_grid_25(dtype=torch.float64, *, grid_dtype=torch.float32) -> torch.Te
 def uniform_grid(points: int = ef.FLOWAR_UNIFORM_POINTS, dtype=torch.float64, *, grid_dtype=torch.float32) -> torch.Tensor:
     """FlowAR's uniform grid linspace(1, 0, points) built in ``grid_dtype`` (50 points by default)."""
     points = require_int("points", points, minimum=2)
-    _require_dtype("dtype", dtype), _require_dtype("grid_dtype", grid_dtype)
+    require_dtype("dtype", dtype), require_dtype("grid_dtype", grid_dtype)
     return check_grid(torch.linspace(1, 0, points, dtype=grid_dtype).to(dtype))
 
 
@@ -102,11 +106,17 @@ class FlowHead:
 
 
 class PerturbedHead:
-    """head + e(x, t): a head that is only ε_v-accurate (T3-robust); ``perturbation(x, t)`` returns e."""
+    """head + e(x, t): a head that is only ε_v-accurate (T3-robust); ``perturbation(x, t)`` returns e.
 
-    def __init__(self, head: FlowHead, perturbation):
-        if not isinstance(head, FlowHead) or not callable(perturbation):
-            raise VarcheckError("PerturbedHead needs a FlowHead and a callable perturbation(x, t).")
+    HOFAR's heads are perturbed term by term by the subclass varcheck.runtime.hofar.PerturbedHOFARHead."""
+
+    #: The head type this perturbs, and the perturbation's signature (for the message when either is wrong).
+    HEAD = FlowHead
+    SIGNATURE = "perturbation(x, t)"
+
+    def __init__(self, head, perturbation):
+        if not isinstance(head, self.HEAD) or not callable(perturbation):
+            raise VarcheckError(f"{type(self).__name__} needs a {self.HEAD.__name__} and a callable {self.SIGNATURE}.")
         self.head, self.perturbation = head, perturbation
         self.y_hat = head.y_hat
 
@@ -122,10 +132,10 @@ def euler_sample(head, noise, S, times, *, trajectory: bool = False):
 
     Returns x_K, or the list [x_0, …, x_K] with ``trajectory``.
     """
-    if not isinstance(head, (FlowHead, PerturbedHead)):
+    if not isinstance(head.head if isinstance(head, PerturbedHead) else head, FlowHead):
         raise VarcheckError(f"head must be a FlowHead or PerturbedHead, got {type(head).__name__}.")
     x = torch.as_tensor(noise)
-    _require_dtype("noise.dtype", x.dtype)
+    require_dtype("noise.dtype", x.dtype)
     if not bool(torch.isfinite(x).all()):
         raise VarcheckError("noise must hold finite numbers only (no NaN or inf).")
     grid = check_grid(torch.as_tensor(times).to(x.dtype))
@@ -152,7 +162,7 @@ def final_step_rounding_bound(x_prev, y_hat, t, *, e=None) -> torch.Tensor:
     float64 evaluation of a|x| + b|Ŷ| + c·t|e| + z (≤ 4 roundings per term, and the scaling itself) is rounded up by a factor 1 + γ₆.
     """
     x = torch.as_tensor(x_prev)
-    dtype = _require_dtype("x_prev.dtype", x.dtype)
+    dtype = require_dtype("x_prev.dtype", x.dtype)
     u, eta0 = FLOAT_FORMATS[dtype]
     t = Fraction(float(t))
     if t <= 0:

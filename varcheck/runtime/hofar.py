@@ -81,17 +81,15 @@ class HOFARHead:
         return [x * scale + shift for scale, shift in self.coefficients(x, t, S)]
 
 
-class PerturbedHOFARHead:
+class PerturbedHOFARHead(rf.PerturbedHead):
     """head + e_j: ``perturbation(j, x, t)`` returns the error of the j-th term (j = 1..order)."""
 
-    def __init__(self, head: HOFARHead, perturbation):
-        if not isinstance(head, HOFARHead) or not callable(perturbation):
-            raise VarcheckError("PerturbedHOFARHead needs a HOFARHead and a callable perturbation(j, x, t).")
-        self.head, self.perturbation = head, perturbation
-        self.order, self.spread, self.y_hat = head.order, head.spread, head.y_hat
+    HEAD = HOFARHead
+    SIGNATURE = "perturbation(j, x, t)"
 
-    def target(self, S, like):
-        return self.head.target(S, like)
+    def __init__(self, head, perturbation):
+        super().__init__(head, perturbation)
+        self.order, self.spread = head.order, head.spread
 
     def coefficients(self, x, t, S):
         return self.head.coefficients(x, t, S)
@@ -110,8 +108,7 @@ def hofar_sample(head, noise, S, times, *, trajectory: bool = False):
     if not isinstance(head, (HOFARHead, PerturbedHOFARHead)):
         raise VarcheckError(f"head must be a HOFARHead or PerturbedHOFARHead, got {type(head).__name__}.")
     x = torch.as_tensor(noise)
-    if x.dtype not in rf.FLOAT_FORMATS:
-        raise VarcheckError(f"noise.dtype must be torch.float64 or torch.float32, got {x.dtype!r}.")
+    rf.require_dtype("noise.dtype", x.dtype)
     if not bool(torch.isfinite(x).all()):
         raise VarcheckError("noise must hold finite numbers only (no NaN or inf).")
     grid = rf.check_grid(torch.as_tensor(times).to(x.dtype))

@@ -27,12 +27,14 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import VarcheckError
-from ..theory.model_class import INTERPOLATIONS, VarConfig
+from ..theory.model_class import DTYPE_NAMES, INTERPOLATIONS, VarConfig
 
 __all__ = ["VarConfig", "VarTransformer", "FeedForwardBlock", "SingleHeadAttention", "ScaleInterpolation", "DTYPES",
            "block_causal_mask"]
 
-DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+#: The torch dtype of each float format a VarTransformer may run in (the formats of VarConfig.dtype).
+DTYPES = {name: getattr(torch, name) for name in DTYPE_NAMES}
+
 
 class ScaleInterpolation(torch.nn.Module):
     """(B, n_1, d) first-scale tokens → (B, L, d) tokens of every scale, by ``F.interpolate`` (VAR's operators)."""
@@ -62,26 +64,36 @@ class ScaleInterpolation(torch.nn.Module):
 
 
 class FeedForwardBlock(torch.nn.Module):
-    """X + fc2(ReLU(fc1(X))): one token-wise residual feed-forward layer."""
+    """X + fc2(ReLU(fc1(X))): one token-wise feed-forward layer, residual (the transformer block) unless
+    ``residual=False``, which needs no ``d_out`` equal to ``d_model``. The one torch feed-forward layer of varcheck:
+    the VarTransformer's layers and varcheck.runtime.feedforward.FeedForward (exact weights) are built on it."""
 
-    def __init__(self, d_model: int, width: int, dtype=torch.float64):
+    def __init__(self, d_model: int, width: int, dtype=torch.float64, *, d_out: int | None = None,
+                 residual: bool = True):
         super().__init__()
+        self.residual = residual
         self.fc1 = torch.nn.Linear(d_model, width, dtype=dtype)
-        self.fc2 = torch.nn.Linear(width, d_model, dtype=dtype)
+        self.fc2 = torch.nn.Linear(width, d_model if d_out is None else d_out, dtype=dtype)
 
     def forward(self, x):
-        return x + self.fc2(torch.relu(self.fc1(x)))
+        y = self.fc2(torch.relu(self.fc1(x)))
+        return x + y if self.residual else y
 
 
 class SingleHeadAttention(torch.nn.Module):
-    """X + softmax(XW_Q (XW_K)ᵀ + M)·XW_V·W_O, one head, no scaling factor, optional boolean mask (True = may attend)."""
+    """X + softmax(XW_Q (XW_K)ᵀ + M)·XW_V·W_O, one head, no scaling factor, optional boolean mask (True = may attend).
 
-    def __init__(self, d_model: int, rank: int, mask: torch.Tensor | None, dtype=torch.float64):
+    The one torch attention layer of varcheck: the VarTransformer's and varcheck.runtime.attention.SelfAttention
+    (weights given as matrices) are built on it. The value rank is ``rank`` unless ``value_rank`` is given."""
+
+    def __init__(self, d_model: int, rank: int, mask: torch.Tensor | None, dtype=torch.float64, *,
+                 value_rank: int | None = None):
         super().__init__()
+        value_rank = rank if value_rank is None else value_rank
         self.w_q = torch.nn.Linear(d_model, rank, bias=False, dtype=dtype)
         self.w_k = torch.nn.Linear(d_model, rank, bias=False, dtype=dtype)
-        self.w_v = torch.nn.Linear(d_model, rank, bias=False, dtype=dtype)
-        self.w_o = torch.nn.Linear(rank, d_model, bias=False, dtype=dtype)
+        self.w_v = torch.nn.Linear(d_model, value_rank, bias=False, dtype=dtype)
+        self.w_o = torch.nn.Linear(value_rank, d_model, bias=False, dtype=dtype)
         if mask is not None:
             self.register_buffer("mask", mask)
         else:

@@ -21,7 +21,7 @@ from fractions import Fraction
 import torch
 
 from ..exact.word_to_image import WordToImagePlan
-from .cell_value_map import emit_cell_layer, emit_select_layer, emit_steps
+from .cell_value_map import emit_cell_layer, emit_head, emit_select_layer, emit_steps, empty_network
 from .var_transformer import VarTransformer
 
 __all__ = ["word_to_image_network", "lookup_forward", "word_attention_constants"]
@@ -39,13 +39,9 @@ def word_attention_constants(plan: WordToImagePlan) -> dict:
 
 def word_to_image_network(plan: WordToImagePlan, table: torch.Tensor) -> VarTransformer:
     """The dense network of ``plan`` with the (cells, positions, channels) float64 table."""
-    cfg = plan.config()
-    net = VarTransformer(cfg)
-    layout, vm = plan.layout(), plan.value_map
+    net, layout, vm = empty_network(plan)  # x and E land in the first blocks, in order
     d, G, L = plan.d, plan.G, plan.L
     with torch.no_grad():
-        d_tok = cfg.d_in + cfg.d_pos
-        net.embed.weight[torch.arange(d_tok), torch.arange(d_tok)] = 1  # x and E land in the first blocks, in order
         code = net.position_code  # E = (one, group, row_hi, row_lo): columns are stream channels shifted by d
         code[:, layout["one"] - d] = 1
         for t in range(L):
@@ -61,7 +57,7 @@ def word_to_image_network(plan: WordToImagePlan, table: torch.Tensor) -> VarTran
                            biases=biases)
         emit_cell_layer(net.ff2[0], layout, vm, table)
         emit_select_layer(net.ff2[1], layout, vm)
-        net.head.weight[torch.arange(plan.channels), layout["out"] + torch.arange(plan.channels)] = 1
+        emit_head(net, layout, plan.channels)
         if plan.attention:
             k = _attention_projection(plan, layout, vm)
             const = word_attention_constants(plan)

@@ -17,6 +17,7 @@ __all__ = [
     "x_sym",
     "inner_piece",
     "outer_piece",
+    "keys_value",
     "kernel_pieces",
     "piecewise_extrema",
     "sign_on_open_interval",
@@ -38,6 +39,17 @@ def inner_piece(a=a_sym, x=x_sym):
 def outer_piece(a=a_sym, x=x_sym):
     """W_a on 1 < |x| < 2: a|x|³ − 5a|x|² + 8a|x| − 4a."""
     return a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a
+
+
+def keys_value(a, x):
+    """W_a(x) in the arithmetic of ``a`` and ``x`` (Fractions, sympy Rationals, arb balls, …): the inner piece on
+    |x| ≤ 1, the outer piece on 1 < |x| < 2, and 0 beyond (the zero of x's type)."""
+    x = abs(x)
+    if x <= 1:
+        return inner_piece(a, x)
+    if x < 2:
+        return outer_piece(a, x)
+    return 0 * x
 
 
 def kernel_pieces(a):

@@ -25,18 +25,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from numbers import Rational, Real
+from numbers import Rational
 
 import sympy as sp
 
-from ..errors import VarcheckError, require_int, require_rational_text
+from ..errors import VarcheckError, require_exponent, require_int, require_positive_rational
 
 __all__ = [
     "INF",
     "PowerProduct",
     "parse_exponent",
     "norm_conversion_exponent",
-    "as_positive_rational",
     "cell_radius",
     "partition_bound",
     "grid_size",
@@ -208,19 +207,10 @@ def rational_lower_bound(x: PowerProduct, bits: int = RATIONAL_BITS) -> Fraction
 
 
 def parse_exponent(name: str, value, *, minimum: int = 1):
-    """A norm exponent: a rational ≥ ``minimum`` (Fraction) or ∞ (``math.inf``, ``"inf"``, ``sympy.oo``)."""
-    if isinstance(value, str) and value.strip().lower() in ("inf", "infinity", "∞"):
-        return INF
-    if value is sp.oo or (isinstance(value, float) and value == math.inf):
-        return INF
-    if isinstance(value, bool) or not isinstance(value, (Real, sp.Rational)):
-        raise VarcheckError(f"{name} must be a real number ≥ {minimum} or inf, got {value!r}.")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise VarcheckError(f"{name} must be a real number ≥ {minimum} or inf, got {value!r}.")
-    exact = Fraction(str(value)) if isinstance(value, sp.Rational) else Fraction(value)
-    if exact < minimum:
-        raise VarcheckError(f"{name} must be a real number ≥ {minimum} or inf, got {value!r}.")
-    if max(exact.numerator, exact.denominator) > MAX_EXPONENT_PART:
+    """A norm exponent: a rational ≥ ``minimum`` (Fraction) or ∞ (``math.inf``, ``"inf"``, ``sympy.oo``), with
+    numerator and denominator at most :data:`MAX_EXPONENT_PART`."""
+    exact = require_exponent(name, value, minimum=minimum)
+    if exact != INF and max(exact.numerator, exact.denominator) > MAX_EXPONENT_PART:
         # exact radicals are compared by raising both sides to the common denominator of the exponents
         raise VarcheckError(f"{name} must be inf or a rational whose numerator and denominator are at most "
                             f"{MAX_EXPONENT_PART}, got {exact}.")
@@ -234,22 +224,6 @@ def _inverse(exponent) -> Fraction:
 def norm_conversion_exponent(beta, p) -> Fraction:
     """e with ‖y‖_p ≤ m^e ‖y‖_β for y ∈ R^m: e = max(0, 1/p − 1/β) (Hölder; 1 when p ≥ β)."""
     return max(Fraction(0), _inverse(p) - _inverse(beta))
-
-
-def as_positive_rational(name: str, value) -> Fraction:
-    """A rational > 0 from an int, Fraction, rational str or finite float (taken exactly)."""
-    if isinstance(value, bool):
-        raise VarcheckError(f"{name} must be a positive rational number, got {value!r}.")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise VarcheckError(f"{name} must be a positive rational number, got {value!r}.")
-    try:
-        exact = (Fraction(value) if isinstance(value, (Rational, float)) else
-                 Fraction(require_rational_text(name, value if isinstance(value, str) else str(value))))
-    except (TypeError, ValueError, ZeroDivisionError):
-        raise VarcheckError(f"{name} must be a positive rational number, got {value!r}.") from None
-    if exact <= 0:
-        raise VarcheckError(f"{name} must be a positive rational number (> 0), got {value!r}.")
-    return exact
 
 
 def _entries(n, d) -> int:
@@ -273,7 +247,7 @@ def partition_bound(L, G, n, d, *, m=1, alpha=INF, beta=INF, p=INF, per_entry=Fa
     d_p(f, f̄) ≤ m^{max(0,1/p−1/β)}·L·(nd)^{1/α}·δ/2; with ``per_entry`` the bound on d̄_p = m^{−1/p}d_p.
     For p = β it is the pointwise bound sup ‖f − f̄‖_β ≤ L(nd)^{1/α}δ/2 itself.
     """
-    L = as_positive_rational("L", L)
+    L = require_positive_rational("L", L)
     m = require_int("m", m, minimum=1)
     beta, p = parse_exponent("beta", beta), parse_exponent("p", p)
     out = cell_radius(G, n, d, alpha=alpha) * L * PowerProduct.of(m) ** norm_conversion_exponent(beta, p)
@@ -287,7 +261,7 @@ def grid_size(eps, L, n, d, *, m=1, alpha=INF, beta=INF, p=INF, per_entry=False)
 
     β = ∞, unnormalised: ⌈m^{1/p}·L·(nd)^{1/α}/(2ε)⌉ (THEORY.md P1); per entry: ⌈L(nd)^{1/α}/(2ε)⌉.
     """
-    eps = as_positive_rational("eps", eps)
+    eps = require_positive_rational("eps", eps)
     K = partition_bound(L, 1, n, d, m=m, alpha=alpha, beta=beta, p=p, per_entry=per_entry)
     return (K / eps).ceil()
 
@@ -301,7 +275,7 @@ def bad_set_sup_bound(L, n, d, *, m=1, alpha=INF, p=INF) -> PowerProduct:
     Each output entry of an L-Lipschitz (α → any β) f varies by at most L·diam_α([0,1]^{nd}) = L(nd)^{1/α},
     since |y_j| ≤ ‖y‖_β; an entry of g between two values of f_j is within that of f_j(X).
     """
-    L = as_positive_rational("L", L)
+    L = require_positive_rational("L", L)
     m = require_int("m", m, minimum=1)
     alpha, p = parse_exponent("alpha", alpha), parse_exponent("p", p)
     return L * PowerProduct.of(_entries(n, d)) ** _inverse(alpha) * PowerProduct.of(m) ** _inverse(p)
@@ -321,8 +295,8 @@ def eta_from_budget(eps2, M, n, d, G, *, p=1) -> Fraction:
     The cap keeps the ramps [gδ − η, gδ] disjoint and half of every cell good; any η ≤ δ would keep the
     slabs disjoint (so μ(B) = 1 − (1 − (G−1)η)^{nd} ≤ nd(G−1)η), the budget is met for every η ≤ η*.
     """
-    eps2 = as_positive_rational("eps2", eps2)
-    M = M if isinstance(M, PowerProduct) else PowerProduct.of(as_positive_rational("M", M))
+    eps2 = require_positive_rational("eps2", eps2)
+    M = M if isinstance(M, PowerProduct) else PowerProduct.of(require_positive_rational("M", M))
     G = require_int("G", G, minimum=2)
     p = _finite_p(p)
     N = _entries(n, d)
@@ -332,8 +306,8 @@ def eta_from_budget(eps2, M, n, d, G, *, p=1) -> Fraction:
 
 def bad_set_term(M, eta, n, d, G, *, p=1) -> PowerProduct:
     """M·(nd(G−1)η)^{1/p}: the P4 term with the union bound μ(B) ≤ nd(G−1)η."""
-    M = M if isinstance(M, PowerProduct) else PowerProduct.of(as_positive_rational("M", M))
-    eta = as_positive_rational("eta", eta)
+    M = M if isinstance(M, PowerProduct) else PowerProduct.of(require_positive_rational("M", M))
+    eta = require_positive_rational("eta", eta)
     G = require_int("G", G, minimum=2)
     p = _finite_p(p)
     return M * PowerProduct.of(_entries(n, d) * (G - 1) * eta) ** (1 / Fraction(p))
@@ -342,7 +316,7 @@ def bad_set_term(M, eta, n, d, G, *, p=1) -> PowerProduct:
 def quantizer_lipschitz(G, eta) -> Fraction:
     """Lip(Q_η) = δ/η (one ramp of height δ over width η; disjoint ramps for η ≤ δ); 0 when G = 1."""
     G = require_int("G", G, minimum=1)
-    eta = as_positive_rational("eta", eta)
+    eta = require_positive_rational("eta", eta)
     if eta > Fraction(1, G):
         raise VarcheckError(f"eta must satisfy 0 < eta ≤ δ = 1/{G} (disjoint ramps), got {eta}.")
     return Fraction(0) if G == 1 else Fraction(1, G) / eta

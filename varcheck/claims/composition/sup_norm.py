@@ -35,22 +35,6 @@ __all__ = ["CLAIMS", "MUTANTS", "perturb", "LAYER_KINDS", "PERTURBATION_KINDS", 
 LEMMAS = ("arXiv:2502.06167, perturbation lemmas (ICML numbering: Lemma 6.3 two layers, Lemmas 6.4–6.5 many layers), "
            "as restated in THEORY.md §5")
 
-#: What the universality construction needs from a composition lemma (the F5 finding, written once and shown
-#: in C3's statement and C4's hypotheses).
-LEMMAS_6_3_TO_6_5 = (
-    "What Lemmas 6.3–6.5 need (THEORY.md §5 restates them; the paper's wording was not at hand): they compose the "
-    "per-layer errors of T = FF₂∘SA∘FF₁∘(Φ_up + E) into an O(ε) error in d_p. Every inner approximant of that "
-    "construction has a singular push-forward of the input measure: Φ_up is linear with an image of dimension "
-    "n₁d inside R^{L×d} (the copy X ↦ (X, X) of one up-sampled token is the smallest case), and FF₁ = Q_η puts "
-    "atoms of total mass ≥ 1 − (G−1)η per entry on the grid values (and so does SA∘FF₁). A direct reading, "
-    "'d_p errors of the layers add up with Lipschitz factors', is C3, and it is false exactly for such inner maps. "
-    "C4 does not rescue it (no finite density ρ exists). The sound route is C1/C2: each approximant must be "
-    "accurate in sup norm on the image of the previous approximate layer — here a finite set on the good cells, "
-    "where SA separates exactly and FF₂ is exact (P3), so those ε_k are the SA leak and rounding only — with the "
-    "single L_p term coming from the quantizer's bad set (P4). The Lipschitz constants that multiply are those of "
-    "the target layers f_k, never of the constructed networks (whose constants blow up, P5)."
-)
-
 
 #: Layers drawn by the C1/C2 properties: maps (s, s, 1) → (s, s, 1) with certified ∞ → ∞ constants, all rational.
 LAYER_KINDS = ("blur", "blur_signed", "clip", "gamma", "relu")

@@ -12,6 +12,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from ...errors import VarcheckError
+from ...exact.directed_rounding import working_precision
 from ...exact.floating_point import gamma
 from ...exact.quantizer import grid_quantize
 from ...theory import partition as sp_part
@@ -165,12 +166,10 @@ def partition_ratio(target, point, G: int):
             size = PowerProduct.of(sum(abs(v) ** int(beta) for v in diff)) ** (1 / Fraction(beta))
         ratio = size / bound
         return float(ratio), ratio.compare(1) > 0
-    from flint import arb, ctx as fctx
+    from flint import arb
 
     fx, fc = target.ball(point), target.ball(centre)
-    old = fctx.prec
-    fctx.prec = 128
-    try:
+    with working_precision(128):
         diffs = [abs(a - b) for a, b in zip(fx, fc)]
         if beta == INF:
             size = diffs[0]
@@ -183,8 +182,6 @@ def partition_ratio(target, point, G: int):
             bound_ball *= arb(b.numerator) / b.denominator if e == 1 else (arb(b.numerator) / b.denominator) ** (arb(e.numerator) / e.denominator)
         ratio = size / bound_ball
         return float(ratio.mid()), not (ratio <= 1)
-    finally:
-        fctx.prec = old
 
 
 def _property_over(kinds, ctx, quick, full, label, max_grid=12):

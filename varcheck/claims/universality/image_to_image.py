@@ -154,9 +154,10 @@ def uniform_attention_codes(ctx: Context) -> EvidenceResult:
     plan, net = approx.plan, approx.network
     r = plan.rounding()["readout_relative"]
     ok = bool((net.attention.w_q.weight == 0).all() and (net.attention.w_k.weight == 0).all())
-    from ...runtime.dense_approximator import cell_centres, cell_digits
+    from ...runtime.cell_value_map import grid_digits
+    from ...runtime.dense_approximator import cell_centres
 
-    digits, x = cell_digits(plan.G, plan.n), cell_centres(plan.G, plan.n, (plan.n, 1))
+    digits, x = grid_digits(plan.G, plan.n), cell_centres(plan.G, plan.n, (plan.n, 1))
     with torch.no_grad():
         rho = net.stream(x, until="attention")[:, -plan.L:, plan.layout()["rho"]]  # the last scale's read-outs
     codes = (digits * torch.tensor([plan.G**j for j in range(plan.n)])).sum(1).to(torch.float64).unsqueeze(1)

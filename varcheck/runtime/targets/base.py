@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from fractions import Fraction
 
 import numpy as np
 import torch
 
 from ...errors import VarcheckError, require_int
+from ...exact.directed_rounding import working_precision
 from ...exact.floating_point import gamma
 from ...exact.quantizer import exact_rational
 from ...theory.partition import INF, parse_exponent
@@ -45,18 +45,6 @@ MAX_TARGET_ENTRIES = 2**16
 MAX_TARGET_SIDE = 256
 MAX_RELU_WIDTH, MAX_RELU_DEPTH, MAX_RELU_WEIGHTS = 4096, 64, 2**20
 MAX_FIELD_FEATURES = 256
-
-
-@contextmanager
-def _precision(bits: int):
-    from flint import ctx
-
-    old = ctx.prec
-    ctx.prec = bits
-    try:
-        yield
-    finally:
-        ctx.prec = old
 
 
 def _fmt_norm(p) -> str:
@@ -179,7 +167,7 @@ class Target:
 
         prec = require_int("prec", prec, minimum=16)
         items = self._flat_input(x)
-        with _precision(prec):
+        with working_precision(prec):
             balls = [v if isinstance(v, arb) else arb(fmpq(*_nd(exact_rational("x", v)))) for v in items]
             return tuple(self._ball(balls))
 
