@@ -41,8 +41,6 @@ import os
 import sys
 
 sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
-from notebook_tools import show, varcheck, verify_claims
-
 # %%
 import itertools
 import math
@@ -54,6 +52,7 @@ import sympy as sp
 import torch
 import torch.nn.functional as F
 from flint import fmpq, fmpq_mat
+from notebook_tools import show, varcheck, verify_claims
 
 from varcheck.exact import injectivity
 from varcheck.exact.floating_point import TORCH_PARITY_TOL
@@ -81,7 +80,8 @@ for cid in INTERP:
 # %% [markdown]
 # ## 1. The Keys cubic kernel $W_a$
 #
-# $$W_a(x)=\begin{cases}(a+2)|x|^3-(a+3)|x|^2+1 & |x|\le 1\\ a|x|^3-5a|x|^2+8a|x|-4a & 1<|x|<2\\ 0 & |x|\ge 2\end{cases}$$
+# $$W_a(x)=\begin{cases}(a+2)|x|^3-(a+3)|x|^2+1 & |x|\le 1\\ a|x|^3-5a|x|^2+8a|x|-4a & 1<|x|<2\\ 0 & |x|\ge
+# 2\end{cases}$$
 #
 # torch uses $a=-3/4$; the classic choice is $a=-1/2$. Below, the sympy definition is built from the
 # two pieces in `varcheck.theory.cubic_kernel` and checked against varcheck's exact `keys_kernel`.
@@ -93,7 +93,9 @@ W = sp.Piecewise((ck.inner_piece(a, sp.Abs(x)), sp.Abs(x) <= 1),
 print("W_a(x) =", W)
 samples = [sp.Rational(k, 6) for k in range(-15, 16)]
 for aa in (TORCH_A, CLASSIC_A):
-    assert all(W.subs({a: sp.Rational(aa), x: s}) == sp.Rational(varcheck.keys_kernel(Fraction(str(s)), aa)) for s in samples)
+    assert all(
+        W.subs({a: sp.Rational(aa), x: s}) == sp.Rational(varcheck.keys_kernel(Fraction(str(s)), aa)) for s in samples
+    )
 
 # %% [markdown]
 # ### Where is $W_a$ smallest?
@@ -346,7 +348,8 @@ sides = varcheck.Pyramid.preset("var256").scales
 sides = [s[0] for s in sides]
 devs = {}
 for p, q in zip(sides, sides[1:]):
-    diff = fractions_of(varcheck.var_effective_map(p, q, exact=True) - varcheck.interpolation_matrix_1d(p, q, "bicubic", exact=True))
+    diff = fractions_of(varcheck.var_effective_map(p, q, exact=True) - varcheck.interpolation_matrix_1d(p, q,
+        "bicubic", exact=True))
     devs[p, q] = max(abs(v) for row in diff for v in row)
     print(f"{p:2}→{q:2}: max |E − D| = {str(devs[p, q]):>22} ≈ {float(devs[p, q]):.4f}")
 worst = max(devs, key=devs.get)

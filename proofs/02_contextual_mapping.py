@@ -45,8 +45,6 @@ import os
 import sys
 
 sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
-from notebook_tools import show, varcheck, verify_claims
-
 # %%
 import math
 import time
@@ -57,6 +55,7 @@ import numpy as np
 import sympy as sp
 import torch
 from flint import arb
+from notebook_tools import show, varcheck, verify_claims
 
 from varcheck.claims.attention import boltzmann as boltzmann_evidence
 from varcheck.claims.attention import contextual_mapping as cm_evidence
@@ -69,7 +68,6 @@ from varcheck.exact.token_family import GridVocabulary
 from varcheck.runtime.attention import SelfAttention, boltzmann, to_tensor
 from varcheck.theory import boltzmann as bz
 from varcheck.theory.registry import Context
-
 
 
 def log10_ball(ball) -> float:
@@ -95,7 +93,8 @@ ATTN = [c.id for c in varcheck.registry() if c.id.startswith("attn.")]
 for cid in ATTN:
     c = varcheck.registry().get(cid)
     print(f"{c.label:9} {c.id:32} expected {c.expected:6} {c.title}")
-assert [varcheck.registry().get(cid).label for cid in ATTN] == ["A1", "A2", "A3", "A4", "A4-tight", "A4-tight-γ", "A5", "A6"]
+assert [varcheck.registry().get(cid).label for cid in ATTN] == ["A1", "A2",
+                                                                "A3", "A4", "A4-tight", "A4-tight-γ", "A5", "A6"]
 
 # %% [markdown]
 # ## 1. A1 — the rank-1 read-out is a Boltzmann operator
@@ -306,7 +305,8 @@ sy = bz.symbols()
 c_expr = bz.temperature_expr()
 p2 = 8 / (sp.pi * sy["d"] * (sy["V"] + 1) ** 4)
 print("temperature  c =", c_expr)
-print("score gap c·p²·r_min·ε_tok − (2 ln n + 3) =", sp.cancel(c_expr * p2 * sy["r_min"] * sy["eps_tok"] - (2 * sp.log(sy["n"]) + 3)))
+print("score gap c·p²·r_min·ε_tok − (2 ln n + 3) "
+      "=", sp.cancel(c_expr * p2 * sy["r_min"] * sy["eps_tok"] - (2 * sp.log(sy["n"]) + 3)))
 print()
 print("γ from the construction s(ln n)² e^{−2R}/(c r_max):\n   ", bz.gamma_from_construction())
 print("γ as THEORY.md A4 states it:\n   ", bz.gamma_theory_formula())
@@ -323,7 +323,8 @@ assert agreement == (1, 0)
 # ### The paper construction on finite instances
 #
 # `contextual_mapping(..., construction="paper")` builds exact rational weights: $v$ from a certified projection
-# on $V\cup\{0\}$, $c$ the temperature formula rounded **up** to a multiple of $2^{-30}$, $s=\varepsilon_{\rm tok}/(4r_{\max})$.
+# on $V\cup\{0\}$, $c$ the temperature formula rounded **up** to a multiple of $2^{-30}$,
+# $s=\varepsilon_{\rm tok}/(4r_{\max})$.
 # `certify` checks every pair of the instance in ball arithmetic, two ways:
 #
 # * **direct** — every read-out at the working precision the logit spread demands (the naive layer: softmax
@@ -352,8 +353,10 @@ for name, inst in instances.items():
     t1 = time.perf_counter()
     diff = cm.certify(method="difference")
     t2 = time.perf_counter()
-    print(f"    direct     [{direct.precision:6} bits, {t1 - t0:7.3f} s]: certified {direct.certified}, γ_actual = {sci(direct.gamma_actual)}")
-    print(f"    difference [{diff.precision:6} bits, {t2 - t1:7.3f} s]: certified {diff.certified}, γ_actual = {sci(diff.gamma_actual)}")
+    print(f"    direct     [{direct.precision:6} bits, {t1 - t0:7.3f} s]: certified {direct.certified}, γ_actual = "
+          f"{sci(direct.gamma_actual)}")
+    print(f"    difference [{diff.precision:6} bits, {t2 - t1:7.3f} s]: certified {diff.certified}, γ_actual = "
+          f"{sci(diff.gamma_actual)}")
     print(f"    γ_bound (proof at the built c, s) = {sci(direct.gamma_bound)},  γ_formula = {sci(cm.gamma_formula())}")
     print(f"    γ_actual/γ_formula = 10^{log10_ball(direct.gamma_actual) - log10_ball(cm.gamma_formula()):.0f}")
     assert direct.certified and diff.certified
@@ -366,7 +369,8 @@ for name, inst in instances.items():
 # instances — but with $\gamma$ of order $10^{-3000}$ to $10^{-23000}$, and a direct evaluation that needs
 # $10^4$–$10^5$ bits, while the difference certificate gets the same $\gamma_{\rm actual}$ at 128 bits. The proof's
 # guarantee at the built weights, $\gamma_{\rm bound}=s(\ln n)^2e^{-2cY^2}/(cY)$, uses $Y=\max|v^\top x|\le r_{\max}$
-# where the formula uses $r_{\max}$, so $\gamma_{\rm bound}\ge\gamma_{\rm formula}$ (equal when $Y\approx r_{\max}$, thousands of
+# where the formula uses $r_{\max}$, so $\gamma_{\rm bound}\ge\gamma_{\rm formula}$ (equal when $Y\approx r_{\max}$,
+# thousands of
 # decades apart when $Y<r_{\max}$ since $c$ is in the thousands). $\gamma_{\rm actual}$ exceeds both by thousands of
 # orders of magnitude — the slack of Lemma 1.
 #
@@ -390,7 +394,8 @@ assert proj == list(range(M, 2 * M)) and tight.c == Fraction(q_int, M) and tight
 assert arb_of(Fraction(q_int)) > delta_ball(g.n) and not arb_of(Fraction(q_int - 1)) > delta_ball(g.n)
 
 # %%
-print(f"{'instance':>14} {'|V|':>4} {'c tight':>8} {'c paper':>10} {'log10 γ tight':>14} {'log10 γ paper':>14} {'log10 γ_formula':>16}")
+print(f"{'instance':>14} {'|V|':>4} {'c tight':>8} {'c paper':>10} {'log10 γ tight':>14} {'log10 γ paper':>14} "
+      f"{'log10 γ_formula':>16}")
 tight_rows = []
 for inst in cm_evidence.tight_instances(CTX):
     t_cm, p_cm = contextual_mapping(inst, construction="tight"), contextual_mapping(inst, construction="paper")
@@ -399,7 +404,8 @@ for inst in cm_evidence.tight_instances(CTX):
     row = (f"G={inst.G} n={inst.n} d={inst.d}", t_cm.vocabulary_size, t_cm.c, p_cm.c, log10_ball(t_cert.gamma_actual),
            log10_ball(p_cert.gamma_actual), log10_ball(t_cm.gamma_formula()))
     tight_rows.append(row)
-    print(f"{row[0]:>14} {row[1]:4} {str(row[2]):>8} {float(row[3]):10.1f} {row[4]:14.2f} {row[5]:14.1f} {row[6]:16.1f}")
+    print(f"{row[0]:>14} {row[1]:4} {str(row[2]):>8} {float(row[3]):10.1f} {row[4]:14.2f} {row[5]:14.1f} "
+          f"{row[6]:16.1f}")
     assert row[4] > row[5] > row[6]
 
 # %% [markdown]
@@ -466,15 +472,16 @@ hdr = (f"{'instance':>13} {'construction':>12} {'|V|':>4} {'max|logit|':>11} {'l
 print(hdr)
 print("-" * len(hdr))
 for r in rows:
-    print(f"{r['instance']:>13} {r['construction']:>12} {r['V']:4} {r['max_logit']:11.2f} {r['log10_gamma_actual']:12.2f} "
-          f"{r['log10_gamma_formula']:13.1f} {r['bits']:7} {str(r['float64']):>5} {str(r['float32']):>5} "
-          f"{str(r['bfloat16']):>5} {str(r['cosine_cap']):>5}")
+    print(f"{r['instance']:>13} {r['construction']:>12} {r['V']:4} {r['max_logit']:11.2f} "
+          f"{r['log10_gamma_actual']:12.2f} {r['log10_gamma_formula']:13.1f} {r['bits']:7} {str(r['float64']):>5} "
+          f"{str(r['float32']):>5} {str(r['bfloat16']):>5} {str(r['cosine_cap']):>5}")
 assert all(r["cert"].certified for r in rows)
 assert not any(r[fmt] for r in rows if r["construction"] == "paper" for fmt in FLOAT_FORMATS)
 assert not any(r["cosine_cap"] for r in rows if r["construction"] == "paper")
 f64 = [(r["instance"], r["construction"]) for r in rows if r["float64"]]
 smallest = min((r for r in rows if r["construction"] == "tight"), key=lambda r: (r["V"], r["max_logit"]))
-print("float64-feasible:", f64, "| within the cosine cap:", [(r["instance"], r["construction"]) for r in rows if r["cosine_cap"]])
+print("float64-feasible:", f64, "| within the cosine "
+                                "cap:", [(r["instance"], r["construction"]) for r in rows if r["cosine_cap"]])
 assert f64 == [(smallest["instance"], "tight")] and smallest["instance"] == "G=2 n=2 d=1"
 assert not any(r["float32"] or r["bfloat16"] for r in rows)
 assert all(r["max_logit"] > COSINE_LOGIT_CAP for r in rows if r is not smallest)

@@ -37,8 +37,6 @@ import os
 import sys
 
 sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
-from notebook_tools import show, varcheck, verify_claims
-
 # %%
 import math
 from fractions import Fraction
@@ -47,13 +45,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 import torch
+from notebook_tools import show, varcheck, verify_claims
 
 from varcheck import targets as T
 from varcheck.claims.partition import bad_sets, grid
 from varcheck.exact.floating_point import gamma
 from varcheck.theory import partition as P
-
-
 
 PART = [c.id for c in varcheck.registry() if c.id.startswith("partition.")]
 for cid in PART:
@@ -74,7 +71,8 @@ s = P.symbols()
 for per_entry in (False, True):
     K, Gstar = P.symbolic_grid_threshold(per_entry)
     print(("per entry   " if per_entry else "unnormalised"), " K =", K, "   G* = K/ε₁ =", Gstar)
-    theory = (1 if per_entry else s["m"] ** (1 / s["p"])) * s["L"] * (s["n"] * s["d"]) ** (1 / s["alpha"]) / (2 * s["epsilon_1"])
+    theory = (1 if per_entry else s["m"] ** (1 / s["p"])) * s["L"] * (s["n"] * s[
+        "d"]) ** (1 / s["alpha"]) / (2 * s["epsilon_1"])
     assert sp.expand(Gstar - theory) == 0 and not K.has(s["G"])
 
 # %% [markdown]
@@ -88,7 +86,8 @@ for p in (1, 2, "inf"):
     G_un = varcheck.grid_size(eps1, 4, 1, 2, m=1360, p=p)
     G_pe = varcheck.grid_size(eps1, 4, 1, 2, m=1360, p=p, per_entry=True)
     b = varcheck.partition_bound(4, G_un, 1, 2, m=1360, p=p)
-    print(f"p = {p!s:3}: G = {G_un:6} (unnormalised d_p ≤ {eps1}),  G = {G_pe} (per entry);  bound at G: {float(b):.6f}")
+    print(f"p = {p!s:3}: G = {G_un:6} (unnormalised d_p ≤ {eps1}),  G = {G_pe} (per entry);  bound at G: "
+          f"{float(b):.6f}")
     assert b <= eps1 and not varcheck.partition_bound(4, G_un - 1, 1, 2, m=1360, p=p) <= eps1
     assert G_pe == math.ceil(4 / (2 * eps1))
 
@@ -157,7 +156,8 @@ assert [V(k)[0] for k in (0, 1, 3)] == [0, 0, 1] and V.lipschitz() == Fraction(1
 G, d = 3, 2
 lattice = [tuple(Fraction(2 * gi + 1, 2 * G) for gi in idx) for idx in np.ndindex(G, G)]
 grid_map = varcheck.grid_value_map(G, lattice, [(sum(t),) for t in lattice])
-print("keys:", sorted(grid_map.project(t) for t in lattice), " width:", len(grid_map.scalar), " Lip∞ ≤", grid_map.lipschitz())
+print("keys:", sorted(grid_map.project(t) for t in lattice), " width:", len(grid_map.scalar),
+      " Lip∞ ≤", grid_map.lipschitz())
 assert sorted(grid_map.project(t) for t in lattice) == list(range(G**d))
 assert all(grid_map(t) == (sum(t),) for t in lattice)
 
@@ -178,9 +178,14 @@ g_fun = lambda t: V(Q(t))[0]  # noqa: E731
 fbar = lambda t: f(varcheck.grid_quantize(t, G) + Fraction(1, 2 * G))[0]  # noqa: E731
 fv = lambda t: f(t)[0]  # noqa: E731
 cuts = {c for c in set(Q.breakpoints()) | set(f.keys) | {Fraction(k, G) for k in range(G + 1)} if 0 <= c <= 1}
-d_fg, d_ff, mu = bad_sets.exact_lp_distance(fv, g_fun, cuts, 1), bad_sets.exact_lp_distance(fv, fbar, cuts, 1), Q.bad_set_measure(1)
+d_fg, d_ff, mu = (
+    bad_sets.exact_lp_distance(fv, g_fun, cuts, 1),
+    bad_sets.exact_lp_distance(fv, fbar, cuts, 1),
+    Q.bad_set_measure(1),
+)
 print(f"L = {L}, G = {G}, M = {Mq}, η = {eta}")
-print(f"d_1(f, g) = {d_fg} ≈ {float(d_fg):.6f} ≤ d_1(f, f̄) + Mμ(B) = {float(d_ff):.6f} + {float(Mq * mu):.6f} ≤ ε₁ + ε₂ = 1/8")
+print(f"d_1(f, g) = {d_fg} ≈ {float(d_fg):.6f} ≤ d_1(f, f̄) + Mμ(B) = {float(d_ff):.6f} + {float(Mq * mu):.6f} ≤ ε₁ + "
+      "ε₂ = 1/8")
 assert d_fg <= d_ff + Mq * mu and d_ff <= Fraction(1, 16) and Mq * mu <= Fraction(1, 16)
 
 # %%

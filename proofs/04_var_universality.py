@@ -48,8 +48,6 @@ import os
 import sys
 
 sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
-from notebook_tools import show, varcheck, verify_claims
-
 # %%
 import math
 import tempfile
@@ -59,17 +57,18 @@ from fractions import Fraction
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from notebook_tools import show, varcheck, verify_claims
 
 from varcheck.claims.composition import lp as comp_evidence
+from varcheck.claims.composition.lp import LEMMAS_6_3_TO_6_5
 from varcheck.claims.universality import word_to_image as w2i_evidence
 from varcheck.exact import composition as ec
 from varcheck.exact.image_to_image import MAX_PAPER_BITS, paper_requirement
 from varcheck.exact.piecewise import push_forward
 from varcheck.exact.word_to_image import BUDGET_SHARES, partition_factor
+from varcheck.runtime import instances
 from varcheck.runtime import targets as T
 from varcheck.runtime.export import save
-from varcheck.claims.composition.lp import LEMMAS_6_3_TO_6_5
-from varcheck.runtime import instances
 from varcheck.theory.registry import Context
 
 CTX = Context("quick", 0)
@@ -103,7 +102,9 @@ assert sum(BUDGET_SHARES) == 1
 # The paper composes per-layer errors with perturbation lemmas (ICML Lemma 6.3 for two layers, 6.4–6.5 for
 # many). THEORY.md §5 restates the candidates:
 #
-# * **C1** $d_\infty(f_2\circ f_1,g_2\circ g_1)\le \mathrm{Lip}(f_2)\,d_\infty(f_1,g_1)+\sup_{y\in g_1(D)}\|f_2(y)-g_2(y)\|$ — sound;
+# * **C1**
+# $d_\infty(f_2\circ f_1,g_2\circ g_1)\le \mathrm{Lip}(f_2)\,d_\infty(f_1,g_1)+\sup_{y\in g_1(D)}\|f_2(y)-g_2(y)\|$ —
+# sound;
 # * **C2** its $K$-layer form $\sum_k\varepsilon_k\prod_{j>k}L_j$ — sound;
 # * **C3** the naive $L_p$ form $d_p(f_2 f_1,g_2 g_1)\le\mathrm{Lip}(f_2)\,d_p(f_1,g_1)+d_p(f_2,g_2)$ — **false**;
 # * **C4** the $L_p$ form with $\rho^{1/p}$ in front of $d_p(f_2,g_2)$, when $g_1$ pushes the measure forward with
@@ -145,7 +146,8 @@ print(f"{'w':>8} {'inner':6} {'d_p(f₂,g₂)^p':>14} {'d_p(f₂∘q,g₂∘q)^p
 for w in (Fraction(1, 8), Fraction(1, 80), Fraction(1, 800)):
     for inner, eta in (("grid", None), ("relu", Fraction(1, 40))):
         inst = ec.naive_lp_instance(4, w, 1, 1, inner=inner, eta=eta)
-        print(f"{str(w):>8} {inner:6} {str(inst.outer_error_power):>14} {str(inst.composed_power):>18} {inst.naive_bound_holds}")
+        print(f"{str(w):>8} {inner:6} {str(inst.outer_error_power):>14} {str(inst.composed_power):>18} "
+              f"{inst.naive_bound_holds}")
         assert inst.inner_error_power == 0 and inst.lipschitz_f2 == 0 and not inst.naive_bound_holds
         if inner == "grid":  # the closed form H^p(2G − 1)w/(p + 1) with H = 1, G = 4, p = 1
             assert inst.outer_error_power == (2 * 4 - 1) * w / 2 and inst.composed_power == 1
@@ -163,7 +165,8 @@ for w in (Fraction(1, 8), Fraction(1, 80), Fraction(1, 800)):
 for name, g in (("grid quantizer, G = 4", ec.grid_quantizer_function(4)),
                 ("ReLU quantizer, G = 4, η = 1/40", ec.relu_quantizer_function(4, Fraction(1, 40)))):
     pf = push_forward(g)
-    print(f"{name:32}: atoms {[(str(v), str(m)) for v, m in pf.atoms]}, total atom mass {pf.atom_mass}, max density {pf.max_density}")
+    print(f"{name:32}: atoms {[(str(v), str(m)) for v, m in pf.atoms]}, total atom mass {pf.atom_mass}, max density "
+          f"{pf.max_density}")
     assert pf.max_density is None and pf.atom_mass > 0
 
 # %% [markdown]
@@ -187,7 +190,11 @@ for k, v in approx.constants.items():
     print(f"  {k:16} {v}")
 kappa = partition_factor(plan.d, plan.p)
 # G is the least grid whose L_p partition term fits the share: G − 1 would not
-assert float(plan.lipschitz) * kappa / (2 * plan.G) <= float(plan.eps * BUDGET_SHARES[0]) < float(plan.lipschitz) * kappa / (2 * (plan.G - 1))
+assert (
+    float(plan.lipschitz) * kappa / (2 * plan.G)
+    <= float(plan.eps * BUDGET_SHARES[0])
+    < float(plan.lipschitz) * kappa / (2 * (plan.G - 1))
+)
 assert approx.ledger["partition"] <= float(plan.eps * BUDGET_SHARES[0]) * (1 + 1e-9)
 
 # %% [markdown]
@@ -224,7 +231,9 @@ assert abs(cert["lp_bound_unnormalised"] / cert["lp_bound"] - math.sqrt(m)) < 1e
 # %%
 gen = torch.Generator().manual_seed(2025)
 words = torch.rand(64, 1, 2, dtype=torch.float64, generator=gen)
-ramp = torch.stack([torch.from_numpy(w2i_evidence.near_threshold(w.flatten().numpy(), plan)) for w in words[:8]])  # t_g − η/2
+ramp = torch.stack(
+    [torch.from_numpy(w2i_evidence.near_threshold(w.flatten().numpy(), plan)) for w in words[:8]]
+)  # t_g − η/2
 words = torch.cat([words, ramp.reshape(8, 1, 2)])
 sq_sum, worst_interior, worst_ramp, n_ramp = 0.0, 0.0, 0.0, 0
 with torch.no_grad():
@@ -242,7 +251,8 @@ rms = math.sqrt(sq_sum / (64 * m))
 print(f"{len(words)} words ({n_ramp} on a ramp)")
 print(f"interior: worst entry error {worst_interior:.5f} ≤ sup_interior_bound {cert['sup_interior_bound']:.5f}")
 print(f"ramps:    worst entry error {worst_ramp:.5f} ≤ bad_set_sup_bound {cert['bad_set_sup_bound']:.5f}")
-print(f"RMS per entry over the uniform words {rms:.5f} ≤ certified d̄_2 bound {cert['lp_bound']:.5f} ≤ ε = {float(plan.eps)}")
+print(f"RMS per entry over the uniform words {rms:.5f} ≤ certified d̄_2 bound {cert['lp_bound']:.5f} ≤ ε = "
+      f"{float(plan.eps)}")
 assert n_ramp >= 8 and worst_interior <= cert["sup_interior_bound"] and worst_ramp <= cert["bad_set_sup_bound"]
 assert rms <= cert["lp_bound"] <= float(plan.eps)
 
@@ -264,7 +274,8 @@ for name, kind, d_in, hidden, d_out, params in net.layer_table():
 size = approx.summary()
 print("\nresidual stream:", ", ".join(f"{name}[{w}]" for name, _, w in plan.layout().blocks()))
 print(f"d_model = {size['d_model']}, depth {size['depth']}, {size['parameters']} parameters "
-      f"({size['nonzero_parameters']} non-zero), {size['macs_per_token']} multiply-adds per token, {size['tokens']} tokens")
+      f"({size['nonzero_parameters']} non-zero), {size['macs_per_token']} multiply-adds per token, {size['tokens']} "
+      "tokens")
 print(f"THEORY.md §6.2's (cell, position) lookup would have L·G^d = {plan.L * plan.G ** plan.d} hidden units; "
       f"this FF₂ has {sum(size['ff2'])} ({plan.value_map.groups} position groups)")
 assert size["parameters"] == sum(p.numel() for p in net.parameters())
@@ -353,17 +364,18 @@ ax.legend(fontsize=8)
 show(fig)
 
 # %% [markdown]
-# **Where float64 stops certifying — and why it no longer does.** The ramps get steeper as $\varepsilon$ falls
-# ($\eta\sim\varepsilon^{p+1}$). With the first round's one-layer ramps $\mathrm{ReLU}(z+1)-\mathrm{ReLU}(z)$ the
-# rounding of the large pre-activation ($u\,2^k$) reached the cells, and float64 stopped certifying near
-# $\varepsilon\approx0.005$ on this pyramid. The clipped steps are exact off the ramps, so the rounding term stays
-# near $10^{-14}$ however thin the ramp: what stops the builder now is the network's size (the dense parameter cap).
+# **Where float64 stops certifying.** The ramps get steeper as $\varepsilon$ falls ($\eta\sim\varepsilon^{p+1}$).
+# With one-layer ramps $\mathrm{ReLU}(z+1)-\mathrm{ReLU}(z)$ the rounding of the large pre-activation ($u\,2^k$)
+# would reach the cells, and float64 would stop certifying near $\varepsilon\approx0.005$ on this pyramid. The
+# clipped steps are exact off the ramps, so the rounding term stays near $10^{-14}$ however thin the ramp: what stops
+# the builder is the network's size (the dense parameter cap).
 
 # %%
 for eps in (0.005, 0.0025, 0.001):
     try:
-        a = varcheck.build_var_approximator(small_target, small, eps, p=2, setting="word_to_image", attention="identity",
-                                            monte_carlo=0)
+        a = varcheck.build_var_approximator(
+            small_target, small, eps, p=2, setting="word_to_image", attention="identity", monte_carlo=0
+        )
     except varcheck.VarcheckError as exc:  # a build that checks its own certificate may refuse here
         print(f"ε = {eps}: refused: {exc}")
         continue
@@ -371,8 +383,8 @@ for eps in (0.005, 0.0025, 0.001):
     with torch.no_grad():
         sq = sum(float((a.network(xb) - small_target(xb)).pow(2).sum()) for xb in sweep_words[:16].split(8))
     meas = math.sqrt(sq / (16 * small.length * 2))
-    print(f"ε = {eps}: G = {a.plan.G}, η = {float(a.plan.eta):.3e}, rounding term {a.ledger['rounding']:.3e} "
-          f"(share {float(BUDGET_SHARES[2]) * eps:.1e}), certified bound {c['lp_bound']:.4e}, certified: {c['certified']}; "
+    print(f"ε = {eps}: G = {a.plan.G}, η = {float(a.plan.eta):.3e}, rounding term {a.ledger['rounding']:.3e} (share "
+          f"{float(BUDGET_SHARES[2]) * eps:.1e}), certified bound {c['lp_bound']:.4e}, certified: {c['certified']}; "
           f"measured RMS {meas:.4e}")
     assert meas <= c["lp_bound"]
 
@@ -450,8 +462,11 @@ inputs = [[Fraction(1, 3), Fraction(2, 7), Fraction(9, 10), Fraction(1, 20)],
 
 def t1_in_ramp(r):
     """Whether some entry lies in a quantizer ramp (gδ − η, gδ), 1 ≤ g ≤ G − 1 (exact)."""
-    return any(1 <= math.ceil(x * net.G) <= net.G - 1 and Fraction(math.ceil(x * net.G), net.G) - net.eta < x < Fraction(math.ceil(x * net.G), net.G)
-               for x in r)
+    return any(
+        1 <= math.ceil(x * net.G) <= net.G - 1
+        and Fraction(math.ceil(x * net.G), net.G) - net.eta < x < Fraction(math.ceil(x * net.G), net.G)
+        for x in r
+    )
 
 
 for r in inputs:
@@ -459,8 +474,8 @@ for r in inputs:
         out, exact = nt.forward(r), t1_target.exact(r)
         err = max(abs(Fraction(float(o.mid())) - v) + 2 * Fraction(float(o.rad())) for o, v in zip(out, exact))
         bound = cert1["bad_set_sup_bound"] if t1_in_ramp(r) else cert1["sup_interior_bound"]
-        print(f"r_1 = {[str(v) for v in r]}, masked={masked!s:5}: max entry error {float(err):.4f} ≤ {bound:.4f}"
-              f" ({'ramp' if t1_in_ramp(r) else 'interior'}), widest ball radius {max(float(o.rad()) for o in out):.1e}")
+        print(f"r_1 = {[str(v) for v in r]}, masked={masked!s:5}: max entry error {float(err):.4f} ≤ {bound:.4f} "
+              f"({'ramp' if t1_in_ramp(r) else 'interior'}), widest ball radius {max(float(o.rad()) for o in out):.1e}")
         assert err <= bound
 
 # %% [markdown]
@@ -509,9 +524,11 @@ c1f = t1f.certificate()
 mc1 = t1f.monte_carlo(t1_target, 1024, seed=1)
 print({k: v for k, v in t1f.ledger.items()})
 print(f"certified d̄_2 ≤ {c1f['lp_bound']:.4f} ≤ ε = {float(instances.T1_EPS):.4f} in float64; Monte-Carlo d̄_2 ≈ "
-      f"{mc1['sampled_lp']:.4f} over {mc1['samples']} inputs (every entry below its sup bound: {mc1['within_sup_bounds']})")
-print(f"W_Q = 0: {bool((t1f.network.attention.w_q.weight == 0).all())}, W_K = 0: {bool((t1f.network.attention.w_k.weight == 0).all())}; "
-      f"ball-runtime tight construction at the same G: {net.precision} bits per read-out")
+      f"{mc1['sampled_lp']:.4f} over {mc1['samples']} inputs (every entry below its sup bound: "
+      f"{mc1['within_sup_bounds']})")
+print(f"W_Q = 0: {bool((t1f.network.attention.w_q.weight == 0).all())}, W_K = 0: "
+      f"{bool((t1f.network.attention.w_k.weight == 0).all())}; ball-runtime tight construction at the same G: "
+      f"{net.precision} bits per read-out")
 assert c1f["certified"] and mc1["within_sup_bounds"] and mc1["sampled_lp"] <= c1f["lp_bound"]
 
 # %% [markdown]

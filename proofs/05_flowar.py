@@ -34,7 +34,8 @@
 # **What varcheck states** (THEORY.md §6.3). **T3**: with the head $v(x,t,S)=(x-\hat Y(S))/t$, where $\hat Y$ is the
 # VAR-style approximator of the per-scale target (notebook 04), Euler on any grid that ends at $t=0$ returns
 # $\hat Y(S)$ **exactly** for every noise draw, so $d_p(f,\mathrm{FlowAR})=d_p(f,\hat Y)\le\varepsilon$.
-# **T3-robust**: an $\varepsilon_v$-accurate head costs at most $\varepsilon_v\Gamma$ with an explicit grid factor $\Gamma$.
+# **T3-robust**: an $\varepsilon_v$-accurate head costs at most $\varepsilon_v\Gamma$ with an explicit grid factor
+# $\Gamma$.
 # **T3-sep**: which separation the corollary relies on, given that down-sampling is not injective.
 
 # %%
@@ -44,8 +45,6 @@ import os
 import sys
 
 sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
-from notebook_tools import show, varcheck, verify_claims
-
 # %%
 import math
 from fractions import Fraction
@@ -55,6 +54,7 @@ import numpy as np
 import sympy as sp
 import torch
 from flint import fmpq_mat
+from notebook_tools import show, varcheck, verify_claims
 
 from varcheck.claims.flowar import separation as evidence
 from varcheck.exact import flowar as ef
@@ -88,11 +88,18 @@ grid25 = ef.flowar_grid_25()
 grid50 = ef.uniform_grid(50)
 print("25-step grid:", ", ".join(str(t) for t in grid25))
 print("uniform 50:  ", ", ".join(str(t) for t in grid50[:4]), "…", ", ".join(str(t) for t in grid50[-3:]))
-assert len(grid25) == 25 and grid25[0] == 1 and grid25[11] == Fraction(3, 10) and grid25[12] == Fraction(1, 4) and grid25[-1] == 0
+assert (
+    len(grid25) == 25
+    and grid25[0] == 1
+    and grid25[11] == Fraction(3, 10)
+    and grid25[12] == Fraction(1, 4)
+    and grid25[-1] == 0
+)
 assert len(grid50) == 50 and all(a - b == Fraction(1, 49) for a, b in zip(grid50, grid50[1:]))
 g32 = rf.flowar_grid_25()  # float32 values, converted exactly to float64
 dev = max(abs(Fraction(float(a)) - b) for a, b in zip(g32.tolist(), grid25))
-print(f"float32 grid vs decimal grid: max deviation {float(dev):.3g}; float32 grid ends at {float(g32[-1])} (exactly 0)")
+print(f"float32 grid vs decimal grid: max deviation {float(dev):.3g}; float32 grid ends at {float(g32[-1])} (exactly "
+      "0)")
 assert g32[-1].item() == 0.0 and 0 < dev < 1e-7
 
 # %% [markdown]
@@ -134,7 +141,9 @@ for name, r in identities.items():
 pyr = varcheck.Pyramid.preset("flowar")
 begin, end = pyr.ranges[-1]
 field = T.smooth_field(seed=0, pyramid=pyr, d=2, channels=1)
-approx = varcheck.build_var_approximator(field, pyr, Fraction(1, 20), p=2, setting="word_to_image", attention="identity")
+approx = varcheck.build_var_approximator(
+    field, pyr, Fraction(1, 20), p=2, setting="word_to_image", attention="identity"
+)
 print(f"Ŷ: {field.name}, G = {approx.plan.G}, certified d̄_2 ≤ {approx.certificate()['lp_bound']:.4f} ≤ 1/20")
 assert approx.certificate()["certified"]
 
@@ -155,7 +164,8 @@ for name, grid in (("25-step", grid25), ("uniform 50", grid50)):
         states = ef.euler_trajectory(noise, Y_exact, grid)
         assert all(xk == ef.path_point(noise, Y_exact, tk) for tk, xk in zip(grid, states))
         assert list(states[-1]) == Y_exact
-    print(f"{name}: {len(grid) - 1} exact Euler steps × 3 noise draws × 256 entries: every iterate on the path, x_K = Ŷ exactly")
+    print(f"{name}: {len(grid) - 1} exact Euler steps × 3 noise draws × 256 entries: every iterate on the path, x_K = "
+          "Ŷ exactly")
 
 # %% [markdown]
 # ## 4. torch float64, with the derived rounding bound
@@ -166,7 +176,8 @@ for name, grid in (("25-step", grid25), ("uniform 50", grid50)):
 
 # %%
 a_, b_, c_, z_ = ef.final_step_rounding_coefficients(grid25[-2], Fraction(1, 2**53), Fraction(1, 2**1075))
-print(f"t_(K−1) = {grid25[-2]}: a = {float(a_):.4e} ({float(a_) * 2**53:.3f} u), b = {float(b_):.4e} ({float(b_) * 2**53:.3f} u), z = {float(z_):.3g}")
+print(f"t_(K−1) = {grid25[-2]}: a = {float(a_):.4e} ({float(a_) * 2**53:.3f} u), b = {float(b_):.4e} "
+      f"({float(b_) * 2**53:.3f} u), z = {float(z_):.3g}")
 head = rf.FlowHead(y_hat)
 gen = torch.Generator().manual_seed(1)
 for name, grid in (("25-step", rf.flowar_grid_25()), ("uniform 50", rf.uniform_grid(50))):
@@ -213,7 +224,8 @@ assert all(states[-1][i] == Y_exact[i] for i in coords)
 # valid but 48 times cruder on the 25-step grid.
 
 # %%
-gammas = {name: ef.gronwall_factor(g) for name, g in (("25-step", grid25), ("uniform 50", grid50), ("uniform 51", ef.uniform_grid(51)))}
+gammas = {name: ef.gronwall_factor(g) for name, g in (("25-step", grid25), (
+    "uniform 50", grid50), ("uniform 51", ef.uniform_grid(51)))}
 for name, g in gammas.items():
     print(f"{name:10}: Γ = {g}")
 assert gammas["25-step"] == Fraction(1, 48) == grid25[-2] and gammas["uniform 50"] == Fraction(1, 49)
@@ -241,7 +253,9 @@ for ev in EPS_V:
         h = rf.PerturbedHead(rf.FlowHead(y_hat), pert)
         traj = rf.euler_sample(h, noise_t, S, rf.flowar_grid_25(), trajectory=True)
         t_last = rf.flowar_grid_25()[-2]
-        allowed = ev * float(t_last) * (1 + 2.0**-52) + rf.final_step_rounding_bound(traj[-2], Y, t_last, e=pert(traj[-2], t_last))
+        allowed = ev * float(t_last) * (1 + 2.0**-52) + rf.final_step_rounding_bound(
+            traj[-2], Y, t_last, e=pert(traj[-2], t_last)
+        )
         diff = (traj[-1] - Y).abs()
         assert bool((diff <= allowed).all())
         res[kind] = float(diff.max())
@@ -259,7 +273,11 @@ ax.loglog(ev, ev, "k:", lw=1, label=r"THEORY: $\varepsilon_v t_0=\varepsilon_v$"
 ax.loglog(ev, ev / 48, "k-", lw=1, label=r"$\varepsilon_v\Gamma=\varepsilon_v/48$")
 ax.loglog(ev, [r[1] for r in rows], "o", label="aligned head error (attains)")
 ax.loglog(ev, [r[2] for r in rows], "s", mfc="none", label="x-dependent head error")
-ax.set(xlabel=r"head accuracy $\varepsilon_v$ (sup norm)", ylabel=r"$\|x_K-\hat Y\|_\infty$", title="T3-robust on the 25-step grid")
+ax.set(
+    xlabel=r"head accuracy $\varepsilon_v$ (sup norm)",
+    ylabel=r"$\|x_K-\hat Y\|_\infty$",
+    title="T3-robust on the 25-step grid",
+)
 ax.legend(fontsize=8)
 show(fig)
 
@@ -279,7 +297,8 @@ for s_, s_next in zip(scales, scales[1:]):
 coarse = scales[:-1]
 areas = {s_: interpolation_matrix_1d(16, s_, "area", exact=True) for s_ in coarse}
 stacked = fmpq_mat(sum(coarse), 16, [v for s_ in coarse for v in areas[s_].entries()])
-print(f"area 16→s ranks: {({s_: a.rank() for s_, a in areas.items()})}; scales {coarse} stacked: rank {stacked.rank()} of 16")
+print(f"area 16→s ranks: {({s_: a.rank() for s_, a in areas.items()})}; scales {coarse} stacked: rank {stacked.rank()} "
+      "of 16")
 assert stacked.rank() == 8
 z = fmpq_mat(16, 1, [-1, 1] + [0] * 14)  # a difference of two neighbouring latent columns
 assert all(areas[s_] * z == fmpq_mat(s_, 1, [0] * s_) for s_ in coarse)

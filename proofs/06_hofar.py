@@ -28,7 +28,8 @@
 #
 # * **H1** `hofar.corollary` — for T3's head $(x-\hat Y)/t$ every higher-order term is identically $0$: HOFAR *is*
 #   FlowAR and the corollary is T3 (true, but trivial: finding F10).
-# * **H1-robust** `hofar.inexact-heads` — inexact higher heads only add worst-case error $\sum_j\varepsilon_j t_{K-1}^j/j!$.
+# * **H1-robust** `hofar.inexact-heads` — inexact higher heads only add worst-case error
+# $\sum_j\varepsilon_j t_{K-1}^j/j!$.
 # * **H2** `hofar.taylor-rate` — where higher orders pay: curved trajectories (the same linear path with data of spread
 #   $s>0$), global error $O(h^k)$ with certified constants.
 # * **H3** `hofar.conditional-targets` (refuted) — regressing the higher heads on the straight path's conditional
@@ -41,8 +42,6 @@ import os
 import sys
 
 sys.path.insert(0, "proofs" if os.path.isfile("proofs/notebook_tools.py") else os.getcwd())
-from notebook_tools import show, varcheck, verify_claims
-
 # %%
 from fractions import Fraction
 
@@ -50,6 +49,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 import torch
+from notebook_tools import show, varcheck, verify_claims
 
 from varcheck.claims.hofar import conditional as evidence
 from varcheck.claims.hofar import rates
@@ -73,7 +73,8 @@ for cid in HOFAR:
 # %% [markdown]
 # ## 1. The straight path: every higher-order term of T3's head vanishes
 #
-# $Dv=\partial_t\frac{x-\hat Y}{t}+\frac1t\cdot\frac{x-\hat Y}{t}=-\frac{x-\hat Y}{t^2}+\frac{x-\hat Y}{t^2}=0$, so $D^jv=0$
+# $Dv=\partial_t\frac{x-\hat Y}{t}+\frac1t\cdot\frac{x-\hat Y}{t}=-\frac{x-\hat Y}{t^2}+\frac{x-\hat Y}{t^2}=0$, so
+# $D^jv=0$
 # for every $j\ge1$, and the conditional path $x_t=(1-t)Y+t\varepsilon$ has no derivative of order $\ge2$ either.
 
 # %%
@@ -147,7 +148,8 @@ for s_val, style in ((0.0, ":"), (0.25, "--"), (1.0, "-")):
     for e_val, col in ((-1.5, "C0"), (0.6, "C1"), (1.8, "C2")):
         ax.plot(ts, (1 - ts) * 0.3 + np.sqrt(s_val**2 * (1 - ts) ** 2 + ts**2) * e_val, style, color=col, lw=1)
 ax.invert_xaxis()
-ax.set(xlabel="t (sampling runs from 1 to 0)", ylabel="x(t)", title="exact trajectories, Ŷ = 0.3: s = 0 (dotted), 1/4 (dashed), 1")
+ax.set(xlabel="t (sampling runs from 1 to "
+              "0)", ylabel="x(t)", title="exact trajectories, Ŷ = 0.3: s = 0 (dotted), 1/4 (dashed), 1")
 show(fig)
 
 # %% [markdown]
@@ -172,8 +174,16 @@ for k, col in zip((1, 2, 3), ("C0", "C1", "C2")):
     ax.loglog(hs, errs, "o-", color=col, ms=3, label=f"order {k}: |e_K|/|ε| (slope {slopes[k]:.2f})")
     ax.loglog(hs, bounds, ":", color=col, lw=1)
     for name, grid, marker in (("25-step", grid25, "*"), ("50-step", grid50, "s")):
-        ax.loglog(float(eh.max_step(grid)), float(abs(eh.global_error_factor(s_half, grid, k))), marker, color=col, ms=9, mfc="none")
-ax.set(xlabel="max step h", ylabel="end error / |ε|", title="HOFAR order k on curved trajectories (s = 1/2); dotted: certified bound")
+        ax.loglog(
+            float(eh.max_step(grid)),
+            float(abs(eh.global_error_factor(s_half, grid, k))),
+            marker,
+            color=col,
+            ms=9,
+            mfc="none",
+        )
+ax.set(xlabel="max step h", ylabel="end error / |ε|", title="HOFAR order k on curved trajectories (s = 1/2); dotted: "
+                                                            "certified bound")
 ax.legend(fontsize=8, title="★ FlowAR 25-step, □ 50-step", title_fontsize=8)
 show(fig)
 print({k: round(v, 3) for k, v in slopes.items()})
@@ -202,8 +212,13 @@ times = [Fraction(v_) for v_ in g.tolist()]
 for k in (1, 2, 3):
     head = rh.HOFARHead(lambda S: t_y, k, spread=s_half)
     states = rh.hofar_sample(head, t_n, None, g, trajectory=True)
-    exact = eh.hofar_trajectory([Fraction(v_) for v_ in t_n.flatten().tolist()], [Fraction(v_) for v_ in t_y.flatten().tolist()],
-                                times, k, spread=s_half)[-1]
+    exact = eh.hofar_trajectory(
+        [Fraction(v_) for v_ in t_n.flatten().tolist()],
+        [Fraction(v_) for v_ in t_y.flatten().tolist()],
+        times,
+        k,
+        spread=s_half,
+    )[-1]
     bound = rh.propagated_rounding_bound(head, states, g, None)
     dev = [abs(Fraction(o) - e) for o, e in zip(states[-1].flatten().tolist(), exact)]
     assert all(d <= b for d, b in zip(dev, bound))

@@ -16,7 +16,8 @@ esac
 
 PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
-  echo "setup.sh: varcheck needs Python >= 3.10; set PYTHON to one (found: $("$PYTHON" --version 2>&1 || echo none))." >&2
+  found="$("$PYTHON" --version 2>&1 || echo none)"
+  echo "setup.sh: varcheck needs Python >= 3.10; set PYTHON to one (found: $found)." >&2
   exit 1
 fi
 
@@ -41,4 +42,5 @@ fi
 
 echo "setup.sh: installing varcheck$extras (editable)"
 pip_install -e ".$extras"
-"$VPY" -c 'import varcheck, torch, flint; print(f"setup.sh: varcheck {varcheck.__version__} ready (torch {torch.__version__}, python-flint {flint.__version__})")'
+"$VPY" -c 'import varcheck, torch, flint; print(f"setup.sh: varcheck {varcheck.__version__} ready \
+(torch {torch.__version__}, python-flint {flint.__version__})")'

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from varcheck.claims.runner import run_claim
 from varcheck.claims.catalog import registry
+from varcheck.claims.runner import run_claim
 
 
 def assert_claim_as_expected(claim_id: str, ctx):

@@ -90,7 +90,9 @@ def test_ball_layer_contains_the_torch_layer():
     bound = softmax_readout_error_bound(float(scores.max()), 5, 3, float(np.abs(x @ ws[2]).max())) * np.abs(ws[3]).max()
     for i in range(5):
         for j in range(3):
-            assert abs(got[i, j] - float(balls[i][j].mid())) <= bound + float(balls[i][j].rad()) + 2**-52 * abs(got[i, j])
+            assert abs(got[i, j] - float(balls[i][j].mid())) <= bound + float(balls[i][j].rad()) + 2**-52 * abs(
+                got[i, j]
+            )
 
 
 def test_self_attention_validation():

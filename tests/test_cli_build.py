@@ -27,7 +27,8 @@ def test_build_writes_a_loadable_model(tmp_path, capsys):
     # a second build into the same directory is refused, with --force it is allowed
     assert main(["build", "--target", TARGET, "--pyramid", "[1,2,3]", "--eps", "0.05", "--out", str(out)]) == 2
     assert "not empty" in capsys.readouterr().err
-    assert main(["build", "--target", TARGET, "--pyramid", "[1,2,3]", "--eps", "0.05", "--out", str(out), "--force"]) == 0
+    assert main(["build", "--target", TARGET, "--pyramid", "[1,2,3]", "--eps",
+                 "0.05", "--out", str(out), "--force"]) == 0
 
 
 @pytest.mark.parametrize("extra, message", [

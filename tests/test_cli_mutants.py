@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-import varcheck.claims.mutation as M
 import varcheck.claims.catalog as registry_module
+import varcheck.claims.mutation as M
 from tests.test_cli import make_fake_registry
 from varcheck.cli import main
 from varcheck.report.json_report import MUTANTS_KEY, REPORT_KEYS

@@ -1,4 +1,5 @@
-"""Composition claims C1–C4 (THEORY.md §5): evidence, the exact integrator, the counterexample, and argument validation."""
+"""Composition claims C1–C4 (THEORY.md §5): evidence, the exact integrator, the counterexample, and argument
+validation."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from tests.claim_checks import assert_claim_as_expected
 from varcheck.errors import VarcheckError
 from varcheck.exact import composition as ec
 from varcheck.exact.piecewise import PiecewisePolynomial, compose, lp_distance_power, push_forward
 from varcheck.exact.quantizer import grid_quantize
 from varcheck.theory import composition as sc
-from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("compose.sup-two-layer", marks=pytest.mark.claim("compose.sup-two-layer")),

@@ -16,9 +16,9 @@ import pytest
 
 import varcheck.claims.catalog as registry_module
 from tests.test_cli import CALLS, make_fake_registry  # noqa: F401  (fake registry for repro edge cases)
+from varcheck.claims.catalog import registry
 from varcheck.cli import main
 from varcheck.report import constants as C
-from varcheck.claims.catalog import registry
 
 REPO = Path(__file__).resolve().parents[1]
 MACRO = re.compile(r"^\\newcommand\{(\\varcheck[A-Za-z]+)\}\{\\ensuremath\{(.*)\}\}$")
@@ -162,7 +162,8 @@ def test_repro_of_a_claim_that_holds_exits_2(capsys):
     assert main(["repro", "interp.integer-offset-is-nearest"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.strip() == "varcheck: error: claim interp.integer-offset-is-nearest holds; nothing to reproduce."
+    assert captured.err.strip() == ("varcheck: error: claim interp.integer-offset-is-nearest holds; nothing to "
+                                    "reproduce.")
 
 
 def test_repro_unknown_claim_exits_2(capsys):

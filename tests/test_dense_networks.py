@@ -45,7 +45,9 @@ def test_flowar_network_claim_is_as_expected(ctx):
 @pytest.fixture(scope="module")
 def small_w2i():
     target = T.smooth_field(seed=1, pyramid=SMALL, d=2, channels=1)
-    return target, build_var_approximator(target, SMALL, 0.05, setting="word_to_image", attention="contextual", monte_carlo=16)
+    return target, build_var_approximator(
+        target, SMALL, 0.05, setting="word_to_image", attention="contextual", monte_carlo=16
+    )
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +131,7 @@ def test_fast_path_equals_dense_forward_within_the_accounted_rounding(small_w2i)
 
 @pytest.mark.claim("ua.word-to-image")
 def test_every_var256_seed_builds_and_certifies():
-    """Issue #12 item 7: the build does not depend on a lucky target (seeds 0–9, ε = 1e-2, float64)."""
+    """The build does not depend on a lucky target (seeds 0–9, ε = 1e-2, float64)."""
     pyr = Pyramid.preset("var256")
     for seed in range(10):
         target = T.smooth_field(seed=seed, pyramid=pyr, d=2, channels=2)
@@ -145,8 +147,11 @@ def test_t1_float64_network_is_exact_at_cell_centres(t1_dense):
     for g in ((0, 1, 2, 3), (3, 3, 0, 1)):
         x = torch.tensor([(2 * v + 1) / (2 * G) for v in g], dtype=torch.float64).reshape(1, 4, 1)
         out = t1_dense.network(x).reshape(-1)
-        want = torch.tensor([float(v) for v in target.exact([Fraction(2 * v + 1, 2 * G) for v in g])], dtype=torch.float64)
-        assert float((out - want).abs().max()) <= float(t1_dense.plan.rounding()["interior"]) + float(t1_dense.plan.table_error)
+        want = torch.tensor(
+            [float(v) for v in target.exact([Fraction(2 * v + 1, 2 * G) for v in g])], dtype=torch.float64
+        )
+        assert float((out - want).abs().max()) <= float(t1_dense.plan.rounding()[
+            "interior"]) + float(t1_dense.plan.table_error)
 
 
 def test_tight_construction_has_no_float64_network():
@@ -187,8 +192,10 @@ def test_torch_export_program_reproduces_the_outputs(tmp_path, t1_dense):
 
 
 def test_onnx_export_reproduces_the_outputs(tmp_path, t1_dense):
-    pytest.importorskip("onnx", reason="ONNX export is the optional extra varcheck[onnx] (onnx, onnxscript, onnxruntime)")
-    pytest.importorskip("onnxscript", reason="ONNX export is the optional extra varcheck[onnx] (onnx, onnxscript, onnxruntime)")
+    pytest.importorskip("onnx", reason="ONNX export is the optional extra varcheck[onnx] (onnx, onnxscript, "
+                                       "onnxruntime)")
+    pytest.importorskip("onnxscript", reason="ONNX export is the optional extra varcheck[onnx] (onnx, onnxscript, "
+                                             "onnxruntime)")
     from onnx.reference import ReferenceEvaluator
 
     out = save(t1_dense, tmp_path / "m", exports=("onnx",))
@@ -206,11 +213,14 @@ def test_plain_torch_snippet_of_the_docs_runs_without_varcheck(tmp_path):
     save(approx, tmp_path / "models" / "w2i")
     x = torch.rand(4, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(9))
     torch.save(x, tmp_path / "x.pt")
-    blocker = ("import sys\nclass _NoVarcheck:\n    def find_spec(self, name, *a):\n"
-               "        if name == 'varcheck' or name.startswith('varcheck.'): raise ImportError('varcheck is blocked')\n"
-               "sys.meta_path.insert(0, _NoVarcheck())\n")
-    tail = "\ntorch.save(run(torch.load('x.pt')), 'y.pt')\nassert not any(m.startswith('varcheck') for m in sys.modules)\n"
-    proc = subprocess.run([sys.executable, "-c", blocker + snippet + tail], cwd=tmp_path, capture_output=True, text=True)
+    blocker = ("import sys\nclass _NoVarcheck:\n    def find_spec(self, name, *a):\n        if name == 'varcheck' or "
+               "name.startswith('varcheck.'): raise ImportError('varcheck is blocked')\nsys.meta_path.insert(0, "
+               "_NoVarcheck())\n")
+    tail = ("\ntorch.save(run(torch.load('x.pt')), 'y.pt')\nassert not any(m.startswith('varcheck') for m in "
+            "sys.modules)\n")
+    proc = subprocess.run(
+        [sys.executable, "-c", blocker + snippet + tail], cwd=tmp_path, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert "torch.Size([4, 680, 2])" in proc.stdout
     assert torch.equal(torch.load(tmp_path / "y.pt"), varcheck.load(tmp_path / "models" / "w2i")(x))
@@ -256,7 +266,8 @@ def test_cli_build_refuses_to_overwrite_and_bad_input_is_one_line(tmp_path):
     out.mkdir()
     (out / "mine.txt").write_text("a user's file")
     fresh = tmp_path / "fresh"
-    base = ["build", "--target", "smooth_field(seed=2,pyramid=1-2-3,d=1,channels=1)", "--pyramid", "[1,2,3]", "--eps", "0.05"]
+    base = ["build", "--target", "smooth_field(seed=2,pyramid=1-2-3,d=1,channels=1)",
+            "--pyramid", "[1,2,3]", "--eps", "0.05"]
     for extra, msg in ((["--out", str(out)], "not empty"), (["--out", str(fresh), "--G", "3"], "--G applies"),
                        (["--out", str(fresh), "--monte-carlo", "-1"], "--monte-carlo"),
                        (["--out", str(fresh), "--construction", "tight"], "--construction applies"),
@@ -270,13 +281,14 @@ def test_cli_build_refuses_to_overwrite_and_bad_input_is_one_line(tmp_path):
 
 @pytest.mark.claim("flowar.dense-network")
 def test_reports_carry_the_networks_table_when_a_network_claim_ran(ctx):
+    from varcheck.claims.runner import run_claims
     from varcheck.report.json_report import NETWORKS_KEY, build_report, render_report
     from varcheck.report.networks import NETWORK_HEADER, network_rows
-    from varcheck.claims.runner import run_claims
 
     results = run_claims(["flowar.dense-network"], ctx)
     report = build_report(results, ctx)
-    assert report[NETWORKS_KEY]["header"] == list(NETWORK_HEADER) and len(report[NETWORKS_KEY]["rows"]) == len(network_rows())
+    assert report[NETWORKS_KEY]["header"] == list(NETWORK_HEADER) and len(report[NETWORKS_KEY][
+        "rows"]) == len(network_rows())
     assert list(report)[-1] == "timings"  # the networks table is part of the deterministic report
     for suffix in (".md", ".html"):
         assert "Built networks" in render_report(results, ctx, suffix)

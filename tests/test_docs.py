@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from varcheck import documentation as generated
+from varcheck.claims.catalog import registry
 from varcheck.report.claims_doc import claims_doc_path
 from varcheck.report.findings import FINDINGS, claims_of_finding, render_findings
-from varcheck.claims.catalog import registry
 
 DOCS = claims_doc_path().parent
 REGENERATE = "run python -m varcheck.documentation"

@@ -110,8 +110,8 @@ def _substitute(command: str, full: bool):
     if words[:2] == ["bash", "scripts/setup.sh"]:
         # it installs packages into the shared .venv and needs the network; the environment this test runs in is
         # its result. What can be checked without that: the script parses, and it refuses an unknown option.
-        return (f"bash -n {REPO}/scripts/setup.sh && {{ rc=0; bash {REPO}/scripts/setup.sh --no-such-option 2>/dev/null "
-                "|| rc=$?; test $rc -eq 2; }", "set-up script: syntax and option check only")
+        return (f"bash -n {REPO}/scripts/setup.sh && {{ rc=0; bash {REPO}/scripts/setup.sh --no-such-option "
+                "2>/dev/null || rc=$?; test $rc -eq 2; }", "set-up script: syntax and option check only")
     if words[:3] == [".venv/bin/python", "-m", "pytest"]:
         # running the whole suite from inside the suite would recurse
         return ".venv/bin/python -m pytest --version", "test suite: --version only (no recursion)"
@@ -126,7 +126,8 @@ def _substitute(command: str, full: bool):
                and w not in ("quick", "full") and not w.isdigit()]
         if "--profile" in words and words[words.index("--profile") + 1] == "full" or not ids:
             # every claim (~40 s) or the full profile (minutes): the quick profile parses the exact argv instead
-            return _parse_only(words[1:]), "long verify run: argv parsed by varcheck's own parser (full profile runs it)"
+            return _parse_only(words[1:]), ("long verify run: argv parsed by varcheck's own parser (full profile runs "
+                                            "it)")
     if words[:3] == [".venv/bin/python", "-m", "varcheck.bench"]:
         # benchmarks time repeated runs (a minute or more even for two rows): the quick profile checks that the
         # command parses and that the rows it names exist
@@ -134,8 +135,8 @@ def _substitute(command: str, full: bool):
         rows = [r for r in rows[:next((i for i, r in enumerate(rows) if r.startswith("-")), len(rows))]]
         check = ("import sys; from varcheck.bench import ROWS; missing = [r for r in sys.argv[1:] if r not in ROWS]; "
                  "sys.exit(f'unknown rows {missing}' if missing else 0)")
-        return (".venv/bin/python -m varcheck.bench --help > /dev/null && .venv/bin/python -c "
-                f"{shlex.quote(check)} {' '.join(map(shlex.quote, rows))}", "benchmark: --help and row names (full profile runs it)")
+        return (f".venv/bin/python -m varcheck.bench --help > /dev/null && .venv/bin/python -c {shlex.quote(check)} "
+                f"{' '.join(map(shlex.quote, rows))}", "benchmark: --help and row names (full profile runs it)")
     return command, ""
 
 
@@ -176,7 +177,8 @@ def workdirs(tmp_path_factory):
 
 
 def _cases():
-    return [pytest.param(page, exports, command, id=f"{page}: {command[:70]}") for page, exports, command in page_commands()
+    return [pytest.param(page, exports, command, id=f"{page}: "
+                                                    f"{command[:70]}") for page, exports, command in page_commands()
             if page not in RUN_ELSEWHERE]
 
 

@@ -1,4 +1,5 @@
-"""FlowAR's corollary (THEORY.md §6.3): T3, T3-robust, the down-sampling separation, the grids, and argument validation."""
+"""FlowAR's corollary (THEORY.md §6.3): T3, T3-robust, the down-sampling separation, the grids, and argument
+validation."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
+from tests.claim_checks import assert_claim_as_expected
 from varcheck.errors import VarcheckError
 from varcheck.exact import flowar as ef
 from varcheck.runtime import flowar as rf
-from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("flowar.euler-exact-recovery", marks=pytest.mark.claim("flowar.euler-exact-recovery")),
@@ -34,7 +35,10 @@ def test_flowar_grids_are_the_documented_linspaces():
     assert len(exact) == 25 and exact[0] == 1 and exact[11] == Fraction(3, 10) and exact[12] == Fraction(1, 4)
     assert exact[-1] == 0 and exact[-2] == Fraction(1, 48)
     # the runtime grids are FlowAR's float32 linspaces: each point within one float32 ulp of the exact decimal point
-    for floats, points in ((rf.flowar_grid_25(grid_dtype=torch.float32), exact), (rf.uniform_grid(50), ef.uniform_grid(50))):
+    for floats, points in (
+        (rf.flowar_grid_25(grid_dtype=torch.float32), exact),
+        (rf.uniform_grid(50), ef.uniform_grid(50)),
+    ):
         for f, q in zip(floats.tolist(), points):
             ulp = Fraction(float(np.spacing(np.float32(float(q))))) if q else Fraction(0)
             assert abs(Fraction(f) - q) <= ulp
@@ -117,15 +121,21 @@ def test_bad_grids_and_inputs_raise_varcheck_errors():
         ef.discretised_time(Fraction(1, 3), 1000, "ceil")
     head = rf.FlowHead(lambda S: torch.zeros(1, 2, dtype=torch.float64))
     with pytest.raises(VarcheckError, match="end at t = 0"):
-        rf.euler_sample(head, torch.zeros(1, 2, dtype=torch.float64), None, torch.tensor([1.0, 0.5, 0.001], dtype=torch.float64))
+        rf.euler_sample(
+            head, torch.zeros(1, 2, dtype=torch.float64), None, torch.tensor([1.0, 0.5, 0.001], dtype=torch.float64)
+        )
     with pytest.raises(VarcheckError, match="positive before the last point"):
         rf.check_grid(torch.tensor([1.0, 0.0, -1.0]))
     with pytest.raises(VarcheckError, match="noise must hold finite"):
         rf.euler_sample(head, torch.tensor([[float("nan"), 0.0]], dtype=torch.float64), None, rf.flowar_grid_25())
     with pytest.raises(VarcheckError, match="exactly representable"):
-        rf.euler_sample(head, torch.zeros(1, 2, dtype=torch.float32), None, torch.tensor([1.0, 0.1, 0.0], dtype=torch.float64))
+        rf.euler_sample(
+            head, torch.zeros(1, 2, dtype=torch.float32), None, torch.tensor([1.0, 0.1, 0.0], dtype=torch.float64)
+        )
     with pytest.raises(VarcheckError, match="shape of x"):
-        rf.euler_sample(rf.FlowHead(lambda S: torch.zeros(3)), torch.zeros(1, 2, dtype=torch.float64), None, rf.flowar_grid_25())
+        rf.euler_sample(
+            rf.FlowHead(lambda S: torch.zeros(3)), torch.zeros(1, 2, dtype=torch.float64), None, rf.flowar_grid_25()
+        )
     with pytest.raises(VarcheckError, match="y_hat must be a callable"):
         rf.FlowHead(3)
     with pytest.raises(VarcheckError, match="dtype"):

@@ -9,12 +9,12 @@ from fractions import Fraction
 import pytest
 import torch
 
+from tests.claim_checks import assert_claim_as_expected
 from varcheck.errors import VarcheckError
 from varcheck.exact import flowar as ef
 from varcheck.exact import hofar as eh
 from varcheck.runtime import flowar as rf
 from varcheck.runtime import hofar as rh
-from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("hofar.corollary", marks=pytest.mark.claim("hofar.corollary")),
@@ -126,7 +126,8 @@ def test_certified_bounds_contain_the_exact_errors_and_the_rate_constant():
             e = abs(eh.global_error_factor(Fraction(1, 2), grid, k))
             F = eh.upper_fraction(eh.certified_error_factor(Fraction(1, 2), grid, k))
             assert 0 < e <= F <= eh.upper_fraction(eh.certified_rate_bound(Fraction(1, 2), grid, k))
-    # s = 1: σ'' = 1/q^{3/2} peaks at t = 1/2 with 2^{3/2}, so K_1 = √2·2^{3/2}/2 = 2 exactly; the certificate must enclose it
+    # s = 1: σ'' = 1/q^{3/2} peaks at t = 1/2 with 2^{3/2}, so K_1 = √2·2^{3/2}/2 = 2 exactly; the certificate must
+    # enclose it
     K1 = eh.upper_fraction(eh.certified_rate_constants(1, 1)["K"])
     assert 2 <= K1 <= Fraction(2) * Fraction(102, 100)
     assert eh.certified_error_factor(0, ef.flowar_grid_25(), 3) == 0
@@ -203,12 +204,16 @@ def test_bad_arguments_raise_varcheck_errors():
         rh.HOFARHead(lambda S: torch.zeros(1, 2, dtype=torch.float64), 0)
     head = rh.HOFARHead(lambda S: torch.zeros(1, 2, dtype=torch.float64), 2)
     with pytest.raises(VarcheckError, match="head must be a HOFARHead"):
-        rh.hofar_sample(rf.FlowHead(lambda S: torch.zeros(1, 2)), torch.zeros(1, 2, dtype=torch.float64), None, rf.flowar_grid_25())
+        rh.hofar_sample(
+            rf.FlowHead(lambda S: torch.zeros(1, 2)), torch.zeros(1, 2, dtype=torch.float64), None, rf.flowar_grid_25()
+        )
     with pytest.raises(VarcheckError, match="noise must hold finite"):
         rh.hofar_sample(head, torch.tensor([[float("nan"), 0.0]], dtype=torch.float64), None, rf.flowar_grid_25())
     with pytest.raises(VarcheckError, match="noise.dtype"):
         rh.hofar_sample(head, torch.zeros(1, 2, dtype=torch.float16), None, rf.flowar_grid_25())
     with pytest.raises(VarcheckError, match="exactly representable"):
-        rh.hofar_sample(head, torch.zeros(1, 2, dtype=torch.float32), None, torch.tensor([1.0, 0.1, 0.0], dtype=torch.float64))
+        rh.hofar_sample(
+            head, torch.zeros(1, 2, dtype=torch.float32), None, torch.tensor([1.0, 0.1, 0.0], dtype=torch.float64)
+        )
     with pytest.raises(VarcheckError, match="PerturbedHOFARHead needs"):
         rh.PerturbedHOFARHead(head, 3)

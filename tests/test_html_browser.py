@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from varcheck.claims.catalog import registry
 from varcheck.claims.mutation import summarize_mutants
 from varcheck.report.figures import matplotlib_available
 from varcheck.report.json_report import render_report
 from varcheck.theory.outcomes import ClaimResult, decide
-from varcheck.claims.catalog import registry
 from varcheck.theory.registry import Context, EvidenceResult
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,6 @@ import varcheck
 from varcheck import Pyramid, VarcheckError, interpolation_matrix
 from varcheck.exact.floating_point import TORCH_PARITY_TOL, separable_apply_error_bound
 
-
 # --------------------------------------------------------------------------- pyramid
 
 @pytest.mark.parametrize("name, length", [("var256", 680), ("var512", 2240), ("var1024", 9451), ("flowar", 341)])
@@ -62,7 +61,9 @@ def test_shapes_and_flattening():
     assert u.shape == (20, 6) and u.dtype == np.float64
     x = np.random.default_rng(0).random((2, 3))
     y = (u @ x.reshape(-1)).reshape(4, 5)
-    ref = F.interpolate(torch.from_numpy(x)[None, None], size=(4, 5), mode="bilinear", align_corners=False)[0, 0].numpy()
+    ref = F.interpolate(torch.from_numpy(x)[None, None], size=(4, 5), mode="bilinear", align_corners=False)[
+        0, 0
+    ].numpy()
     assert np.max(np.abs(y - ref)) <= TORCH_PARITY_TOL
 
 

@@ -45,5 +45,6 @@ def test_notebook_executes(path):
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(REPO_ROOT)}}
     )
     client.execute()  # raises nbclient.exceptions.CellExecutionError on the first failing cell
-    errors = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get(
+        "outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors

@@ -2,9 +2,9 @@
 
 The exporters (``varcheck constants`` TeX/JSON, the ``explain`` text, the Markdown/HTML/JSON reports) are
 parsed back and each printed value is compared, exactly, with the value it was rounded from: the rational,
-the radical (decided by sympy), or the end of the certified arb ball. The known bad case of issue 13 — a
-certified γ ≥ 4.20025…·10⁻¹⁰ printed to nearest as 4.2003·10⁻¹⁰ — is checked explicitly, and so is the
-real one it hid: the attn-tight instance's γ_actual = 3.60826…·10⁻¹⁸, once exported as 3.6083·10⁻¹⁸.
+the radical (decided by sympy), or the end of the certified arb ball. The case that rounding to
+nearest gets wrong — a certified γ ≥ 4.20025…·10⁻¹⁰ printed as 4.2003·10⁻¹⁰ — is checked explicitly, and so is
+the attn-tight instance's γ_actual = 3.60826…·10⁻¹⁸, which rounds to nearest as 3.6083·10⁻¹⁸.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def test_attn_tight_gamma_is_rounded_down_from_the_certified_ball(exported):
 
 @pytest.mark.claim("attn.contextual-mapping-tight")
 def test_known_bad_case_prints_below_the_certified_lower_bound():
-    gamma = arb("4.2002512345e-10", "1e-25")  # a certified γ ≥ 4.20025…e−10, as in issue 13
+    gamma = arb("4.2002512345e-10", "1e-25")  # a certified γ ≥ 4.20025…e−10
     c = C.Constant("gamma_actual", gamma, False, "certified γ", "attn.contextual-mapping", "lower")
     doc = json.loads(C.render_json({"family": [c]}))
     assert doc["instances"]["family"]["gamma_actual"]["value"] == "4.2002e-10"
@@ -317,7 +317,7 @@ def test_explain_prints_declared_claim_constants_exactly(capsys):
         assert main(["explain", claim.id]) == 0
         out = capsys.readouterr().out
         for name, value, *_ in claim.constants:
-            line = next(l for l in out.splitlines() if l.startswith(f"  {name} = "))
+            line = next(text for text in out.splitlines() if text.startswith(f"  {name} = "))
             assert line.startswith(f"  {name} = {value}")
             exported = claims.get(f"{claim.label} {name}")
             if exported is not None:  # a number: exported exactly as declared
@@ -331,10 +331,10 @@ def test_explain_prints_declared_claim_constants_exactly(capsys):
 def test_reports_print_observed_and_bound_exactly_as_the_json_holds_them():
     from html import escape
 
+    from varcheck.claims.runner import run_claims
     from varcheck.report.html import render_html
     from varcheck.report.json_report import build_report, dependencies
     from varcheck.report.markdown import md_cell, render_markdown
-    from varcheck.claims.runner import run_claims
     from varcheck.theory.registry import Context
 
     results = run_claims(["interp.kernel-range", "interp.inf-norm"], Context("quick", 0))

@@ -16,7 +16,6 @@ from varcheck import VarcheckError
 from varcheck import targets as T
 from varcheck.theory import partition as P
 
-
 # --------------------------------------------------------------------------- derived constants
 
 
@@ -49,18 +48,24 @@ def test_eta_meets_the_budget_and_lipschitz_blows_up():
 def test_quantizer_and_value_map_construction():
     Q = varcheck.relu_quantizer(4, Fraction(1, 20))
     assert Q.breakpoints()[:2] == (Fraction(1, 4) - Fraction(1, 20), Fraction(1, 4))
-    assert Q(Fraction(1, 2)) == Fraction(1, 2) and Q(1) == Fraction(3, 4) and Q(Fraction(1, 4) - Fraction(1, 40)) == Fraction(1, 8)
+    assert (
+        Q(Fraction(1, 2)) == Fraction(1, 2)
+        and Q(1) == Fraction(3, 4)
+        and Q(Fraction(1, 4) - Fraction(1, 40)) == Fraction(1, 8)
+    )
     assert Q.bad_set_length() == Fraction(3, 20) and Q.lipschitz() == 5 and Q.width(3, residual=True) == 24
     V = varcheck.scalar_value_map([0, 1, 3], [0, 0, 1])
     assert V(3) == (1,) and V(2) == (Fraction(1, 2),) and V.lipschitz() == Fraction(1, 2) and V.lipschitz_bound() == 1
-    grid = varcheck.grid_value_map(2, [(Fraction(1, 4), Fraction(3, 4)), (Fraction(3, 4), Fraction(1, 4))], [(1,), (2,)])
+    grid = varcheck.grid_value_map(
+        2, [(Fraction(1, 4), Fraction(3, 4)), (Fraction(3, 4), Fraction(1, 4))], [(1,), (2,)]
+    )
     assert grid((Fraction(3, 4), Fraction(1, 4))) == (2,) and sorted(grid.project(t) for t in grid.tokens) == [1, 2]
     ff = varcheck.FeedForward(*Q.weights(2, residual=True), residual=True)
     out = ff(torch.tensor([[0.3, 0.9]], dtype=torch.float64))
     assert out.tolist() == [[0.25, 0.75]]
 
 
-# --------------------------------------------------------------------------- bad input (issue 4, item 5)
+# --------------------------------------------------------------------------- bad input
 
 
 @pytest.mark.parametrize("G", [0, -3, 2.5, True, "4"])

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from varcheck.claims.catalog import registry
 from tests.claim_checks import assert_claim_as_expected
+from varcheck.claims.catalog import registry
 
 CASES = [
     pytest.param("partition.lipschitz-grid", marks=pytest.mark.claim("partition.lipschitz-grid")),
@@ -36,5 +36,6 @@ def test_targeted_search_reaches_the_attained_bound(ctx):
 @pytest.mark.claim("partition.lipschitz-blowup")
 def test_dependencies_point_to_partition_claims():
     reg = registry()
-    assert set(reg.get("partition.bad-set-accounting").depends_on) >= {"partition.lipschitz-grid", "partition.relu-quantizer"}
+    assert set(reg.get("partition.bad-set-accounting").depends_on) >= {"partition.lipschitz-grid",
+                                                                       "partition.relu-quantizer"}
     assert "partition.bad-set-accounting" in reg.get("partition.lipschitz-blowup").depends_on

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from varcheck.errors import VarcheckError
 from varcheck.claims.catalog import registry
+from varcheck.errors import VarcheckError
 from varcheck.theory.registry import KINDS, Claim, EvidenceResult, EvidenceSpec, resolve
 
 TESTS = Path(__file__).parent
@@ -88,7 +88,8 @@ def test_built_in_claims_bind_their_functions_by_reference_in_the_claims_layer()
     assert len(bound) > 150
     strings = [(owner, f) for owner, f in bound if isinstance(f, str)]
     assert not strings, f"bound by a string: {strings}"
-    outside = [(owner, f"{_owner(f)}:{f.__name__}") for owner, f in bound if not _owner(f).startswith("varcheck.claims.")]
+    outside = [(owner, f"{_owner(f)}:{f.__name__}") for owner, f in bound if not _owner(f).startswith(
+        "varcheck.claims.")]
     assert not outside, f"evidence outside the claims layer: {outside}"
 
 

@@ -10,14 +10,14 @@ import pytest
 
 import varcheck.claims.catalog as registry_module
 from tests.test_cli import CLAIM_KEYS, EVIDENCE_KEYS, make_fake_registry
-from varcheck.errors import VarcheckError
 from varcheck import documentation
+from varcheck.claims.runner import run_claim
+from varcheck.errors import VarcheckError
 from varcheck.report import claims_doc
 from varcheck.report.environment import environment, git_revision
 from varcheck.report.html import render_html
 from varcheck.report.json_report import REPORT_KEYS, build_report, dependencies, write_report
 from varcheck.report.markdown import md_cell, mermaid_graph, render_markdown
-from varcheck.claims.runner import run_claim
 from varcheck.theory.registry import Claim, Context, EvidenceSpec, Registry
 
 

@@ -25,12 +25,14 @@ from varcheck.sweep.table import write_table
 SMALL = {
     "name": "small",
     "study": [
-        {"name": "cm", "construction": "contextual_mapping", "grid": {"variant": ["tight", "paper"], "G": [2, 3, 4], "n": 2}},
+        {"name": "cm", "construction": "contextual_mapping", "grid": {"variant": [
+            "tight", "paper"], "G": [2, 3, 4], "n": 2}},
         {"name": "cm-n", "construction": "contextual_mapping", "grid": {"variant": "tight", "G": 2, "n": [2, 3, 4]}},
         {"name": "t2", "construction": "word_to_image", "measures": ["size"],
          "grid": {"pyramid": "var256", "d": [1, 2], "eps": [0.1, 0.05, 0.02, 0.01]}},
         {"name": "t1", "construction": "image_to_image", "measures": ["size", "certificate"],
-         "grid": [{"pyramid": "1-2", "eps": [0.25, 0.1, 0.05]}, {"pyramid": "1x2-2x4", "variant": "paper", "eps": 0.6, "grid": 2}]},
+         "grid": [{"pyramid": "1-2", "eps": [0.25, 0.1, 0.05]}, {"pyramid": "1x2-2x4",
+                                                                 "variant": "paper", "eps": 0.6, "grid": 2}]},
     ],
 }
 
@@ -60,7 +62,8 @@ def test_spec_expands_grids_fills_defaults_and_hashes_points():
     p = spec.studies[0].points[0]
     assert p["params"] == {"variant": "tight", "G": 2, "n": 2, "d": 1, "sample": 0, "method": "difference", "seed": 0}
     assert p["hash"] == point_hash("contextual_mapping", p["params"], p["measures"], "0.1.0")
-    assert point_hash("contextual_mapping", p["params"], p["measures"], "0.2.0") != p["hash"]  # the version is in the address
+    assert point_hash("contextual_mapping", p["params"], p["measures"], "0.2.0") != p[
+        "hash"]  # the version is in the address
     eps = spec.studies[2].points[0]["params"]["eps"]
     assert eps == "1/10"  # decimal spec numbers are the rationals they denote
     assert spec.identity == parse_spec(json.loads(json.dumps(SMALL)), "again").identity
@@ -83,7 +86,10 @@ BAD_SPECS = [
     (_bad(grid={"G": 2, "n": 2, "tokens": 3}), r"has no parameter 'tokens'"),
     (_bad(measures=["gamma", "beauty"]), r"unknown measure 'beauty'"),
     (_bad(grid={"G": 2, "n": 13}), r"GridVocabulary\(G=2, n=13, d=1\) has .* at most 4096"),
-    (_bad(grid={"variant": "paper", "method": "direct", "G": 16, "n": 2}), r"would need about .* above the memory cap of 4 GiB"),
+    (
+        _bad(grid={"variant": "paper", "method": "direct", "G": 16, "n": 2}),
+        r"would need about .* above the memory cap of 4 GiB",
+    ),
     ({"name": "x", "study": []}, r"the spec has no study"),
     ({"name": "x", "studies": []}, r"unknown key 'studies'"),
     ({"name": "x", "memory_cap": "4 parsecs", "study": SMALL["study"]}, r"unknown unit 'parsecs'"),
@@ -232,7 +238,8 @@ def test_measured_values_are_the_library_values():
     assert rec["values"]["c_exact"] == str(cm.c) and rec["values"]["pairs_checked"] == cert.pairs_checked
     t2 = next(p for p in spec.studies[2].points if p["params"]["d"] == 2)
     target = T.smooth_field(seed=0, pyramid=Pyramid.preset("var256"), d=2, channels=1)
-    plan = plan_word_to_image(d=2, L=680, channels=1, lipschitz=target.lipschitz, eps=Fraction(t2["params"]["eps"]), p=2)
+    plan = plan_word_to_image(d=2, L=680, channels=1, lipschitz=target.lipschitz, eps=Fraction(t2[
+        "params"]["eps"]), p=2)
     values = run_point(t2)["values"]
     assert values["G"] == plan.G and values["parameter_count"] == plan.parameter_count()
 
@@ -279,7 +286,8 @@ def test_store_writes_atomically_and_ignores_what_is_not_a_record(tmp_path):
 def test_failed_point_is_reported_not_stored_and_retried(tmp_path, monkeypatch, capsys):
     import varcheck.sweep.contextual as contextual
 
-    spec = _write(tmp_path, {"study": [{"name": "a", "construction": "contextual_mapping", "grid": {"G": [2, 3], "n": 2}}]})
+    spec = _write(tmp_path, {"study": [{"name": "a", "construction": "contextual_mapping",
+                                        "grid": {"G": [2, 3], "n": 2}}]})
     real = contextual.CONTEXTUAL_MAPPING.run
 
     def flaky(p, measures):

@@ -92,8 +92,10 @@ def cluster(tmp_path):
                             "--no-dashboard"])
         _wait_for(lambda: "Scheduler at" in (logs / "scheduler.log").read_text(), "the scheduler")
         for i in range(2):
-            start(f"worker{i}", [str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                 "--name", f"w{i}", "--local-directory", str(tmp_path / f"w{i}"), "--death-timeout", "60"])
+            start(f"worker{i}", [str(BIN / "dask"), "worker", address, "--nthreads",
+                                 "1", "--no-nanny", "--no-dashboard",
+                                 "--name", f"w{i}", "--local-directory", str(tmp_path / f"w{i}"),
+                                     "--death-timeout", "60"])
         for i in range(2):
             _wait_for(lambda i=i: "Registered to" in (logs / f"worker{i}.log").read_text(), f"worker {i}")
         yield address, {name: proc for name, (proc, _) in procs.items()}

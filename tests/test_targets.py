@@ -103,14 +103,21 @@ def test_word_to_image_field_covers_the_pyramid():
     y = t(torch.full((1, 1, 2), 0.5, dtype=torch.float64))
     assert len(torch.unique(y[0, :, 0])) > 600  # positions differ: not the F4 degeneracy
     A, B = t.A, t.B
-    assert t.lipschitz == max(sum(abs(A[c][j]) * sum(abs(v) for v in B[j]) for j in range(len(B))) for c in range(len(A)))
+    assert t.lipschitz == max(
+        sum(abs(A[c][j]) * sum(abs(v) for v in B[j]) for j in range(len(B))) for c in range(len(A))
+    )
 
 
 def test_torch_tanh_meets_the_assumed_accuracy():
     from flint import ctx
 
-    xs = np.concatenate([np.random.default_rng(0).uniform(-20, 20, 4000), np.random.default_rng(1).normal(0, 1e-3, 1000),
-                         [0.0, 1e-300, 0.5, 19.0, 20.0, 40.0]])
+    xs = np.concatenate(
+        [
+            np.random.default_rng(0).uniform(-20, 20, 4000),
+            np.random.default_rng(1).normal(0, 1e-3, 1000),
+            [0.0, 1e-300, 0.5, 19.0, 20.0, 40.0],
+        ]
+    )
     got = torch.tanh(torch.from_numpy(xs)).tolist()
     old = ctx.prec
     ctx.prec = 128

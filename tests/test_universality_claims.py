@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 import torch
 
+from tests.claim_checks import assert_claim_as_expected
 from varcheck import Pyramid, VarcheckError
 from varcheck import targets as T
 from varcheck.runtime.approximator import build_var_approximator
-from tests.claim_checks import assert_claim_as_expected
 
 CASES = [
     pytest.param("ua.image-to-image", marks=pytest.mark.claim("ua.image-to-image")),
@@ -67,7 +67,9 @@ def test_builder_rejects_mismatched_pyramid_and_too_large_instances():
     with pytest.raises(VarcheckError, match="must match"):
         build_var_approximator(small_target(), Pyramid([1, 2]), 0.01, setting="word_to_image")
     with pytest.raises(VarcheckError, match="raise eps or lower d"):
-        build_var_approximator(T.smooth_field(seed=0, pyramid=SMALL, d=3, channels=1), SMALL, 1e-5, setting="word_to_image")
+        build_var_approximator(
+            T.smooth_field(seed=0, pyramid=SMALL, d=3, channels=1), SMALL, 1e-5, setting="word_to_image"
+        )
 
 
 def test_builder_rejects_a_target_whose_constant_is_understated():
@@ -113,8 +115,8 @@ def test_image_to_image_is_exact_at_cell_centres():
 def test_builder_refuses_an_instance_it_cannot_certify_and_names_the_binding_term():
     pyr = Pyramid([1, 2, 4])
     target = T.smooth_field(seed=0, pyramid=pyr, d=2, channels=2)
-    # the exact quantizer keeps the rounding at ≈ 1e-14 however thin the ramps: 0.005 now certifies (the one-layer
-    # ramps of the first round could not go below ≈ 0.005 here)
+    # the exact quantizer keeps the rounding at ≈ 1e-14 however thin the ramps: 0.005 certifies (one-layer ramps
+    # ReLU(z+1) − ReLU(z) could not go below ≈ 0.005 here)
     assert build_var_approximator(target, pyr, 0.005, setting="word_to_image", monte_carlo=0).certificate()["certified"]
     with pytest.raises(VarcheckError, match="dense network would hold"):
         build_var_approximator(target, pyr, 0.001, setting="word_to_image", monte_carlo=0)

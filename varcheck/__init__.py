@@ -10,20 +10,26 @@ Public API (re-exported from the layer modules; see docs/index.md)::
 """
 
 from .errors import VarcheckError
-from .exact.interpolation import MODES, interpolate_direct, interpolation_matrix, interpolation_matrix_1d, keys_kernel
-from .exact.pyramid_maps import phi_up, pyramid_upsample, pyramid_upsampling_matrix, var_effective_map, var_effective_map_2d
-from .theory.pyramid import PRESETS, Pyramid
-from .theory.registry import Claim, Context, EvidenceResult, EvidenceSpec
-from .theory.mutants import Check, Mutant
 from .exact.contextual_mapping import ContextualMapping, contextual_mapping
-from .exact.token_family import GridVocabulary, TokenFamily
+from .exact.interpolation import MODES, interpolate_direct, interpolation_matrix, interpolation_matrix_1d, keys_kernel
+from .exact.pyramid_maps import (
+    phi_up,
+    pyramid_upsample,
+    pyramid_upsampling_matrix,
+    var_effective_map,
+    var_effective_map_2d,
+)
+
 # partition (THEORY.md §4, claims P1–P5)
 from .exact.quantizer import ReluQuantizer, grid_quantize, relu_quantizer
+from .exact.token_family import GridVocabulary, TokenFamily
 from .exact.value_mapping import GridValueMap, ScalarValueMap, grid_value_map, scalar_value_map
-from .theory.partition import eta_from_budget, grid_size, partition_bound
-from .theory.model_class import VarConfig
-
 from .provenance import VERSION as __version__
+from .theory.model_class import VarConfig
+from .theory.mutants import Check, Mutant
+from .theory.partition import eta_from_budget, grid_size, partition_bound
+from .theory.pyramid import PRESETS, Pyramid
+from .theory.registry import Claim, Context, EvidenceResult, EvidenceSpec
 
 __all__ = [
     "__version__",
@@ -83,7 +89,8 @@ def registry():
 
 
 def verify(ids=None, *, profile: str = "quick", seed: int = 0):
-    """Run the evidence of the given claims (a claim id, a list of ids, or None for every claim) and return their results."""
+    """Run the evidence of the given claims (a claim id, a list of ids, or None for every claim) and return their
+    results."""
     from .claims.runner import run_claims
 
     ctx = Context(profile, seed)

@@ -92,7 +92,8 @@ def bench_a4(profile: str, repeat: int, mpmath_readouts=None) -> dict:
         "row": f"a4-{profile}", "instance": f"|V| = {cm.vocabulary_size}, N = {cm.family.N}, n = {cm.n}, d = {cm.d}",
         "precision_bits": cert.precision, "build_s": build_t, "arb_direct_s": t_arb,
         "readouts_compared": "all" if mpmath_readouts is None else f"first {mpmath_readouts}",
-        "arb_readouts_s": t_arb_same, "mpmath_readouts_s": t_mp, "ratio_mpmath_over_arb": t_mp / t_arb_same, "arb_difference_s": t_diff, "difference_precision_bits": dcert.precision,
+        "arb_readouts_s": t_arb_same, "mpmath_readouts_s": t_mp, "ratio_mpmath_over_arb": t_mp / t_arb_same,
+            "arb_difference_s": t_diff, "difference_precision_bits": dcert.precision,
         "ratio_direct_over_difference": t_arb / t_diff, "repeat": repeat,
     }
 
@@ -111,8 +112,10 @@ cert = approx.certificate()
 t2 = time.perf_counter()
 size = approx.summary()
 print(json.dumps({"build_s": t1 - t0, "certificate_s": t2 - t1, "import_s": t0 - start, "certified": cert["certified"],
-                  "lp_bound": cert["lp_bound"], "G": approx.plan.G, "d_model": size["d_model"], "parameters": size["parameters"],
-                  "hidden_widths": size["ff1"] + size["ff2"], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "lp_bound": cert["lp_bound"], "G": approx.plan.G, "d_model": size["d_model"], "parameters":
+                  size["parameters"],
+                  "hidden_widths": size["ff1"] + size["ff2"], "peak_rss_mb":
+                  resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -126,9 +129,12 @@ def bench_word_to_image(repeat: int) -> dict:
         out = subprocess.run([sys.executable, "-c", _W2I_SCRIPT], capture_output=True, text=True, check=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
-    return {"row": "w2i-var256", "G": runs[0]["G"], "certified": all(r["certified"] for r in runs), "lp_bound": runs[0]["lp_bound"],
-            "d_model": runs[0]["d_model"], "hidden_widths": runs[0]["hidden_widths"], "parameters": runs[0]["parameters"],
-            "build_s": med("build_s"), "certificate_s": med("certificate_s"), "build_plus_certificate_s": med("build_s") + med("certificate_s"),
+    return {"row": "w2i-var256", "G": runs[0]["G"], "certified": all(r["certified"] for r in runs),
+            "lp_bound": runs[0]["lp_bound"],
+            "d_model": runs[0]["d_model"], "hidden_widths": runs[0]["hidden_widths"],
+                "parameters": runs[0]["parameters"],
+            "build_s": med("build_s"), "certificate_s": med("certificate_s"),
+                "build_plus_certificate_s": med("build_s") + med("certificate_s"),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "repeat": repeat}
 
 
@@ -166,10 +172,13 @@ def bench_batched_eval(repeat: int) -> dict:
     x = torch.rand(32, 1, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
         t_batch, yb = _median_time(lambda: approx(x, strategy="lookup"), repeat)
-        t_loop, yl = _median_time(lambda: torch.cat([approx(x[i:i + 1], strategy="lookup") for i in range(len(x))]), repeat)
+        t_loop, yl = _median_time(
+            lambda: torch.cat([approx(x[i : i + 1], strategy="lookup") for i in range(len(x))]), repeat
+        )
     if not torch.equal(yb, yl):
         raise VarcheckError("batched and per-sample outputs differ")
-    return {"row": "w2i-eval", "inputs": len(x), "batched_s": t_batch, "loop_s": t_loop, "speedup_loop_over_batched": t_loop / t_batch,
+    return {"row": "w2i-eval", "inputs": len(x), "batched_s": t_batch, "loop_s": t_loop,
+            "speedup_loop_over_batched": t_loop / t_batch,
             "batched_inputs_per_s": len(x) / t_batch, "repeat": repeat}
 
 

@@ -30,14 +30,16 @@ from .errors import VarcheckError
 from .report.claims_doc import claims_doc_path, render_claims_doc
 from .report.docs import render_api_reference, render_theory_map
 from .report.findings import render_findings
-from .report.markdown import GENERATED_HEADER as _HEADER, md_cell
+from .report.markdown import GENERATED_HEADER as _HEADER
+from .report.markdown import md_cell
 from .report.networks import render_networks_doc
 
 __all__ = ["GENERATED_DOCS", "render_doc", "render_cli_reference", "stale_docs", "main"]
 
 
 _EXIT_CODES = (
-    ("0", "success; for `verify`, every claim's outcome is as expected (and with `--profile full` every mutant is killed)"),
+    ("0", "success; for `verify`, every claim's outcome is as expected (and with `--profile full` every mutant is "
+          "killed)"),
     ("1", "`verify`: a claim's outcome is unexpected or an evidence raised, or a mutant survived; `repro`: a claim "
           "expected to be refuted was not refuted in this run"),
     ("2", "bad usage (one line `varcheck: error: ...` on stderr, no traceback); `repro`: nothing to reproduce"),
@@ -93,7 +95,10 @@ def render_cli_reference() -> str:
              "```text", "varcheck [--version] COMMAND ...", "```", "",
              "| command | what it does |", "|---|---|"]
     subs = _subparsers(parser)
-    helps = {a.dest: a.help for a in next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))._choices_actions}
+    helps = {
+        a.dest: a.help
+        for a in next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))._choices_actions
+    }
     for name in subs:
         lines.append(f"| [`{name}`](#varcheck-{name}) | {md_cell(helps.get(name, ''))} |")
     lines += ["", "## Exit codes", "", "| code | meaning |", "|---|---|"]

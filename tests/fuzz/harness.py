@@ -1,4 +1,4 @@
-"""What every public entry point must do with any input (DESIGN.md, issue 13).
+"""What every public entry point must do with any input (DESIGN.md).
 
 :func:`check_call` runs one call and asserts the contract: it returns, or it raises :class:`VarcheckError`
 whose message is one sentence naming the argument; never another exception type, never a hang (a call that
@@ -120,15 +120,17 @@ def check_call(entry: str, fn, args=(), kwargs=None, *, names=(), workdir=None, 
         with memory_limit(CALL_MEMORY_BYTES), time_limit(seconds):
             result = fn(*args, **kwargs)
     except Hang:
-        raise AssertionError(f"{where} did not return within {seconds:g} s: an unbounded size must be refused up front") from None
+        raise AssertionError(f"{where} did not return within {seconds:g} s: an unbounded size must be refused up "
+                             "front") from None
     except MemoryError:
-        raise AssertionError(f"{where} tried to allocate more than {CALL_MEMORY_BYTES / 2**30:g} GiB: an unbounded size "
-                             "must be refused up front") from None
+        raise AssertionError(f"{where} tried to allocate more than {CALL_MEMORY_BYTES / 2**30:g} GiB: an unbounded "
+                             "size must be refused up front") from None
     except VarcheckError as exc:
         message = str(exc)
         assert is_one_sentence(message), f"{where}: the error is not one sentence: {message!r}"
         if names:
-            assert any(n.lower() in message.lower() for n in names), f"{where}: the error names none of {names}: {message!r}"
+            assert any(n.lower() in message.lower() for n in names), (f"{where}: the error names none of {names}: "
+                                                                      f"{message!r}")
         if before is not None:
             assert snapshot(workdir) == before, f"{where} failed but changed files in {workdir}"
         return False, exc
@@ -147,7 +149,8 @@ def _fractions():
 junk_scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=8), st.binary(max_size=4), _fractions(), st.complex_numbers(max_magnitude=10, allow_nan=False),
-    st.just(object()), st.just(math.pi), st.just(Fraction(1, 3)), st.sampled_from(["1/3", "-2", "nan", "inf", "1e400", "0x10", "1e999999999", "1/0", " 7 "]),
+    st.just(object()), st.just(math.pi), st.just(Fraction(1, 3)), st.sampled_from([
+        "1/3", "-2", "nan", "inf", "1e400", "0x10", "1e999999999", "1/0", " 7 "]),
 )
 
 #: Junk including small containers of junk.
@@ -170,4 +173,6 @@ def rationals():
 
 
 def choice_or_junk(choices):
-    return st.one_of(st.sampled_from(tuple(choices)), st.sampled_from(tuple(choices)), st.text(max_size=10), junk_scalars)
+    return st.one_of(
+        st.sampled_from(tuple(choices)), st.sampled_from(tuple(choices)), st.text(max_size=10), junk_scalars
+    )

@@ -3,7 +3,7 @@ out-of-range, enormous and near-valid arguments (harness contract: a one-sentenc
 argument, or a result; never another exception, never a hang, nothing changed on disk).
 
 ``build_var_approximator``, ``build_flowar_approximator``, ``VarConfig``, ``VarTransformer`` and ``load`` (the
-lead developer's rewrite of this round) are fuzzed in tests/fuzz/test_fuzz_networks.py instead.
+approximators and their networks) are fuzzed in tests/fuzz/test_fuzz_networks.py instead.
 """
 
 from __future__ import annotations
@@ -48,8 +48,17 @@ def small_pair():
 
 
 def pyramids():
-    return st.one_of(st.sampled_from([varcheck.Pyramid([1, 2]), varcheck.Pyramid([1, 2, 3]), varcheck.Pyramid([(1, 2), (2, 3)]),
-                                      varcheck.Pyramid.preset("flowar")]), junk_scalars)
+    return st.one_of(
+        st.sampled_from(
+            [
+                varcheck.Pyramid([1, 2]),
+                varcheck.Pyramid([1, 2, 3]),
+                varcheck.Pyramid([(1, 2), (2, 3)]),
+                varcheck.Pyramid.preset("flowar"),
+            ]
+        ),
+        junk_scalars,
+    )
 
 
 def arrays(max_dims=3):
@@ -95,12 +104,20 @@ def entry(name, names=()):
 
 @entry("interpolation_matrix", ("src", "dst", "mode", "align_corners", "a", "exact"))
 def _(draw):
-    return varcheck.interpolation_matrix, (draw(pair(sizes(0, 5))), draw(pair(sizes(0, 5))), draw(choice_or_junk(MODES))), draw(_interp_kwargs())
+    return (
+        varcheck.interpolation_matrix,
+        (draw(pair(sizes(0, 5))), draw(pair(sizes(0, 5))), draw(choice_or_junk(MODES))),
+        draw(_interp_kwargs()),
+    )
 
 
 @entry("interpolation_matrix_1d", ("h", "hp", "mode", "align_corners", "a", "exact"))
 def _(draw):
-    return varcheck.interpolation_matrix_1d, (draw(sizes(0, 9)), draw(sizes(0, 9)), draw(choice_or_junk(MODES))), draw(_interp_kwargs())
+    return (
+        varcheck.interpolation_matrix_1d,
+        (draw(sizes(0, 9)), draw(sizes(0, 9)), draw(choice_or_junk(MODES))),
+        draw(_interp_kwargs()),
+    )
 
 
 @entry("interpolate_direct", ("x", "dst", "mode", "align_corners", "a"))
@@ -139,13 +156,15 @@ def _(draw):
 
 @entry("var_effective_map", ("p", "q", "full", "exact"))
 def _(draw):
-    kwargs = draw(st.fixed_dictionaries({}, optional={"full": sizes(0, 20), "exact": st.one_of(st.booleans(), junk_scalars)}))
+    kwargs = draw(st.fixed_dictionaries({}, optional={"full": sizes(0, 20),
+                                                      "exact": st.one_of(st.booleans(), junk_scalars)}))
     return varcheck.var_effective_map, (draw(sizes(0, 17)), draw(sizes(0, 17))), kwargs
 
 
 @entry("var_effective_map_2d", ("src", "dst", "full", "exact"))
 def _(draw):
-    kwargs = draw(st.fixed_dictionaries({}, optional={"full": sizes(0, 20), "exact": st.one_of(st.booleans(), junk_scalars)}))
+    kwargs = draw(st.fixed_dictionaries({}, optional={"full": sizes(0, 20),
+                                                      "exact": st.one_of(st.booleans(), junk_scalars)}))
     return varcheck.var_effective_map_2d, (draw(pair(sizes(0, 17))), draw(pair(sizes(0, 17)))), kwargs
 
 
@@ -194,9 +213,15 @@ def _(draw):
     text = st.one_of(st.text(max_size=12), st.sampled_from(["fuzz.claim", "F.1"]), junk_scalars)
     spec = varcheck.EvidenceSpec("numeric", "varcheck.claims.interpolation.operators:parity_property", "d")
     kwargs = {
-        "id": draw(text), "label": draw(text), "title": draw(text), "statement": draw(text), "paper_ref": draw(text),
+        "id": draw(text),
+        "label": draw(text),
+        "title": draw(text),
+        "statement": draw(text),
+        "paper_ref": draw(text),
         "expected": draw(choice_or_junk(("holds", "refuted"))),
-        "evidence": draw(st.one_of(st.just((spec,)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple), junk_scalars)),
+        "evidence": draw(
+            st.one_of(st.just((spec,)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple), junk_scalars)
+        ),
     }
     for optional in ("hypotheses", "depends_on", "constants", "tables"):
         if draw(st.booleans()):
@@ -217,13 +242,21 @@ def _(draw):
 
 @entry("Check", ("evidence", "profile", "seed", "caught_if", "predicate", "claim"))
 def _(draw):
-    reference = st.one_of(st.sampled_from(["m:f", "nocolon"]), st.just(lambda ctx: None), st.text(max_size=10), junk_scalars)
+    reference = st.one_of(
+        st.sampled_from(["m:f", "nocolon"]), st.just(lambda ctx: None), st.text(max_size=10), junk_scalars
+    )
     kwargs = {}
-    for name, strategy in (("evidence", reference), ("claim", st.one_of(st.text(max_size=10), junk_scalars)),
-                           ("profile", choice_or_junk(("quick", "full"))), ("seed", st.one_of(st.integers(-2, 5), junk_scalars)),
-                           ("caught_if", st.one_of(st.just(("failed",)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple),
-                                                   junk_scalars)),
-                           ("predicate", reference)):
+    for name, strategy in (
+        ("evidence", reference),
+        ("claim", st.one_of(st.text(max_size=10), junk_scalars)),
+        ("profile", choice_or_junk(("quick", "full"))),
+        ("seed", st.one_of(st.integers(-2, 5), junk_scalars)),
+        (
+            "caught_if",
+            st.one_of(st.just(("failed",)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple), junk_scalars),
+        ),
+        ("predicate", reference),
+    ):
         if draw(st.booleans()):
             kwargs[name] = draw(strategy)
     return varcheck.Check, (), kwargs
@@ -232,13 +265,19 @@ def _(draw):
 @entry("Mutant", ("id", "claims", "description", "apply", "checks"))
 def _(draw):
     check = varcheck.Check("m:f")
-    kwargs = {"id": draw(st.one_of(st.sampled_from(["fuzz.mutant", "nodot"]), st.text(max_size=10), junk_scalars)),
-              "claims": draw(st.one_of(st.just(("fuzz.claim",)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple),
-                                       junk_scalars)),
-              "description": draw(st.one_of(st.text(max_size=10), junk_scalars)),
-              "apply": draw(st.one_of(st.just(lambda patcher: None), junk_scalars)),
-              "checks": draw(st.one_of(st.just((check,)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple),
-                                       junk_scalars))}
+    kwargs = {
+        "id": draw(st.one_of(st.sampled_from(["fuzz.mutant", "nodot"]), st.text(max_size=10), junk_scalars)),
+        "claims": draw(
+            st.one_of(
+                st.just(("fuzz.claim",)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple), junk_scalars
+            )
+        ),
+        "description": draw(st.one_of(st.text(max_size=10), junk_scalars)),
+        "apply": draw(st.one_of(st.just(lambda patcher: None), junk_scalars)),
+        "checks": draw(
+            st.one_of(st.just((check,)), st.just(()), st.lists(junk_scalars, max_size=2).map(tuple), junk_scalars)
+        ),
+    }
     return varcheck.Mutant, (), kwargs
 
 
@@ -273,9 +312,15 @@ CHEAP_CLAIMS = ("flowar.downsampling-separation", "interp.upsampling-repeats-tok
 
 @entry("verify", ("ids", "id", "profile", "seed"))
 def _(draw):
-    ids = draw(st.one_of(st.lists(st.one_of(st.text(max_size=12), junk_scalars), min_size=1, max_size=3),
-                         st.lists(st.sampled_from(CHEAP_CLAIMS), min_size=1, max_size=2),
-                         st.sampled_from(CHEAP_CLAIMS), st.text(min_size=1, max_size=12), junk_scalars.filter(lambda v: v not in (None, (), []))))
+    ids = draw(
+        st.one_of(
+            st.lists(st.one_of(st.text(max_size=12), junk_scalars), min_size=1, max_size=3),
+            st.lists(st.sampled_from(CHEAP_CLAIMS), min_size=1, max_size=2),
+            st.sampled_from(CHEAP_CLAIMS),
+            st.text(min_size=1, max_size=12),
+            junk_scalars.filter(lambda v: v not in (None, (), [])),
+        )
+    )
     kwargs = {}
     if draw(st.booleans()):
         kwargs["profile"] = draw(st.one_of(st.just("quick"), st.text(max_size=6), junk_scalars))
@@ -289,14 +334,22 @@ def token_sequences():
     tok = st.fractions(0, 1, max_denominator=8)
     seq = st.integers(1, 3).flatmap(lambda d: st.lists(st.lists(tok, min_size=d, max_size=d).map(tuple),
                                                        min_size=2, max_size=3))
-    return st.one_of(st.lists(seq, min_size=1, max_size=3), st.lists(st.lists(st.lists(rationals(), max_size=2), max_size=3), max_size=3),
-                     arrays(3), junk)
+    return st.one_of(
+        st.lists(seq, min_size=1, max_size=3),
+        st.lists(st.lists(st.lists(rationals(), max_size=2), max_size=3), max_size=3),
+        arrays(3),
+        junk,
+    )
 
 
 @entry("contextual_mapping", ("sequences", "construction", "seed", "pyramid", "r_min", "r_max", "eps_tok", "projection",
                               "sequence", "token", "family", "vocabulary", "tokens"))
 def _(draw):
-    seqs = draw(st.one_of(token_sequences(), st.sampled_from([varcheck.GridVocabulary(2, 2, 1), varcheck.GridVocabulary(3, 2, 1)])))
+    seqs = draw(
+        st.one_of(
+            token_sequences(), st.sampled_from([varcheck.GridVocabulary(2, 2, 1), varcheck.GridVocabulary(3, 2, 1)])
+        )
+    )
     kwargs = {}
     if draw(st.booleans()):
         kwargs["construction"] = draw(choice_or_junk(("paper", "tight")))
@@ -318,8 +371,15 @@ def _(draw):
     d = fam.d
     vec = st.one_of(st.lists(st.fractions(-2, 2, max_denominator=8), min_size=d, max_size=d).map(tuple),
                     st.lists(rationals(), max_size=4).map(tuple), junk)
-    kwargs = {"construction": draw(choice_or_junk(("paper", "tight"))), "family": draw(st.one_of(st.just(fam), junk_scalars)),
-              "v": draw(vec), "c": draw(rationals()), "s": draw(rationals()), "u": draw(vec), "Y": draw(rationals())}
+    kwargs = {
+        "construction": draw(choice_or_junk(("paper", "tight"))),
+        "family": draw(st.one_of(st.just(fam), junk_scalars)),
+        "v": draw(vec),
+        "c": draw(rationals()),
+        "s": draw(rationals()),
+        "u": draw(vec),
+        "Y": draw(rationals()),
+    }
 
     def build(**k):
         cm = varcheck.ContextualMapping(**k)
@@ -359,7 +419,9 @@ def _(draw):
     ws = [draw(st.one_of(arrays(2), weight_lists())) for _ in range(4)]
     kwargs = {}
     if draw(st.booleans()):
-        kwargs["mask"] = draw(st.one_of(arrays(2).map(lambda a: a > 0.5 if isinstance(a, np.ndarray) else a), junk_scalars))
+        kwargs["mask"] = draw(
+            st.one_of(arrays(2).map(lambda a: a > 0.5 if isinstance(a, np.ndarray) else a), junk_scalars)
+        )
     if draw(st.booleans()):
         kwargs["dtype"] = draw(st.one_of(st.sampled_from(["float64", "float32", "bfloat16"]), junk_scalars))
     x = draw(tensors(3))
@@ -402,8 +464,13 @@ def _(draw):
 
 @entry("eta_from_budget", ("eps2", "M", "n", "d", "G", "p"))
 def _(draw):
-    kwargs = {"p": draw(st.one_of(st.sampled_from([1, 2, 3, Fraction(3, 2), float("inf")]), rationals()))} if draw(st.booleans()) else {}
-    return varcheck.eta_from_budget, (draw(rationals()), draw(rationals()), draw(sizes(0, 5)), draw(sizes(0, 3)), draw(sizes(0, 9))), kwargs
+    kwargs = {"p": draw(st.one_of(st.sampled_from([1, 2, 3, Fraction(3, 2), float(
+        "inf")]), rationals()))} if draw(st.booleans()) else {}
+    return (
+        varcheck.eta_from_budget,
+        (draw(rationals()), draw(rationals()), draw(sizes(0, 5)), draw(sizes(0, 3)), draw(sizes(0, 9))),
+        kwargs,
+    )
 
 
 @entry("grid_quantize", ("t", "G"))
@@ -461,7 +528,9 @@ def _(draw):
 def _(draw):
     keys = st.one_of(st.lists(st.lists(st.integers(-1, 3), min_size=1, max_size=2).map(tuple), max_size=4),
                      st.lists(junk_scalars, max_size=3), junk)
-    values = st.one_of(st.lists(st.fractions(-2, 2, max_denominator=8), max_size=4), st.lists(junk_scalars, max_size=3), junk)
+    values = st.one_of(
+        st.lists(st.fractions(-2, 2, max_denominator=8), max_size=4), st.lists(junk_scalars, max_size=3), junk
+    )
     kwargs = {"theta": draw(rationals())} if draw(st.booleans()) else {}
     x = draw(st.one_of(st.lists(st.fractions(0, 1, max_denominator=8), min_size=1, max_size=2), junk))
 

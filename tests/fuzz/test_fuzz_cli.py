@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import varcheck.report.constants as constants_module
 import varcheck.claims.catalog as registry_module
+import varcheck.report.constants as constants_module
 from tests.fuzz.harness import Hang, memory_limit, record, snapshot, time_limit
 from tests.test_cli import make_fake_registry
 from varcheck.cli import build_parser, main
@@ -30,10 +30,13 @@ COVERED = ("list", "explain", "verify", "constants", "repro", "build", "sweep", 
 CLI_SECONDS = 60.0
 
 FAKE_IDS = ("fake.holds", "fake.refuted", "fake.fails", "fake.raises", "fake.interrupt")
-VALUES = ("quick", "full", "huge", "0", "3", "-1", "1.5", "99999999999999999999", "tex", "json", "pdf", "pyramid", "claims",
-          "nope", "r.json", "r.md", "r.html", "r.txt", "missing/r.json", "existing-dir", "existing-dir/r.html", "user-notes.txt",
+VALUES = ("quick", "full", "huge", "0", "3", "-1", "1.5", "99999999999999999999",
+          "tex", "json", "pdf", "pyramid", "claims",
+          "nope", "r.json", "r.md", "r.html", "r.txt", "missing/r.json",
+              "existing-dir", "existing-dir/r.html", "user-notes.txt",
           "user-notes.txt/r.json", "", " ", "-", "--", "ü", "\x00x", "a" * 300)
-OPTIONS = ("--profile", "--seed", "--report", "--instance", "--format", "--help", "-h", "--version", "--bogus", "--seed=2",
+OPTIONS = ("--profile", "--seed", "--report", "--instance", "--format", "--help",
+           "-h", "--version", "--bogus", "--seed=2",
            "--profile=quick", "--report=r.md")
 COMMANDS = COVERED + ("frobnicate", "Verify", "")
 
@@ -77,8 +80,13 @@ def cheap_world(monkeypatch):
     monkeypatch.setattr(constants_module, "INSTANCES", cheap)
 
 
-token = st.one_of(st.sampled_from(COMMANDS), st.sampled_from(OPTIONS), st.sampled_from(VALUES), st.sampled_from(FAKE_IDS),
-                  st.text(max_size=12))
+token = st.one_of(
+    st.sampled_from(COMMANDS),
+    st.sampled_from(OPTIONS),
+    st.sampled_from(VALUES),
+    st.sampled_from(FAKE_IDS),
+    st.text(max_size=12),
+)
 
 
 def test_every_subcommand_is_fuzzed_or_left_out():
@@ -109,10 +117,14 @@ def _command_argv():
                                                  ["--report", "x.pdf"]]), max_size=3))
     explain = st.tuples(st.just(["explain"]), st.lists(st.one_of(st.sampled_from(FAKE_IDS), st.text(max_size=10)),
                                                        min_size=0, max_size=2), st.just([]))
-    repro = st.tuples(st.just(["repro"]), st.lists(st.one_of(st.sampled_from(FAKE_IDS), st.text(max_size=10)), max_size=2),
-                      st.lists(st.sampled_from([["--seed", "1"], ["--profile", "quick"], ["--seed", "x"]]), max_size=2))
+    repro = st.tuples(
+        st.just(["repro"]),
+        st.lists(st.one_of(st.sampled_from(FAKE_IDS), st.text(max_size=10)), max_size=2),
+        st.lists(st.sampled_from([["--seed", "1"], ["--profile", "quick"], ["--seed", "x"]]), max_size=2),
+    )
     constants = st.tuples(st.just(["constants"]), st.just([]),
-                          st.lists(st.sampled_from([["--instance", "pyramid"], ["--instance", "claims"], ["--instance", "nope"],
+                          st.lists(st.sampled_from([["--instance", "pyramid"], [
+                              "--instance", "claims"], ["--instance", "nope"],
                                                     ["--format", "tex"], ["--format", "json"], ["--format", "yaml"]]),
                                    max_size=3))
     return st.one_of(verify, explain, repro, constants, st.just((["list"], [], []))).map(
@@ -143,9 +155,11 @@ def test_real_registry_cheap_claims(fuzz_dir, examples):
     argv = st.one_of(
         st.tuples(st.just("explain"), st.one_of(st.sampled_from(real), st.text(max_size=8))).map(list),
         st.tuples(st.just("repro"), st.one_of(st.sampled_from(CHEAP_REAL), st.text(max_size=8))).map(list),
-        st.tuples(st.just("verify"), st.lists(st.one_of(st.sampled_from(CHEAP_REAL), st.text(max_size=8)), min_size=1, max_size=2),
-                  st.sampled_from([[], ["--seed", "2"], ["--report", "v.json"], ["--report", "v.txt"]]))
-        .map(lambda t: [t[0], *t[1], *t[2]]),
+        st.tuples(
+            st.just("verify"),
+            st.lists(st.one_of(st.sampled_from(CHEAP_REAL), st.text(max_size=8)), min_size=1, max_size=2),
+            st.sampled_from([[], ["--seed", "2"], ["--report", "v.json"], ["--report", "v.txt"]]),
+        ).map(lambda t: [t[0], *t[1], *t[2]]),
     )
 
     @_settings(examples(25))
@@ -176,7 +190,8 @@ SPEC_FILES = {"tiny.json": json.dumps(TINY_SPEC),
               "empty.json": '{"name": "e", "study": []}', "junk.json": "{not json", "junk.toml": "= = =",
               "neg.json": json.dumps({"name": "n", "study": [{"name": "a", "construction": "contextual_mapping",
                                                                "grid": {"G": -2, "n": 2}}]}),
-              "unknown.json": json.dumps({"name": "u", "study": [{"name": "a", "construction": "frobnicate", "grid": {}}]})}
+              "unknown.json": json.dumps({"name": "u", "study": [{"name": "a",
+                                                                  "construction": "frobnicate", "grid": {}}]})}
 SWEEP_OPTIONS = (["--out", "sw"], ["--out", "sw2"], ["--out", "existing-dir"], ["--out", "user-notes.txt"],
                  ["--executor", "serial"], ["--executor", "nowhere"], ["--executor", "tcp://"], ["--workers", "0"],
                  ["--workers", "2"], ["--workers", "x"], ["--force"], ["--no-progress"])
@@ -205,7 +220,8 @@ def test_build_sweep_and_atlas_command_lines(fuzz_dir, examples):
     """The three commands that write directories: real cheap runs and perturbed ones, under the CLI contract."""
     for name, text in SPEC_FILES.items():
         (fuzz_dir / name).write_text(text, encoding="utf-8")
-    assert main(["sweep", "tiny.json", "--out", "sw", "--executor", "serial", "--no-progress"]) == 0  # atlas has a sweep
+    assert main(["sweep", "tiny.json", "--out", "sw", "--executor", "serial",
+                 "--no-progress"]) == 0  # atlas has a sweep
 
     @_settings(examples(40))
     @given(argv=_build_sweep_atlas_argv())

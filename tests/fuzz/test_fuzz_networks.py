@@ -46,9 +46,12 @@ def test_build_var_approximator_contract(fuzz_dir, examples):
     targets = st.one_of(st.sampled_from([WORD, IMAGE]), junk)
     pyramids = st.one_of(st.sampled_from([SMALL, Pyramid([(1, 2), (2, 2)]), Pyramid([1, 2, 3])]), junk_scalars)
     kwargs = st.fixed_dictionaries({}, optional={
-        "p": st.one_of(st.sampled_from([1, 2, 3]), rationals()), "setting": choice_or_junk(("word_to_image", "image_to_image")),
-        "mask": choice_or_junk(("block_causal", None)), "interpolation": choice_or_junk(("var", "nearest", "bicubic", None)),
-        "attention": choice_or_junk(("contextual", "identity")), "construction": choice_or_junk(("average", "tight", None)),
+        "p": st.one_of(st.sampled_from([1, 2, 3]), rationals()), "setting": choice_or_junk((
+            "word_to_image", "image_to_image")),
+        "mask": choice_or_junk(("block_causal", None)), "interpolation": choice_or_junk((
+            "var", "nearest", "bicubic", None)),
+        "attention": choice_or_junk(("contextual", "identity")), "construction": choice_or_junk((
+            "average", "tight", None)),
         "positional": st.one_of(st.booleans(), junk_scalars), "G": st.one_of(st.none(), sizes(-1, 3)),
         "monte_carlo": st.one_of(st.integers(0, 2), sizes(-1, 2))})
     eps = st.one_of(st.sampled_from([Fraction(1, 5), 0.3, 1]), st.floats(1e-7, 2.0), rationals())
@@ -57,7 +60,8 @@ def test_build_var_approximator_contract(fuzz_dir, examples):
     @given(target=targets, pyramid=pyramids, eps=eps, kw=kwargs)
     def run(target, pyramid, eps, kw):
         check_call("build_var_approximator", varcheck.build_var_approximator, (target, pyramid, eps), kw,
-                   names=("target", "pyramid", "eps", "p", "setting", "mask", "interpolation", "attention", "construction",
+                   names=("target", "pyramid", "eps", "p", "setting", "mask",
+                          "interpolation", "attention", "construction",
                           "positional", "G", "monte_carlo", "tokens", "input", "output", "scale", "grid", "ledger",
                           "float64", "cells", "table", "parameters", "partition", "bad-set", "ramp"),
                    workdir=fuzz_dir)
@@ -69,8 +73,12 @@ def test_build_flowar_approximator_contract(fuzz_dir, examples):
     flow_target = T.smooth_field(seed=0, pyramid=Pyramid.preset("flowar"), d=1, channels=1)
 
     @_settings(examples(15))
-    @given(target=st.one_of(st.just(flow_target), st.just(WORD), junk), eps=st.one_of(st.just(Fraction(1, 5)), rationals()),
-           grid=choice_or_junk(("25", "50")), y_hat=st.one_of(st.none(), junk_scalars))
+    @given(
+        target=st.one_of(st.just(flow_target), st.just(WORD), junk),
+        eps=st.one_of(st.just(Fraction(1, 5)), rationals()),
+        grid=choice_or_junk(("25", "50")),
+        y_hat=st.one_of(st.none(), junk_scalars),
+    )
     def run(target, eps, grid, y_hat):
         check_call("build_flowar_approximator", varcheck.build_flowar_approximator, (target, eps),
                    {"grid": grid, "y_hat": y_hat}, names=("target", "eps", "grid", "y_hat", "tokens", "pyramid", "p"),
@@ -81,7 +89,9 @@ def test_build_flowar_approximator_contract(fuzz_dir, examples):
 
 def _config_dicts(base: dict):
     fields = st.sampled_from(sorted(base))
-    values = st.one_of(junk, sizes(-2, 6), st.lists(sizes(-1, 4), max_size=3), st.lists(st.lists(sizes(0, 4), max_size=3), max_size=3))
+    values = st.one_of(
+        junk, sizes(-2, 6), st.lists(sizes(-1, 4), max_size=3), st.lists(st.lists(sizes(0, 4), max_size=3), max_size=3)
+    )
     edits = st.dictionaries(st.one_of(fields, st.text(max_size=6)), values, max_size=3)
     return st.one_of(edits.map(lambda e: base | e), junk)
 
@@ -107,9 +117,12 @@ def test_network_forward_contract(fuzz_dir, examples, saved):
         shapes.map(lambda s: torch.rand(*s, dtype=torch.float64)),
         st.just(torch.full((2, 1, 1), float("nan"), dtype=torch.float64)),
         st.just(torch.full((2, 1, 1), float("inf"), dtype=torch.float64)),
-        st.just(torch.ones(2, 1, 1, dtype=torch.complex128)), st.just(torch.ones(2, 1, 1, dtype=torch.bool)),
-        st.just(torch.ones(2, 1, 1, dtype=torch.int64)), st.floats(-1e300, 1e300).map(lambda v: torch.full((3, 1, 1), v, dtype=torch.float64)),
-        junk)
+        st.just(torch.ones(2, 1, 1, dtype=torch.complex128)),
+        st.just(torch.ones(2, 1, 1, dtype=torch.bool)),
+        st.just(torch.ones(2, 1, 1, dtype=torch.int64)),
+        st.floats(-1e300, 1e300).map(lambda v: torch.full((3, 1, 1), v, dtype=torch.float64)),
+        junk,
+    )
 
     @_settings(examples(60))
     @given(x=tensors)

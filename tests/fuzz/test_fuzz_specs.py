@@ -19,9 +19,12 @@ FACTORIES = tuple(targets.TARGET_FACTORIES)
 KEYS = ("seed", "side", "channels", "radius", "signed", "norm", "mode", "src", "dst", "max_side", "shape", "slope",
         "input_shape", "output_shape", "width", "depth", "pyramid", "d", "features", "out_side", "bogus", "", "seed ")
 VALUES = st.one_of(
-    st.integers(-2, 6).map(str), st.sampled_from(["0", "1", "2", "3", "10", "1000000", "99999999999999999999", "-1", "inf",
-                                                  "1/2", "3/2", "0.5", "nan", "1e999999999", "2x2", "3x3x1", "0x2", "2x2x2x2",
-                                                  "1-2-4", "var256", "flowar", "16-8", "1-2-99999", "bicubic", "area", "x",
+    st.integers(-2, 6).map(str), st.sampled_from(["0", "1", "2", "3", "10",
+                                                  "1000000", "99999999999999999999", "-1", "inf",
+                                                  "1/2", "3/2", "0.5", "nan",
+                                                      "1e999999999", "2x2", "3x3x1", "0x2", "2x2x2x2",
+                                                  "1-2-4", "var256", "flowar",
+                                                      "16-8", "1-2-99999", "bicubic", "area", "x",
                                                   "", "(", ")", "=", ",", "True", "false", "1,2"]),
     st.text(max_size=6))
 
@@ -40,8 +43,12 @@ def target_names(draw):
     for _ in range(draw(st.integers(1, 2))):
         factory = draw(st.one_of(st.sampled_from(FACTORIES), st.sampled_from(FACTORIES), st.text(max_size=6)))
         own = _keys(factory)  # mostly the factory's own keyword arguments, sometimes any key at all
-        items = draw(st.lists(st.tuples(st.one_of(st.sampled_from(own), st.sampled_from(own), st.sampled_from(KEYS)), VALUES),
-                              max_size=5))
+        items = draw(
+            st.lists(
+                st.tuples(st.one_of(st.sampled_from(own), st.sampled_from(own), st.sampled_from(KEYS)), VALUES),
+                max_size=5,
+            )
+        )
         if "seed" not in [k for k, _ in items] and draw(st.booleans()):
             items.append(("seed", "0"))
         body = ",".join(f"{k}={v}" if draw(st.integers(0, 9)) else k for k, v in items)
@@ -75,7 +82,8 @@ def test_target_names(fuzz_dir, examples):
     @_settings(examples(150))
     @given(name=st.one_of(target_names(), st.text(max_size=30), junk))
     def run(name):
-        check_call("target_from_name", _build_and_evaluate, (name,), names=("name", *KEYS[:-3], *FACTORIES), workdir=fuzz_dir)
+        check_call("target_from_name", _build_and_evaluate, (name,), names=(
+            "name", *KEYS[:-3], *FACTORIES), workdir=fuzz_dir)
 
     run()
 
@@ -103,7 +111,8 @@ def test_pyramid_specs(fuzz_dir, examples):
         return pyr.length, pyr.block_causal_mask().shape
 
     @_settings(examples(100))
-    @given(spec=st.one_of(spelled, st.sampled_from(["var256", "var512", "flowar", "var1024", "VAR256", "1-2-", "-", "2-1"]),
+    @given(spec=st.one_of(spelled, st.sampled_from(["var256", "var512", "flowar",
+                                                    "var1024", "VAR256", "1-2-", "-", "2-1"]),
                           st.text(max_size=8)),
            scales=st.one_of(st.lists(st.one_of(sizes(0, 8), st.tuples(sizes(0, 8), sizes(0, 8))), max_size=6), junk),
            preset=st.one_of(st.sampled_from(["var256", "var512", "var1024", "flowar"]), st.text(max_size=8), junk))

@@ -1,4 +1,5 @@
-"""Quality tests: every mutant of varcheck.claims.mutation must be killed by the evidence that guards it."""
+"""Quality tests: every registered mutant (varcheck.claims.mutation.registered_mutants) must be killed by the evidence
+that guards it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Quality tests: mutated contextual-mapping constructions must be caught (issue: temperature halved,
-W_O scale doubled, zero left out of the projection set, mask dropped); the mutants live in
-varcheck.claims.mutation."""
+"""Quality tests: mutated contextual-mapping constructions must be caught (temperature halved, W_O scale doubled,
+zero left out of the projection set, mask dropped); the mutants live beside the claims they attack, in
+varcheck.claims.attention.contextual_mapping."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Quality tests: mutated dense networks (cell margins, position select, uniform attention, codes, the per-format
-ledger, FlowAR's time MLP) must be caught by their claims' evidence (varcheck.claims.universality, varcheck.claims.flowar.network)."""
+ledger, FlowAR's time MLP) must be caught by their claims' evidence (varcheck.claims.universality,
+varcheck.claims.flowar.network)."""
 
 from __future__ import annotations
 

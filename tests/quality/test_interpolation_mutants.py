@@ -1,6 +1,6 @@
 """Quality tests: mutated interpolation constructions must be caught by the claims' evidence.
 
-Each mutant (varcheck.claims.mutation) patches the exact operator the evidence builds on; a check that
+Each mutant (declared in varcheck.claims.interpolation) patches the exact operator the evidence builds on; a check that
 still passes would be a check that cannot fail. (Hypothesis habit: prove that the tests find hard bugs.)
 """
 

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from varcheck.claims import mutation as M
-from varcheck.errors import VarcheckError
 from varcheck.claims.catalog import registry
+from varcheck.errors import VarcheckError
 from varcheck.theory.registry import EvidenceResult
 
 QUALITY = Path(__file__).parent
 
 
 def test_every_claim_family_has_a_mutant():
-    assert M.families_without_mutants() == [], "claim families with no mutant in varcheck.claims.mutation"
+    assert M.families_without_mutants() == [], "claim families with no registered mutant"
 
 
 def test_mutants_name_registered_claims_of_their_family():

@@ -1,6 +1,6 @@
 """Quality tests: mutated partition constructions must be caught by the claims' evidence (P1–P5).
 
-Each mutant (varcheck.claims.mutation) patches one construction the evidence builds on — the ramp width η
+Each mutant (declared in varcheck.claims.partition) patches one construction the evidence builds on — the ramp width η
 too large, the grid one coarser, a dropped quantizer term, a value-map key off by one, a target declaring
 too small a constant — and the evidence that guards it must stop passing.
 """

@@ -1,4 +1,4 @@
-"""Quality tests: a mutated word-to-image construction (T2) must be caught (varcheck.claims.mutation)."""
+"""Quality tests: a mutated word-to-image construction (T2) must be caught (varcheck.claims.universality)."""
 
 from __future__ import annotations
 

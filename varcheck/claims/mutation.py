@@ -72,7 +72,8 @@ def _deprecated(name: str) -> bool:
 
 def _varcheck_modules() -> list:
     return [m for name, m in list(sys.modules.items())
-            if isinstance(m, ModuleType) and (name == "varcheck" or name.startswith("varcheck.")) and not _deprecated(name)]
+            if isinstance(m, ModuleType) and (name == "varcheck" or name.startswith(
+                "varcheck.")) and not _deprecated(name)]
 
 
 def import_every_module() -> None:

@@ -113,7 +113,8 @@ class CellCodePlan(QuantizedPlan):
         operand = 8 * Gn + 4 * Gn * r + 4
         margin = up_dyadic(4 * (Gn - 1) * r + g(2) * operand)
         if not margin < 1:
-            raise MarginError(f"code steps unresolved in {fmt.name}: the read-out errs by {float(margin):.3g} ≥ 1 in ramp units")
+            raise MarginError(f"code steps unresolved in {fmt.name}: the read-out errs by {float(margin):.3g} ≥ 1 in "
+                              "ramp units")
         if Gn >= 2 ** (fmt.mantissa - 1):
             raise MarginError(f"the integer codes up to {Gn} are not exact in {fmt.name}")
         out = self.value_map.rounding(clipped_step_error(fmt, margin), fmt, interior_step_error=Fraction(0))
@@ -132,14 +133,31 @@ class CellCodePlan(QuantizedPlan):
         d_pos = self.n + sum(w for _, w in vm.code_blocks())
         ff1 = (self.G - 1, self.G - 1, self.n * (self.G - 1)) if self.G > 1 else ()
         ff2 = ((self.codes - 1,) * 2 if self.codes > 1 else ()) + (vm.cell_units, vm.select_units)
-        return VarConfig(scales=self.scales, d_in=1, d_pos=d_pos, d_model=len(layout), d_out=self.channels, ff1=ff1, ff2=ff2,
-                         attention_rank=1, mask=self.mask, interpolation=self.interpolation, output="last_scale",
-                         dtype=self.fmt, meta={"setting": "image_to_image", "construction": "average", "G": self.G,
-                                               "eta": f"2^-{self.k}" if self.k is not None else None})
+        return VarConfig(
+            scales=self.scales,
+            d_in=1,
+            d_pos=d_pos,
+            d_model=len(layout),
+            d_out=self.channels,
+            ff1=ff1,
+            ff2=ff2,
+            attention_rank=1,
+            mask=self.mask,
+            interpolation=self.interpolation,
+            output="last_scale",
+            dtype=self.fmt,
+            meta={
+                "setting": "image_to_image",
+                "construction": "average",
+                "G": self.G,
+                "eta": f"2^-{self.k}" if self.k is not None else None,
+            },
+        )
 
     def widths(self) -> dict:
         vm = self.value_map
-        return {"d_model": len(self.layout()), "FF1_step_hidden": 2 * (self.G - 1), "FF1_code_hidden": self.n * (self.G - 1),
+        return {"d_model": len(self.layout()), "FF1_step_hidden": 2 * (self.G - 1),
+                "FF1_code_hidden": self.n * (self.G - 1),
                 "FF2_code_step_hidden": 2 * (self.codes - 1), "FF2_cell_hidden": vm.cell_units,
                 "FF2_select_hidden": vm.select_units, "position_groups": vm.groups}
 
@@ -148,9 +166,17 @@ class CellCodePlan(QuantizedPlan):
 
     def replan(self, *, fmt: str | None = None, eps=None) -> "CellCodePlan":
         """The same construction for another format and/or ε (G kept at the same ε), not finalized."""
-        return plan_cell_code(scales=self.scales, lipschitz=self.lipschitz, eps=self.eps if eps is None else eps, p=self.p,
-                                 G=self.G if eps is None else None, fmt=fmt or self.fmt, mask=self.mask,
-                                 interpolation=self.interpolation, channels=self.channels)
+        return plan_cell_code(
+            scales=self.scales,
+            lipschitz=self.lipschitz,
+            eps=self.eps if eps is None else eps,
+            p=self.p,
+            G=self.G if eps is None else None,
+            fmt=fmt or self.fmt,
+            mask=self.mask,
+            interpolation=self.interpolation,
+            channels=self.channels,
+        )
 
 
 
@@ -169,5 +195,6 @@ def plan_cell_code(*, scales, lipschitz, eps, p=2, G=None, fmt: str = "float64",
         G = grid_for(lip, n, p, eps)
     G = require_int("G", G, minimum=1)
     if G**n > MAX_CODES:
-        raise VarcheckError(f"the input grid has G^n = {G}^{n} = {G**n} cells, above {MAX_CODES}; raise eps or use a smaller input.")
+        raise VarcheckError(f"the input grid has G^n = {G}^{n} = {G**n} cells, above {MAX_CODES}; raise eps or use a "
+                            "smaller input.")
     return CellCodePlan(scales, p, eps, lip, G, fmt, mask, interpolation, channels)

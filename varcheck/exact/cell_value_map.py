@@ -29,7 +29,8 @@ errs by ≤ γ_k Σ|terms| for every order, fused or not): with ξ the error of 
 :func:`clipped_step_error` on them), e_γ = γ_{2d'+2}(4d'(1 + ξ) + 2d' + 3) the rounding of a cell pre-activation and
 e_a = 4d'ξ + e_γ its total error, off the ramps the output is within |T̃|(e_a + u(1 + e_a)) + e_pos of the table
 value, anywhere within 2^{d'} e_a T + γ_{2^{d'}} U T + e_pos of the exact network at the same input (U ≤
-max(1 + e_γ, 2^{d'}e_γ) bounds the sum of the float cell units: clipped steps keep every o ≥ 0), and e_pos = e_b + u(S_max + e_b),
+max(1 + e_γ, 2^{d'}e_γ) bounds the sum of the float cell units: clipped steps keep every o ≥ 0), and e_pos = e_b +
+u(S_max + e_b),
 e_b = γ₄(S_max + 2B + |S − 2B|), S_max = U·T(1 + γ_{2^{d'}}), is the position select's rounding.
 """
 
@@ -129,8 +130,18 @@ class CellValueMap:
     gate: Fraction
 
     @classmethod
-    def plan(cls, *, coords: int, cells_per_coord: int, positions: int, channels: int, table_max, groups: int | None = None,
-             fixed_width: int = 0, fixed_hidden: int = 0) -> "CellValueMap":
+    def plan(
+        cls,
+        *,
+        coords: int,
+        cells_per_coord: int,
+        positions: int,
+        channels: int,
+        table_max,
+        groups: int | None = None,
+        fixed_width: int = 0,
+        fixed_hidden: int = 0,
+    ) -> "CellValueMap":
         cells = cells_per_coord**coords
         if groups is None:
             groups = position_groups(positions, cells, channels, fixed_width, fixed_hidden)
@@ -213,5 +224,7 @@ class CellValueMap:
         e_pos = up_dyadic(e_b + u * (S_max + e_b))
         interior = up_dyadic(T * (e_a_int + u * (1 + e_a_int)) + e_pos)
         anywhere = up_dyadic(2**d * e_a * T + g(2**d) * U * T + e_pos)
-        return {"step": xi, "step_interior": xi_int, "cell_pre": e_a, "cell_pre_interior": e_a_int, "cell_sum": U, "slot_max": S_max, "select": e_pos,
-                "interior": interior, "anywhere": anywhere, "anywhere_lookup": anywhere - e_pos, "output_max": S_max + e_pos}
+        return {"step": xi, "step_interior": xi_int, "cell_pre": e_a, "cell_pre_interior": e_a_int,
+                "cell_sum": U, "slot_max": S_max, "select": e_pos,
+                "interior": interior, "anywhere": anywhere, "anywhere_lookup": anywhere - e_pos,
+                    "output_max": S_max + e_pos}

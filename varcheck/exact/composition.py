@@ -116,7 +116,9 @@ class NaiveLpInstance:
                 "(LHS/naive bound)^p": self.ratio_power}
 
 
-def naive_lp_instance(G: int, half_width, height, p: int, *, inner: str = "grid", eta=None, centres=None) -> NaiveLpInstance:
+def naive_lp_instance(
+    G: int, half_width, height, p: int, *, inner: str = "grid", eta=None, centres=None
+) -> NaiveLpInstance:
     """C3's instance with f₁ = g₁ = q (``inner='grid'``) or Q_η (``'relu'``), f₂ = 0, tents at ``centres``
     (default the grid values g/G, where the quantizer lands)."""
     G = require_int("G", G, minimum=1)

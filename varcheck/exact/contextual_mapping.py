@@ -30,7 +30,8 @@ from .floating_point import FORMATS
 from .projection import find_projection
 from .token_family import DYADIC_BITS, TokenFamily
 
-__all__ = ["ContextualMapping", "contextual_mapping", "Certificate", "FLOAT_FORMATS", "COSINE_LOGIT_CAP", "dyadic_at_least"]
+__all__ = ["ContextualMapping", "contextual_mapping", "Certificate", "FLOAT_FORMATS",
+           "COSINE_LOGIT_CAP", "dyadic_at_least"]
 
 CONSTRUCTIONS = ("paper", "tight")
 #: (mantissa bits incl. the implicit one, log2 of the smallest positive subnormal) of the formats a contextual
@@ -250,7 +251,8 @@ class ContextualMapping:
             "r_min": self.r_min, "r_max": self.r_max, "eps_tok": self.eps_tok, "v": self.v, "c": self.c,
             "W_O_scale": self.s, "Y": self.Y, "r": self.r, "R": self.R, "logit_range": self.logit_range(),
             # each γ is a lower bound on a separation of outputs: rounded down from the ball's lower end
-            "gamma_formula": _fmt_ball(self.gamma_formula(), "lower"), "gamma_bound": _fmt_ball(self.gamma_bound(), "lower"),
+            "gamma_formula": _fmt_ball(self.gamma_formula(), "lower"), "gamma_bound": _fmt_ball(self.gamma_bound(),
+                "lower"),
             "gamma_actual": _fmt_ball(self.gamma_actual, "lower"), "bits_needed": self.bits_needed,
             "working_precision_direct": self.working_precision(),
         }
@@ -334,7 +336,8 @@ class ContextualMapping:
             return numerator / ((wc + wa) * (wc + wb))
 
     def _same_token_gaps(self, precision: int, method: str):
-        """Yield (token, |ρ(S) − ρ(T)| ball) for the pairs to separate: adjacent sorted read-outs (direct) or all pairs (difference)."""
+        """Yield (token, |ρ(S) − ρ(T)| ball) for the pairs to separate: adjacent sorted read-outs (direct) or all pairs
+        (difference)."""
         for token, sets in self.readout_groups().items():
             if method == "direct":
                 # sort by exact midpoints (arb points compare exactly; floats would merge values closer than 2⁻⁵²)
@@ -380,19 +383,21 @@ class ContextualMapping:
             norms_ok = bool(max_norm_sq < arb_of(self.r * self.r))
             if overlap is not None:
                 return Certificate(False, gamma_actual, bound, cross, max_norm_sq, self.r, pairs, precision,
-                                   f"undecided at {precision} bits ({method}): read-out balls overlap for token {overlap}")
+                                   f"undecided at {precision} bits ({method}): read-out balls overlap for token "
+                                   f"{overlap}")
             sep_ok = gamma_actual is None or bool(gamma_actual > bound)
             cross_ok = cross > 0
             ok = sep_ok and norms_ok and cross_ok
             detail = (
-                f"{pairs} same-token pairs separated (γ_actual {_fmt_ball(gamma_actual)} > γ_bound {_fmt_ball(bound, 'lower')}), "
-                f"different tokens ≥ {format_bound(cross, 'lower')}, max ‖output‖² {_fmt_ball(max_norm_sq, 'upper')} < "
-                f"r² = {format_bound(self.r ** 2, 'upper', 6)} "
-                f"[{method}, {precision} bits]"
+                f"{pairs} same-token pairs separated (γ_actual {_fmt_ball(gamma_actual)} > γ_bound "
+                f"{_fmt_ball(bound, 'lower')}), different tokens ≥ {format_bound(cross, 'lower')}, max ‖output‖² "
+                f"{_fmt_ball(max_norm_sq, 'upper')} < r² = {format_bound(self.r ** 2, 'upper', 6)} [{method}, "
+                f"{precision} bits]"
                 if ok else
-                f"violated: separation {'ok' if sep_ok else 'FAILS'} (γ_actual {_fmt_ball(gamma_actual)}, γ_bound {_fmt_ball(bound, 'lower')}), "
-                f"norms {'ok' if norms_ok else 'FAIL'} (max ‖q‖² {_fmt_ball(max_norm_sq, 'upper')} vs r² {format_bound(self.r ** 2, 'upper', 6)}), "
-                f"cross-token bound {format_bound(cross, 'lower')}"
+                f"violated: separation {'ok' if sep_ok else 'FAILS'} (γ_actual {_fmt_ball(gamma_actual)}, γ_bound "
+                f"{_fmt_ball(bound, 'lower')}), norms {'ok' if norms_ok else 'FAIL'} (max ‖q‖² "
+                f"{_fmt_ball(max_norm_sq, 'upper')} vs r² {format_bound(self.r ** 2, 'upper', 6)}), cross-token bound "
+                f"{format_bound(cross, 'lower')}"
             )
             return Certificate(ok, gamma_actual, bound, cross, max_norm_sq, self.r, pairs, precision, detail)
 
@@ -459,7 +464,8 @@ def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0,
         v = tuple(Fraction(t) for t in projection)
         ys = [_dot(v, x) for x in V]
         if len(v) != d or 0 in ys or len(set(ys)) != len(ys):
-            raise VarcheckError(f"projection must have {d} entries and map the {len(V)} tokens to distinct non-zero values.")
+            raise VarcheckError(f"projection must have {d} entries and map the {len(V)} tokens to distinct non-zero "
+                                "values.")
     elif construction == "tight" and family.grid is not None:
         g = family.grid
         M = g.n * g.G**g.d
@@ -468,7 +474,9 @@ def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0,
         v, draws, _ = find_projection(list(V) + [(Fraction(0),) * d], seed)
     Y = max(abs(_dot(v, x)) for x in V)
     if construction == "paper":
-        c = dyadic_at_least(ContextualMapping(construction, family, v, Fraction(1), Fraction(0), u, Y).temperature_formula())
+        c = dyadic_at_least(
+            ContextualMapping(construction, family, v, Fraction(1), Fraction(0), u, Y).temperature_formula()
+        )
         s = family.eps_tok / (4 * family.r_max)
     else:
         probe = ContextualMapping(construction, family, v, Fraction(1), Fraction(0), u, Y)
@@ -484,5 +492,6 @@ def contextual_mapping(sequences, *, construction: str = "paper", seed: int = 0,
         s = family.eps_tok / (4 * Y)
     cm = ContextualMapping(construction, family, v, c, s, u, Y, draws)
     if not arb_of(cm.score_gap()) > delta_ball(n):
-        raise VarcheckError("internal: constructed temperature does not separate the score gaps by more than 2 ln n + 3")
+        raise VarcheckError("internal: constructed temperature does not separate the score gaps by more than 2 ln n + "
+                            "3")
     return cm

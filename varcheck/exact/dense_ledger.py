@@ -25,7 +25,8 @@ from .cell_value_map import MarginError
 from .directed_rounding import ball_endpoint, float_toward
 from .floating_point import FORMATS, round_up
 
-__all__ = ["upper_float", "QuantizedPlan", "THRESHOLD_BITS", "representable", "LEDGER_TERMS", "BUDGET_SHARES", "partition_factor", "grid_for"]
+__all__ = ["upper_float", "QuantizedPlan", "THRESHOLD_BITS", "representable",
+           "LEDGER_TERMS", "BUDGET_SHARES", "partition_factor", "grid_for"]
 
 #: Shares of ε given to the partition, the bad sets, and table + rounding; they sum to 1. The exact quantizer
 #: leaves the last share almost unused (rounding ≈ 10⁻¹⁴), so most of ε goes to the partition.
@@ -125,8 +126,8 @@ class QuantizedPlan:
         for t in self.thresholds:
             for b in (-self.slope * t, 1 - self.slope * t):
                 if not representable(b, fmt):
-                    raise MarginError(f"the ramp bias {float(b):.6g} (threshold {t}) is not exact in {fmt.name}: it needs "
-                                      f"more than {fmt.mantissa} bits at η = 2^-{self.k}")
+                    raise MarginError(f"the ramp bias {float(b):.6g} (threshold {t}) is not exact in {fmt.name}: it "
+                                      f"needs more than {fmt.mantissa} bits at η = 2^-{self.k}")
 
     # ------------------------------------------------------------------ the ledger, in ball arithmetic
     def partition_ball(self):
@@ -177,16 +178,21 @@ class QuantizedPlan:
         if self.p == math.inf:
             raise VarcheckError("p must be finite for the bad-set accounting (P4): with p = ∞, μ(B)^{1/p} = 1.")
         floor = Fraction(self.quantized * (self.G - 1)) * 2 * self.perturbation  # μ(B) as η → 0
-        if floor > 0 and (arb_of(floor) ** (1 / arb_of(Fraction(self.p))) * arb_of(self.table_max)).lower() > arb_of(Fraction(share)):
-            raise MarginError(f"the input perturbation ϑ = {float(self.perturbation):.3g} of the tokens (input rounding and the "
-                              f"interpolation layer in {self.fmt}) alone makes the bad-set term exceed its budget {float(share):.3g}")
+        if floor > 0 and (arb_of(floor) ** (1 / arb_of(Fraction(self.p))) * arb_of(self.table_max)).lower() > arb_of(
+            Fraction(share)
+        ):
+            raise MarginError(f"the input perturbation ϑ = {float(self.perturbation):.3g} of the tokens (input "
+                              f"rounding and the interpolation layer in {self.fmt}) alone makes the bad-set term "
+                              f"exceed its budget {float(share):.3g}")
         k = max(2, math.ceil(math.log2(4 * self.G)))  # ramps of adjacent thresholds never overlap
         estimate = float(2 * self.table_max + self.table_error + 1)
         ratio = (float(share) / estimate) ** float(self.p) / (self.quantized * (self.G - 1))
         k = max(k, math.ceil(-math.log2(max(ratio, 1e-300))))
         for _ in range(64):
             self.k = k
-            if self.eta + 2 * self.perturbation <= self.delta / 4 and self.bad_ball().upper() <= arb_of(Fraction(share)):
+            if self.eta + 2 * self.perturbation <= self.delta / 4 and self.bad_ball().upper() <= arb_of(
+                Fraction(share)
+            ):
                 return
             k += 1
         raise MarginError(f"no ramp width η ≥ 2^-{k} fits the bad-set budget {float(share):.3g}.")

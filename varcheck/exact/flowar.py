@@ -153,7 +153,8 @@ def path_point(noise, y_hat, t) -> tuple:
 
 
 def gronwall_factor(times) -> Fraction:
-    """Γ = Σ_k (t_k − t_{k+1})·Π_{j=k+1}^{K−1}(t_{j+1}/t_j) for a decreasing grid with t_K ≥ 0 (= t_{K−1} if t_K = 0)."""
+    """Γ = Σ_k (t_k − t_{k+1})·Π_{j=k+1}^{K−1}(t_{j+1}/t_j) for a decreasing grid with t_K ≥ 0 (= t_{K−1} if t_K =
+    0)."""
     grid = validate_grid(times, terminal_zero=False)
     K = len(grid) - 1
     total = Fraction(0)
@@ -181,7 +182,8 @@ def final_step_rounding_coefficients(t, unit_roundoff, underflow, *, perturbed: 
     """(a, b, c, z) with |x̃' − (Ŷ − t·e)| ≤ a|x| + b|Ŷ| + c·t|e| + z, exact rationals (module doc):
     a = (1+u)·((1+|η|)(1+u)^{4+π} − 1), b = (1+u)((1+u)^{3+π} − 1) + u, c = (1+u)((1+u)² − 1) + u (0 unperturbed),
     z = (2t + 1)(1+u)⁴·underflow, |η| ≤ u + (|1 − t| + u)u. Hence |x̃' − Ŷ| ≤ t|e| + a|x| + b|Ŷ| + c·t|e| + z."""
-    t, u, eta0 = exact_rational("t", t), exact_rational("unit_roundoff", unit_roundoff), exact_rational("underflow", underflow)
+    t, u, eta0 = exact_rational("t", t), exact_rational("unit_roundoff", unit_roundoff), exact_rational(
+        "underflow", underflow)
     if t <= 0:
         raise VarcheckError(f"t must be positive, got {t}.")
     if not 0 < u < Fraction(1, 64):

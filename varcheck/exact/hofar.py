@@ -16,7 +16,8 @@ P = Σ_{j=0}^k c_j A_j(t) (A_0 = 1) = T_kσ(t; h)/σ(t), T_kσ the order-k Taylo
 x_0 = ε at t_0 = 1 the sampler ends at x_K = Ŷ + ε·Π_n P_n, while the exact flow x(t) = (1 − t)Ŷ + σ(t)ε ends at
 Ŷ + sε, so the error is exactly
 
-    e_K = ε·(Π_n P_n − s),   and Π_n P_n / s = Π_n (1 − r_n),   r_n = ρ_n/σ(t_{n+1}),   ρ_n = σ(t_{n+1}) − T_kσ(t_n; h_n)
+    e_K = ε·(Π_n P_n − s),   and Π_n P_n / s = Π_n (1 − r_n),   r_n = ρ_n/σ(t_{n+1}),   ρ_n = σ(t_{n+1}) − T_kσ(t_n;
+    h_n)
 
 (σ(1) = 1, σ(0) = s: the exact ratios σ(t_{n+1})/σ(t_n) telescope to s). Since |Π(1 − r_n) − 1| ≤ Π(1 + |r_n|) − 1
 ≤ exp(Σ|r_n|) − 1 and by Lagrange's remainder |ρ_n| ≤ |h_n|^{k+1}/(k+1)!·max_{[t_{n+1}, t_n]}|σ^{(k+1)}|,
@@ -151,7 +152,9 @@ def _trim(a) -> tuple:
 
 def numerator_step(N, q, dq, j: int) -> tuple:
     """N_{j+1} = N_j'·q − (j − ½)·N_j·q' (the total derivative: ∂_t plus the transport term ½N_jq')."""
-    return poly_add(poly_mul(poly_derivative(N), q), tuple(-(Fraction(j) - Fraction(1, 2)) * c for c in poly_mul(N, dq)))
+    return poly_add(
+        poly_mul(poly_derivative(N), q), tuple(-(Fraction(j) - Fraction(1, 2)) * c for c in poly_mul(N, dq))
+    )
 
 
 @functools.lru_cache(maxsize=128)
@@ -302,7 +305,8 @@ def max_step(times) -> Fraction:
 
 
 def inexact_head_bound(times, eps, *, noise_gap=0) -> Fraction:
-    """(t_K/t_0)·noise_gap + Σ_n Σ_j |h_n|^j/j!·ε_j·Π_{m>n} t_{m+1}/t_m for heads with ‖e_j‖_∞ ≤ ε_j (= Σ_j ε_j t_{K−1}^j/j!
+    """(t_K/t_0)·noise_gap + Σ_n Σ_j |h_n|^j/j!·ε_j·Π_{m>n} t_{m+1}/t_m for heads with ‖e_j‖_∞ ≤ ε_j (= Σ_j ε_j
+    t_{K−1}^j/j!
     on grids ending at 0); ``eps`` = (ε_1, …, ε_k), noise_gap ≥ ‖x_0 − Ŷ‖_∞."""
     grid = validate_grid(times, terminal_zero=False)
     try:
@@ -310,7 +314,8 @@ def inexact_head_bound(times, eps, *, noise_gap=0) -> Fraction:
     except TypeError:
         raise VarcheckError(f"eps must be a sequence of head accuracies, got {eps!r}.") from None
     if not eps or len(eps) > MAX_ORDER or any(e < 0 for e in eps):
-        raise VarcheckError(f"eps must hold 1 to {MAX_ORDER} accuracies ≥ 0 (one per order), got {[str(e) for e in eps]}.")
+        raise VarcheckError(f"eps must hold 1 to {MAX_ORDER} accuracies ≥ 0 (one per order), got "
+                            f"{[str(e) for e in eps]}.")
     gap = exact_rational("noise_gap", noise_gap)
     if gap < 0:
         raise VarcheckError(f"noise_gap must be ≥ 0, got {gap}.")
@@ -331,12 +336,15 @@ def rounding_ops(order: int) -> int:
     return 3 * _order(order) + 4
 
 
-def step_rounding_bound(x, scales, shifts, exact_scales, exact_shifts, h, unit_roundoff, underflow, errors=None) -> tuple:
+def step_rounding_bound(
+    x, scales, shifts, exact_scales, exact_shifts, h, unit_roundoff, underflow, errors=None
+) -> tuple:
     """Entrywise bound on |x̃' − Φ(x̃)| for one float step from x̃ = ``x`` (module doc): ``scales``/``shifts`` the float
     head coefficients ã_j, b̃_j (as exact rationals), ``exact_*`` the exact A_j, B_j, ``errors`` the float ẽ_j."""
     x = _vector("x", x)
     k = len(scales)
-    h, u, eta0 = exact_rational("h", h), exact_rational("unit_roundoff", unit_roundoff), exact_rational("underflow", underflow)
+    h, u, eta0 = exact_rational("h", h), exact_rational("unit_roundoff", unit_roundoff), exact_rational(
+        "underflow", underflow)
     if not 0 < u < Fraction(1, 64) or eta0 < 0 or abs(h) > 1:
         raise VarcheckError(f"need 0 < unit_roundoff < 1/64, underflow ≥ 0 and |h| ≤ 1, got {u}, {eta0}, {h}.")
     if not (len(shifts) == len(exact_scales) == len(exact_shifts) == k) or (errors is not None and len(errors) != k):
@@ -376,7 +384,8 @@ def remainder_weight(h, order: int) -> Fraction:
 
 
 def _ball_sup(N, q, j: int, a: Fraction, b: Fraction, pieces: int):
-    """An upper bound (arb point) of max_{[a,b]} |N(t)|/q(t)^{j−1/2}, from ball evaluations on ``pieces`` subintervals."""
+    """An upper bound (arb point) of max_{[a,b]} |N(t)|/q(t)^{j−1/2}, from ball evaluations on ``pieces``
+    subintervals."""
     from flint import arb, arb_poly
 
     from .ball_attention import arb_of
@@ -388,7 +397,8 @@ def _ball_sup(N, q, j: int, a: Fraction, b: Fraction, pieces: int):
         T = arb(arb_of((lo + hi) / 2), arb_of((hi - lo) / 2))
         den = qp(T)
         if not den.lower() > 0:
-            raise VarcheckError(f"q(t) is not certified positive on [{lo}, {hi}] (spread 0 reaches t = 0); use spread > 0.")
+            raise VarcheckError(f"q(t) is not certified positive on [{lo}, {hi}] (spread 0 reaches t = 0); use spread "
+                                "> 0.")
         value = (abs(Np(T)).upper() / den.lower().sqrt() ** (2 * j - 1)).upper()
         if value > best:
             best = value
@@ -424,7 +434,8 @@ def certified_error_factor(spread, times, order: int, pieces: int = 8):
 
 
 def certified_rate_constants(spread, order: int, pieces: int = 256) -> dict:
-    """S_{k+1} = max_{[0,1]}|σ^{(k+1)}|, σ_min = s/√(1+s²), C_k = S_{k+1}/((k+1)!σ_min), K_k = s·C_k (arb upper bounds)."""
+    """S_{k+1} = max_{[0,1]}|σ^{(k+1)}|, σ_min = s/√(1+s²), C_k = S_{k+1}/((k+1)!σ_min), K_k = s·C_k (arb upper
+    bounds)."""
     from flint import arb
 
     from .ball_attention import arb_of, working_precision
@@ -434,7 +445,9 @@ def certified_rate_constants(spread, order: int, pieces: int = 256) -> dict:
         zero = arb(0)
         return {"S": zero, "sigma_min": zero, "C": zero, "K": zero}
     with working_precision(128):
-        S = _ball_sup(_numerators(s, order + 1)[order + 1], spread_polynomial(s), order + 1, Fraction(0), Fraction(1), pieces)
+        S = _ball_sup(
+            _numerators(s, order + 1)[order + 1], spread_polynomial(s), order + 1, Fraction(0), Fraction(1), pieces
+        )
         sigma_min = arb_of(s * s / (1 + s * s)).sqrt().lower()
         C = (S / (math.factorial(order + 1) * sigma_min)).upper()
         return {"S": S, "sigma_min": sigma_min, "C": C, "K": (arb_of(s) * C).upper()}

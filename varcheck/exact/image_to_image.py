@@ -89,7 +89,8 @@ class ImageToImage:
         partition = self.lipschitz * delta / 2
         mu = min(Fraction(1), self.n * (self.G - 1) * self.eta)
         M = 2 * self.table_max + partition
-        return {"partition": partition, "bad_set_measure": mu, "M": M, "rounding": Fraction(0), "attention_leak": Fraction(0)}
+        return {"partition": partition, "bad_set_measure": mu, "M": M, "rounding": Fraction(0),
+                "attention_leak": Fraction(0)}
 
     def certificate(self) -> dict:
         from flint import arb
@@ -99,9 +100,15 @@ class ImageToImage:
         bad = arb_of(led["M"]) * (arb_of(led["bad_set_measure"]) ** (arb(1) / arb_of(Fraction(p))))
         lp = arb_of(led["partition"]) + bad
         m = len(self.out_positions)
-        return {"lp_bound": float(lp.upper()), "lp_bound_unnormalised": float((lp * arb(m) ** (arb(1) / arb_of(Fraction(p)))).upper()),
-                "sup_interior_bound": float(led["partition"]), "bad_set_sup_bound": float(led["M"]),
-                "certified": bool(lp.upper() <= arb_of(self.eps)), "eps": str(self.eps), "p": str(p)}
+        return {
+            "lp_bound": float(lp.upper()),
+            "lp_bound_unnormalised": float((lp * arb(m) ** (arb(1) / arb_of(Fraction(p)))).upper()),
+            "sup_interior_bound": float(led["partition"]),
+            "bad_set_sup_bound": float(led["M"]),
+            "certified": bool(lp.upper() <= arb_of(self.eps)),
+            "eps": str(self.eps),
+            "p": str(p),
+        }
 
     #: T1 runs in ball arithmetic: float64 cannot resolve the read-outs (see ``precision``).
     module = None
@@ -171,11 +178,14 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
     """
     require_choice("construction", construction, ("tight", "paper"))
     if len(target.input_shape) != 3 or target.input_shape[2] != 1:
-        raise VarcheckError(f"an image-to-image target takes input shape (h_1, w_1, 1) (d = 1), got {target.input_shape}.")
+        raise VarcheckError("an image-to-image target takes input shape (h_1, w_1, 1) (d = 1), got "
+                            f"{target.input_shape}.")
     if tuple(target.input_shape[:2]) != pyramid.scales[0]:
-        raise VarcheckError(f"the target's input {target.input_shape[:2]} must be the pyramid's first scale {pyramid.scales[0]}.")
+        raise VarcheckError(f"the target's input {target.input_shape[:2]} must be the pyramid's first scale "
+                            f"{pyramid.scales[0]}.")
     if tuple(target.output_shape[:2]) != pyramid.scales[-1] or target.output_shape[2] != 1:
-        raise VarcheckError(f"the target's output {target.output_shape} must be the pyramid's last scale {pyramid.scales[-1]} × 1.")
+        raise VarcheckError(f"the target's output {target.output_shape} must be the pyramid's last scale "
+                            f"{pyramid.scales[-1]} × 1.")
     if not getattr(target, "rational", False):
         raise VarcheckError(f"target {target.name} is not rational; the exact table needs a rational target.")
     eps = Fraction(eps)
@@ -184,9 +194,11 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
     G = require_int("G", G, minimum=1) if G is not None else max(1, math.ceil(lip / (2 * eps * share)))
     n, L = pyramid.sizes[0], pyramid.length
     if G**n > MAX_CELLS:
-        raise VarcheckError(f"the input grid has G^n = {G}^{n} = {G**n} cells, above {MAX_CELLS}; raise eps or use a smaller input.")
+        raise VarcheckError(f"the input grid has G^n = {G}^{n} = {G**n} cells, above {MAX_CELLS}; raise eps or use a "
+                            "smaller input.")
     if lip * Fraction(1, G) / 2 >= eps:
-        raise VarcheckError(f"with G = {G} the partition term L_f·δ/2 = {float(lip / (2 * G)):.4g} already reaches eps = {float(eps)}.")
+        raise VarcheckError(f"with G = {G} the partition term L_f·δ/2 = {float(lip / (2 * G)):.4g} already reaches eps "
+                            f"= {float(eps)}.")
     # tokens after FF₁ for every cell, and the table f(centre)_t
     cells, family = _family(G, n, L)
     M = G * L
@@ -196,7 +208,8 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
     if construction == "paper" and precision > MAX_PAPER_BITS:
         raise VarcheckError(
             f"the paper construction of this instance needs every read-out at {precision} bits (c ≈ {float(cm.c):.4g}, "
-            f"|V| = {cm.vocabulary_size}), above the ball runtime's budget of {MAX_PAPER_BITS} bits; use construction='tight'."
+            f"|V| = {cm.vocabulary_size}), above the ball runtime's budget of {MAX_PAPER_BITS} bits; use "
+            "construction='tight'."
         )
     begin, end = pyramid.ranges[-1]
     table, steps = {}, {}
@@ -230,7 +243,9 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
 
 def _family(G, n, L):
     cells = list(product(range(G), repeat=n))
-    return cells, [[(Fraction(1), Fraction(g[t]) if t < n else Fraction(0), Fraction(t)) for t in range(L)] for g in cells]
+    return cells, [
+        [(Fraction(1), Fraction(g[t]) if t < n else Fraction(0), Fraction(t)) for t in range(L)] for g in cells
+    ]
 
 
 def paper_requirement(pyramid: Pyramid, G: int, masked: bool = True) -> dict:

@@ -177,8 +177,9 @@ def _check_dense(rows: int, cols: int, exact, what: str) -> None:
         raise VarcheckError(f"exact must be True or False, got {exact!r}.")
     limit = MAX_EXACT_ENTRIES if exact else MAX_DENSE_ENTRIES
     if rows * cols > limit:
-        raise VarcheckError(f"the operator would have {what} = {rows} × {cols} = {rows * cols} entries, above the limit "
-                            f"of {limit} {'exact' if exact else 'float64'} entries; use smaller sizes (src, dst).")
+        raise VarcheckError(f"the operator would have {what} = {rows} × {cols} = {rows * cols} entries, above the "
+                            f"limit of {limit} {'exact' if exact else 'float64'} entries; use smaller sizes (src, "
+                            "dst).")
 
 
 def _dense(rows, ncols, exact):
@@ -221,7 +222,8 @@ def interpolation_matrix(src, dst, mode, *, align_corners=False, a=TORCH_A, exac
     """The 2-D operator from an (h, w) map to an (h', w') map, acting on row-major flattened maps.
 
     Returns U_h ⊗ U_w of shape (h'·w', h·w): numpy float64 (the Kronecker product of the correctly
-    rounded 1-D weights, so each entry within relative 2u + u² of the exact one), or with ``exact=True`` an exact rational ``flint.fmpq_mat`` whose entries convert with
+    rounded 1-D weights, so each entry within relative 2u + u² of the exact one), or with ``exact=True`` an exact
+    rational ``flint.fmpq_mat`` whose entries convert with
     ``fractions.Fraction(str(entry))``. ``a`` is the Keys parameter (``bicubic`` and ``paper`` only;
     torch uses −3/4). ``align_corners`` applies to ``bilinear`` and ``bicubic`` only.
     """

@@ -100,7 +100,8 @@ class PiecewisePolynomial:
     def __init__(self, breaks, polys):
         breaks = tuple(exact_rational("breaks", b) for b in breaks)
         if len(breaks) < 2 or any(b <= a for a, b in zip(breaks, breaks[1:])):
-            raise VarcheckError(f"breaks must be at least two strictly increasing rationals, got {[str(b) for b in breaks]}.")
+            raise VarcheckError("breaks must be at least two strictly increasing rationals, got "
+                                f"{[str(b) for b in breaks]}.")
         polys = tuple(_trim(tuple(exact_rational("coefficient", v) for v in p)) for p in polys)
         if len(polys) != len(breaks) - 1:
             raise VarcheckError(f"polys must hold one polynomial per piece ({len(breaks) - 1}), got {len(polys)}.")

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..errors import VarcheckError
 
-__all__ = ["random_unit_rational", "projection_certificate", "find_projection", "MAX_PROJECTION_DRAWS", "ROUNDING_SHRINK"]
+__all__ = ["random_unit_rational", "projection_certificate", "find_projection",
+           "MAX_PROJECTION_DRAWS", "ROUNDING_SHRINK"]
 
 #: Each draw fails with probability ≤ 1/2 (A3), so 64 independent draws all fail with probability ≤ 2⁻⁶⁴.
 MAX_PROJECTION_DRAWS = 64
@@ -69,6 +70,6 @@ def find_projection(points, seed: int = 0) -> tuple:
         if ok:
             return v, draw, worst
     raise VarcheckError(
-        f"no projection satisfied the lemma in {MAX_PROJECTION_DRAWS} seeded draws (probability ≤ 2^-64 for distinct points); "
-        "check that the points are distinct."
+        f"no projection satisfied the lemma in {MAX_PROJECTION_DRAWS} seeded draws (probability ≤ 2^-64 for distinct "
+        "points); check that the points are distinct."
     )

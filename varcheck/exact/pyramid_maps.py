@@ -12,7 +12,16 @@ import numpy as np
 
 from ..errors import VarcheckError, require_int
 from ..theory.pyramid import Pyramid
-from .interpolation import MAX_SIDE, TORCH_A, _check_dense, _dense, _validate, interpolation_matrix, interpolation_taps, kron
+from .interpolation import (
+    MAX_SIDE,
+    TORCH_A,
+    _check_dense,
+    _dense,
+    _validate,
+    interpolation_matrix,
+    interpolation_taps,
+    kron,
+)
 
 __all__ = ["phi_up", "pyramid_upsampling_matrix", "pyramid_upsample", "var_effective_map", "VAR_LATENT_SIDE"]
 
@@ -58,7 +67,9 @@ def pyramid_upsampling_matrix(pyramid, mode="bicubic", *, align_corners=False, a
             n1 = scale[0] * scale[1]
             current = _dense(tuple(((i, 1),) for i in range(n1)), n1, exact)
         else:
-            step = interpolation_matrix(pyramid.scales[k - 1], scale, mode, align_corners=align_corners, a=a, exact=exact)
+            step = interpolation_matrix(
+                pyramid.scales[k - 1], scale, mode, align_corners=align_corners, a=a, exact=exact
+            )
             current = step * current if exact else step @ current
         blocks.append(current)
     if not exact:
@@ -100,7 +111,12 @@ def var_effective_map_2d(src, dst, *, full=VAR_LATENT_SIDE, exact=False):
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             raise VarcheckError(f"{name} must be an (h, w) pair of positive integers, got {value!r}.")
     full = require_int("full", full, minimum=1, maximum=MAX_SIDE)
-    _check_dense(require_int("dst[0]", dst[0], minimum=1, maximum=full) * require_int("dst[1]", dst[1], minimum=1, maximum=full),
-                 require_int("src[0]", src[0], minimum=1, maximum=full) * require_int("src[1]", src[1], minimum=1, maximum=full),
+    _check_dense(require_int("dst[0]", dst[0], minimum=1, maximum=full) * require_int(
+        "dst[1]", dst[1], minimum=1, maximum=full),
+                 require_int("src[0]", src[0], minimum=1, maximum=full) * require_int(
+                     "src[1]", src[1], minimum=1, maximum=full),
                  exact, "(q_h·q_w) × (p_h·p_w)")
-    return kron(var_effective_map(src[0], dst[0], full=full, exact=exact), var_effective_map(src[1], dst[1], full=full, exact=exact))
+    return kron(
+        var_effective_map(src[0], dst[0], full=full, exact=exact),
+        var_effective_map(src[1], dst[1], full=full, exact=exact),
+    )

@@ -55,7 +55,9 @@ def grid_quantize(t, G: int) -> Fraction:
 
 def relu_forward_exact(x, w1, b1, w2, b2, *, residual=False) -> list:
     """ReLU(x W₁ + b₁) W₂ + b₂ (+ x when residual) for one token x, over Q (lists of Fractions)."""
-    hidden = [max(Fraction(0), sum((xi * w1[i][j] for i, xi in enumerate(x)), Fraction(0)) + b1[j]) for j in range(len(b1))]
+    hidden = [
+        max(Fraction(0), sum((xi * w1[i][j] for i, xi in enumerate(x)), Fraction(0)) + b1[j]) for j in range(len(b1))
+    ]
     out = [sum((h * w2[j][k] for j, h in enumerate(hidden) if h), Fraction(0)) + b2[k] for k in range(len(b2))]
     if residual:
         out = [o + xi for o, xi in zip(out, x)]
@@ -143,7 +145,9 @@ class ReluQuantizer:
         """(a, b, slope) of every linear piece of Q_η on [0, 1] between consecutive breakpoints."""
         pts = [Fraction(0)] + [x for x in self.breakpoints() if 0 < x < 1] + [Fraction(1)]
         values = self._values_increasing(pts)
-        return tuple((a, b, (vb - va) / (b - a)) for (a, va), (b, vb) in zip(zip(pts, values), zip(pts[1:], values[1:])) if b > a)
+        return tuple(
+            (a, b, (vb - va) / (b - a)) for (a, va), (b, vb) in zip(zip(pts, values), zip(pts[1:], values[1:])) if b > a
+        )
 
     def _values_increasing(self, xs) -> list:
         """Q_η at increasing points in O(G + len(xs)) instead of O(G) each (pieces of a G = 2¹⁶ quantizer).
@@ -173,8 +177,8 @@ class ReluQuantizer:
         """
         d = require_int("d", d, minimum=1)
         if self.width(d, residual=residual) * d > MAX_QUANTIZER_WEIGHTS:
-            raise VarcheckError(f"the quantizer's W₁ would be d × width = {d} × {self.width(d, residual=residual)}, above "
-                                f"the limit of {MAX_QUANTIZER_WEIGHTS} entries (lower G or d).")
+            raise VarcheckError(f"the quantizer's W₁ would be d × width = {d} × {self.width(d, residual=residual)}, "
+                                f"above the limit of {MAX_QUANTIZER_WEIGHTS} entries (lower G or d).")
         per_entry = []
         for g in range(1, self.G):
             c = -g * self.delta / self.eta

@@ -21,7 +21,8 @@ import numpy as np
 from ..errors import VarcheckError, require_int
 from ..theory.pyramid import Pyramid
 
-__all__ = ["TokenFamily", "GridVocabulary", "DYADIC_BITS", "MAX_GRID_SEQUENCES", "dyadic_below_sqrt", "dyadic_above_sqrt"]
+__all__ = ["TokenFamily", "GridVocabulary", "DYADIC_BITS", "MAX_GRID_SEQUENCES",
+           "dyadic_below_sqrt", "dyadic_above_sqrt"]
 
 #: Fractional bits of the dyadic bounds on norms and distances (they lose less than 2⁻³⁰).
 DYADIC_BITS = 30
@@ -107,13 +108,15 @@ class GridVocabulary:
                         else min(count, MAX_GRID_SEQUENCES))
         elif count is None or count > MAX_GRID_SEQUENCES:
             raise VarcheckError(
-                f"GridVocabulary(G={self.G}, n={self.n}, d={self.d}) has G^(n·d) = {self.G}^{self.n * self.d} sequences; "
-                f"at most {MAX_GRID_SEQUENCES} are enumerated (choose G^(n·d) ≤ {MAX_GRID_SEQUENCES}, or pass sample=N)."
+                f"GridVocabulary(G={self.G}, n={self.n}, d={self.d}) has G^(n·d) = {self.G}^{self.n * self.d} "
+                f"sequences; at most {MAX_GRID_SEQUENCES} are enumerated (choose G^(n·d) ≤ {MAX_GRID_SEQUENCES}, or "
+                "pass sample=N)."
             )
         sequences = self.sample if self.sample is not None else count
         if sequences * self.n > MAX_GRID_TOKENS:
-            raise VarcheckError(f"GridVocabulary(G={self.G}, n={self.n}, d={self.d}) would hold {sequences} sequences of n = "
-                                f"{self.n} tokens, above the limit of {MAX_GRID_TOKENS} tokens in all (lower n or sample).")
+            raise VarcheckError(f"GridVocabulary(G={self.G}, n={self.n}, d={self.d}) would hold {sequences} sequences "
+                                f"of n = {self.n} tokens, above the limit of {MAX_GRID_TOKENS} tokens in all (lower n "
+                                "or sample).")
 
     def token(self, digits, t) -> tuple:
         return (Fraction(1),) + tuple(Fraction(g, self.G) for g in digits) + (Fraction(t),)
@@ -152,7 +155,8 @@ class TokenFamily:
                 raise VarcheckError(f"pyramid must be a varcheck.Pyramid, got {type(pyramid).__name__}.")
             if pyramid.length != self.n_tokens:
                 raise VarcheckError(
-                    f"with a pyramid the sequences must have its length L = {pyramid.length} tokens, got {self.n_tokens}."
+                    f"with a pyramid the sequences must have its length L = {pyramid.length} tokens, got "
+                    f"{self.n_tokens}."
                 )
         for i, seq in enumerate(seqs):
             if len(set(seq)) != len(seq):
@@ -161,7 +165,8 @@ class TokenFamily:
                     "inside a sequence (append positional codes)."
                 )
         if any(_sq(x) == 0 for x in self.vocabulary):
-            raise VarcheckError("a token is 0, so r_min ≤ 0; tokenwise separation needs r_min > 0 (shift tokens away from 0).")
+            raise VarcheckError("a token is 0, so r_min ≤ 0; tokenwise separation needs r_min > 0 (shift tokens away "
+                                "from 0).")
         self.r_min, self.r_max, self.eps_tok = self._constants(r_min, r_max, eps_tok)
 
     @staticmethod
@@ -176,10 +181,12 @@ class TokenFamily:
             raise VarcheckError(f"sequences must have shape (N, n, d) with N, n, d ≥ 1, got shape {arr.shape}.")
         if arr.shape[1] < 2:
             raise VarcheckError(
-                "sequences must have n ≥ 2 tokens: with n = 1 Lemma 1's bound (ln n)² e^{−2R} is 0 and separates nothing."
+                "sequences must have n ≥ 2 tokens: with n = 1 Lemma 1's bound (ln n)² e^{−2R} is 0 and separates "
+                "nothing."
             )
         return [
-            tuple(tuple(_exact(arr[i, k, j], f"sequences[{i}, {k}, {j}]") for j in range(arr.shape[2])) for k in range(arr.shape[1]))
+            tuple(tuple(_exact(arr[i, k, j], f"sequences[{i}, {k}, "
+                                             f"{j}]") for j in range(arr.shape[2])) for k in range(arr.shape[1]))
             for i in range(arr.shape[0])
         ]
 

@@ -79,7 +79,12 @@ class ScalarValueMap:
     def weights(self) -> tuple:
         """Exact (W₁, b₁, W₂, b₂): W₁ = [1 … 1] (1 × m), b₁ = −k, W₂ = coefficients (m × d_out), b₂ = v₁."""
         m = len(self.keys)
-        return [[Fraction(1)] * m], [-k for k in self.keys], [list(c) for c in self.coefficients()], list(self.values[0])
+        return (
+            [[Fraction(1)] * m],
+            [-k for k in self.keys],
+            [list(c) for c in self.coefficients()],
+            list(self.values[0]),
+        )
 
     def __call__(self, t) -> tuple:
         """V(t) through the network weights."""
@@ -131,7 +136,8 @@ class GridValueMap:
             for x in tok:
                 g = x * self.G - self.theta
                 if g.denominator != 1 or not 0 <= g < self.G:
-                    raise VarcheckError(f"keys[{k}] = {tuple(map(str, tok))} is not on the lattice (g + {self.theta})/{self.G}, g = 0..{self.G - 1}.")
+                    raise VarcheckError(f"keys[{k}] = {tuple(map(str, tok))} is not on the lattice (g + "
+                                        f"{self.theta})/{self.G}, g = 0..{self.G - 1}.")
         vals = _values(values, len(tokens))
         pairs = sorted(zip((self.project(t) for t in tokens), vals, tokens))
         for (k1, _, t1), (k2, _, t2) in zip(pairs, pairs[1:]):

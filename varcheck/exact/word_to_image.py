@@ -61,7 +61,8 @@ def interpolation_perturbation(interpolation: str, scales, fmt) -> Fraction:
     elif interpolation == "bicubic":
         theta = (1 + constant_map_interpolation_error(0, fmt)) ** (len(scales) - 1) - 1
     else:
-        raise VarcheckError(f"interpolation must be 'var', 'nearest' or 'bicubic' for word-to-image, got {interpolation!r}.")
+        raise VarcheckError("interpolation must be 'var', 'nearest' or 'bicubic' for word-to-image, got "
+                            f"{interpolation!r}.")
     return (1 + u) * (1 + theta) - 1
 
 
@@ -115,10 +116,21 @@ class WordToImagePlan(QuantizedPlan):
         vm, layout = self.value_map, self.layout()
         d_pos = 1 + sum(w for _, w in vm.code_blocks())
         ff1 = (self.d * (self.G - 1),) * 2 if self.G > 1 else ()
-        return VarConfig(scales=self.scales, d_in=self.d, d_pos=d_pos, d_model=len(layout), d_out=self.channels, ff1=ff1,
-                         ff2=(vm.cell_units, vm.select_units), attention_rank=1 if self.attention else 0, mask=self.mask,
-                         interpolation=self.interpolation, output="pyramid", dtype=self.fmt,
-                         meta={"setting": "word_to_image", "G": self.G, "eta": f"2^-{self.k}" if self.k is not None else None})
+        return VarConfig(
+            scales=self.scales,
+            d_in=self.d,
+            d_pos=d_pos,
+            d_model=len(layout),
+            d_out=self.channels,
+            ff1=ff1,
+            ff2=(vm.cell_units, vm.select_units),
+            attention_rank=1 if self.attention else 0,
+            mask=self.mask,
+            interpolation=self.interpolation,
+            output="pyramid",
+            dtype=self.fmt,
+            meta={"setting": "word_to_image", "G": self.G, "eta": f"2^-{self.k}" if self.k is not None else None},
+        )
 
     def widths(self) -> dict:
         vm = self.value_map
@@ -165,7 +177,9 @@ def plan_word_to_image(*, d: int, L: int, channels: int, lipschitz, eps, p=2, fm
     theta = interpolation_perturbation(interpolation, scales, FORMATS[fmt])
     if sum(h * w for h, w in scales) != L and scales != ((1, 1),):
         raise VarcheckError(f"the scales hold {sum(h * w for h, w in scales)} tokens but L = {L}; they must match.")
-    return WordToImagePlan(d, L, channels, p, eps, lip, G, fmt, scales, interpolation, positional, attention, theta, mask)
+    return WordToImagePlan(
+        d, L, channels, p, eps, lip, G, fmt, scales, interpolation, positional, attention, theta, mask
+    )
 
 
 def replan(plan: WordToImagePlan, *, fmt: str | None = None, eps=None) -> WordToImagePlan:

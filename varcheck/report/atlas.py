@@ -33,7 +33,8 @@ from .html import _CSS, _table, _text
 __all__ = ["atlas_figures", "render_atlas", "write_atlas", "cmd_atlas", "FLOAT_MANTISSA_BITS"]
 
 _MARKERS = "osD^v<>ph*"
-_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457", "#455a64", "#9e9d24")
+_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f",
+            "#5d4037", "#ad1457", "#455a64", "#9e9d24")
 
 
 def _float_mantissa_bits() -> dict:
@@ -117,8 +118,9 @@ def _gamma_vs_n(rows):
         ax.set_title("Separation γ of the contextual mapping vs n", fontsize=10)
         ax.legend(fontsize=6, ncol=2)
 
-    return Figure("gamma_vs_n", "−log10 of the certified γ_actual (solid) and THEORY's γ at the same instances (dashed: "
-                  "A4's formula for the paper construction, §6.1's e^{−8M(2 ln n + 3)} for the tight one).",
+    return Figure("gamma_vs_n", "−log10 of the certified γ_actual (solid) and THEORY's γ at the same instances "
+                                "(dashed: A4's formula for the paper construction, §6.1's e^{−8M(2 ln n + 3)} for the "
+                                "tight one).",
                   _render(draw, size=(6.4, 3.8)))
 
 
@@ -159,9 +161,10 @@ def _params_vs_inv_eps(rows):
         ax.set_title("Network size vs accuracy (T1, T2)", fontsize=10)
         ax.legend(fontsize=6, ncol=2)
 
-    return Figure("params_vs_inv_eps", "Parameter count against 1/ε (log–log); dashed: THEORY's growth exponent (P1: "
-                  "G ∝ 1/ε, so ε^{−d} lookup cells for T2 and ε^{−n} input cells for T1) through each series' "
-                  "smallest ε. The paper states no explicit size (only O(ε)), so THEORY's derived law is the bound drawn.",
+    return Figure("params_vs_inv_eps", "Parameter count against 1/ε (log–log); dashed: THEORY's growth exponent (P1: G "
+                                       "∝ 1/ε, so ε^{−d} lookup cells for T2 and ε^{−n} input cells for T1) through "
+                                       "each series' smallest ε. The paper states no explicit size (only O(ε)), so "
+                                       "THEORY's derived law is the bound drawn.",
                   _render(draw, size=(6.4, 3.8)))
 
 
@@ -184,8 +187,9 @@ def _certified_eps(rows):
         ax.set_title("Certified per-entry error vs the requested ε", fontsize=10)
         ax.legend(fontsize=6)
 
-    return Figure("certified_eps", "The certified per-entry bound d̄_p of every built network against the ε it was built "
-                  "for; every point lies on or below the diagonal when the build certified.", _render(draw, size=(6.0, 3.6)))
+    return Figure("certified_eps", "The certified per-entry bound d̄_p of every built network against the ε it was "
+                                   "built for; every point lies on or below the diagonal when the build "
+                                   "certified.", _render(draw, size=(6.0, 3.6)))
 
 
 def _t1_bits(rows):
@@ -239,11 +243,13 @@ def render_atlas(rows, provenance: dict, fits=None) -> str:
              '<nav><a href="#studies">Studies</a><a href="#figures">Figures</a><a href="#growth-laws">Growth laws</a>'
              '<a href="#refused">Refused points</a><a href="#provenance">Provenance</a></nav>',
              f"<p>varcheck {_text(provenance.get('varcheck_version'))} · git {_text(provenance.get('git_revision'))} · "
-             f"seed {_text(provenance.get('seed'))} · {len(rows)} rows · executor {_text(provenance.get('executor'))}</p>",
+             f"seed {_text(provenance.get('seed'))} · {len(rows)} rows · executor "
+             f"{_text(provenance.get('executor'))}</p>",
              '<h2 id="studies">Studies</h2>']
     studies: dict = {}
     for r in rows:
-        s = studies.setdefault(r["study"], {"construction": r["construction"], "ok": 0, "refused": 0, "other": 0, "seconds": 0.0})
+        s = studies.setdefault(r["study"], {"construction": r["construction"],
+                                            "ok": 0, "refused": 0, "other": 0, "seconds": 0.0})
         s[r["status"] if r["status"] in ("ok", "refused") else "other"] += 1
         s["seconds"] += r.get("seconds") or 0.0
     lines += _table(("study", "construction", "measured", "refused", "failed or pending", "point seconds"),
@@ -258,7 +264,8 @@ def render_atlas(rows, provenance: dict, fits=None) -> str:
     lines += ['<h2 id="growth-laws">Growth laws</h2>',
               "<p>Least-squares fits y ≈ slope·x + intercept on the measured rows, beside THEORY.md's derived slope. A "
               "mismatch is a finding about the construction or about THEORY's constants, not a failed run.</p>"]
-    lines += _table(("law", "group", "points", "fitted slope", "intercept", "R²", "THEORY slope", "THEORY's law", "verdict"),
+    lines += _table(("law", "group", "points", "fitted "
+                                               "slope", "intercept", "R²", "THEORY slope", "THEORY's law", "verdict"),
                     [(f"<code>{escape(f.law)}</code> {escape(f.title)}", escape(f.group), f.points, _fmt(f.slope),
                       _fmt(f.intercept), f"{f.r2:.4f}", _fmt(f.theory_slope), escape(f.theory), escape(f.verdict))
                      for f in fits])
@@ -267,7 +274,8 @@ def render_atlas(rows, provenance: dict, fits=None) -> str:
     if refused:
         lines.append("<p>Instances a construction refused (a result: e.g. float64 cannot certify below some ε).</p>")
         lines += _table(("study", "point", "reason"), [(f"<code>{escape(r['study'])}</code>",
-                                                        f"<code>{escape(r['point_hash'][:12])}</code>", _text(r.get("message")))
+                                                        f"<code>{escape(r['point_hash'][:12])}</code>", _text(r.get(
+                                                            "message")))
                                                        for r in refused])
     else:
         lines.append("<p>None.</p>")

@@ -47,7 +47,6 @@ from fractions import Fraction
 
 from ..claims.catalog import constant_instances, registry
 from ..errors import VarcheckError
-from ..theory.constants import Constant
 from ..exact.directed_rounding import (
     ball_endpoint,
     ball_string,
@@ -57,6 +56,7 @@ from ..exact.directed_rounding import (
     format_decimal,
     require_side,
 )
+from ..theory.constants import Constant
 
 __all__ = ["Constant", "INSTANCES", "instance_constants", "render_tex", "render_json", "macro_name", "tex_value",
            "printed_value", "safe_approx"]
@@ -270,7 +270,8 @@ def render_tex(constants: dict, header: str = "") -> str:
             lines.append(f"\\newcommand{{{macro}}}{{\\ensuremath{{{tex_value(printed_value(c, instance))}}}}}")
             approx = _approx_macro(c, side)
             if approx is not None:
-                lines.append(f"% {macro}Approx: six digits, {_SIDE_NOTE[side] if side != 'exact' else 'rounded to nearest'}")
+                lines.append(f"% {macro}Approx: six digits, "
+                             f"{_SIDE_NOTE[side] if side != 'exact' else 'rounded to nearest'}")
                 lines.append(f"\\newcommand{{{macro}Approx}}{{\\ensuremath{{{tex_value(approx)}}}}}")
     return "\n".join(line for line in lines if line is not None and line != "") + "\n"
 
@@ -297,7 +298,8 @@ def _json_entry(instance: str, c: Constant) -> dict:
 
 
 def render_json(constants: dict, meta: dict | None = None) -> str:
-    """The constants as JSON: ``{"meta": …, "instances": {name: {constant: {value, exact, side, approx, tex, macro, …}}}}``.
+    """The constants as JSON: ``{"meta": …, "instances": {name: {constant: {value, exact, side, approx, tex, macro,
+    …}}}}``.
 
     An inexact constant also carries ``"ball"`` (arb's decimal enclosure of the certified ball) or
     ``"rational"`` (the exact value of the float bound) beside its rounded ``"value"``.

@@ -49,9 +49,9 @@ def render_theory_map(reg=None) -> str:
              "    │     └───────────── §3 contextual mapping (A1–A6): one rank-1 attention layer",
              "    └─────────────────── §4 value mapping (P3); error ledger P1 + P4 (+ §5 composition C1–C4)",
              "```", "",
-             "which §6 assembles into T1 (image-to-image), T2 (word-to-image) and T3 (FlowAR), and §6.4 (docs/hofar.md) "
-             "extends to HOFAR (H1–H3). Findings F1–F10 "
-             "(§7) are in [findings.md](findings.md); every claim's full entry is in [claims.md](claims.md).", ""]
+             "which §6 assembles into T1 (image-to-image), T2 (word-to-image) and T3 (FlowAR), and §6.4 "
+             "(docs/hofar.md) extends to HOFAR (H1–H3). Findings F1–F10 (§7) are in [findings.md](findings.md); every "
+             "claim's full entry is in [claims.md](claims.md).", ""]
     placed = set()
     for number, title, families, labels in THEORY_SECTIONS:
         lines += [f"## {number} {title}", ""]
@@ -59,7 +59,8 @@ def render_theory_map(reg=None) -> str:
             lines += ["The pyramid is `varcheck.Pyramid` (presets `var256`, `var512`, `var1024`, `flowar`); it has no "
                       "claim of its own and is exercised by every interpolation and masked-attention claim.", ""]
             continue
-        lines += ["| THEORY label | statement | claim | expected | evidence | depends on |", "|---|---|---|---|---|---|"]
+        lines += ["| THEORY label | statement | claim | expected | evidence | depends on "
+                  "|", "|---|---|---|---|---|---|"]
         section_claims = [c for c in claims if _section_of(c) == number]
         for label, short in labels:
             matched = [c for c in section_claims if c.label == label or c.label.split("-")[0] == label

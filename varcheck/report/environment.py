@@ -11,7 +11,8 @@ import platform
 import sys
 
 # the version, module-version and git helpers live one layer down, where the sweeps use them too
-from ..provenance import git_revision, module_version as _module_version, varcheck_version
+from ..provenance import git_revision, varcheck_version
+from ..provenance import module_version as _module_version
 
 __all__ = ["environment", "varcheck_version", "git_revision"]
 

@@ -64,7 +64,8 @@ def _evidence_lines(claim, result) -> list:
         elif spec.kind in _EXACT_KINDS or ev.counterexample:
             lines.append(f"{head}: {_one_line(ev.detail)}")
         else:
-            lines.append(f"{head} ({_one_line(spec.description)}; measured values: `.venv/bin/varcheck verify {claim.id}`)")
+            lines.append(f"{head} ({_one_line(spec.description)}; measured values: `.venv/bin/varcheck verify "
+                         f"{claim.id}`)")
         if ev.counterexample:
             lines += ["", "  | quantity | exact value |", "  |---|---|"]
             lines += [f"  | {md_cell(k)} | {md_cell(v)} |" for k, v in ev.counterexample.items()]
@@ -99,7 +100,8 @@ def _executable(finding: Finding, claims: list, results: dict) -> list:
         lines += _table_lines(claim)
         lines.append("")
     corrected = [c.corrected for c in claims if c.corrected]
-    lines += ["**Corrected statement:** " + (" ".join(_one_line(t) for t in corrected) if corrected else finding.corrected), ""]
+    lines += ["**Corrected "
+              "statement:** " + (" ".join(_one_line(t) for t in corrected) if corrected else finding.corrected), ""]
     if finding.figure:
         lines += [f"**Figure:** {finding.figure}; `.venv/bin/varcheck verify --report report.html`.", ""]
     lines += ["**Reproduce:**", "", "```bash", _command(claims), "```", ""]

@@ -98,9 +98,9 @@ def dependency_svg(dependencies: dict, outcomes: dict | None = None, *, link: bo
         outcome = outcomes.get(node)
         fill, stroke = OUTCOME_FILL.get(outcome, OUTCOME_FILL[None])
         tip = escape(node) + (f": {escape(outcome)}" if outcome else "")
-        node_svg = (f'<g class="node" data-claim="{escape(node)}"><title>{tip}</title>'
-                    f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{_NODE_H}" rx="5" fill="{fill}" stroke="{stroke}"/>'
-                    f'<text x="{x0 + _PAD:.1f}" y="{y0 + _NODE_H / 2 + 4:.1f}" fill="#222">{escape(node)}</text></g>')
+        node_svg = (f'<g class="node" data-claim="{escape(node)}"><title>{tip}</title><rect x="{x0:.1f}" y="{y0:.1f}" '
+                    f'width="{w:.1f}" height="{_NODE_H}" rx="5" fill="{fill}" stroke="{stroke}"/><text '
+                    f'x="{x0 + _PAD:.1f}" y="{y0 + _NODE_H / 2 + 4:.1f}" fill="#222">{escape(node)}</text></g>')
         if link and node in dependencies:
             node_svg = f'<a href="#{escape(node)}">{node_svg}</a>'
         parts.append(node_svg)

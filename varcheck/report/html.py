@@ -106,8 +106,9 @@ def _mutants(mutants: dict, report: dict) -> list:
              "every check listed catches it (<code>varcheck.claims.mutation</code>).</p>"]
     rows, classes = [], []
     for m in mutants["results"]:
-        checks = "<br>".join(f"<code>{escape(c['target'])}</code> [{escape(c['profile'])}, seed {escape(str(c['seed']))}]"
-                             f" → {escape(c['verdict'])} ({'caught' if c['caught'] else 'not caught'})" for c in m["checks"])
+        checks = "<br>".join(f"<code>{escape(c['target'])}</code> [{escape(c['profile'])}, seed "
+                             f"{escape(str(c['seed']))}] → {escape(c['verdict'])} "
+                             f"({'caught' if c['caught'] else 'not caught'})" for c in m["checks"])
         rows.append((f"<code>{escape(m['id'])}</code>", _text(m["description"]),
                      ", ".join(f"<code>{escape(c)}</code>" for c in m["claims"]),
                      "killed" if m["killed"] else "<b>SURVIVED</b>", checks, _seconds(mutant_seconds(report, m["id"]))))
@@ -142,8 +143,9 @@ def render_html(report: dict, dependencies: dict | None = None) -> str:
         "</head>",
         "<body>",
         "<h1>varcheck verification report</h1>",
-        '<nav><a href="#summary">Summary</a><a href="#dependency-graph">Dependency graph</a><a href="#figures">Figures</a>'
-        '<a href="#claims">Claims</a>' + ('<a href="#mutants">Mutants</a>' if report.get("mutants") else "")
+        '<nav><a href="#summary">Summary</a><a href="#dependency-graph">Dependency graph</a><a '
+        'href="#figures">Figures</a><a '
+        'href="#claims">Claims</a>' + ('<a href="#mutants">Mutants</a>' if report.get("mutants") else "")
         + '<a href="#environment">Environment</a></nav>',
         f"<p>varcheck {_text(report['varcheck_version'])} · profile <code>{_text(report['profile'])}</code>"
         f" · seed {_text(report['seed'])} · {summary['total']} claims: {counts}</p>",
@@ -171,8 +173,8 @@ def render_html(report: dict, dependencies: dict | None = None) -> str:
     lines += _figures(report)
     if report.get("networks"):
         lines += ['<h2 id="networks">Built networks</h2>',
-                  "<p>The dense VAR transformers the verified claims build, their size beside THEORY.md's constructions "
-                  "(docs/networks.md).</p>"]
+                  "<p>The dense VAR transformers the verified claims build, their size beside THEORY.md's "
+                  "constructions (docs/networks.md).</p>"]
         lines += _table(report["networks"]["header"], [[_text(c) for c in row] for row in report["networks"]["rows"]])
     lines.append('<h2 id="claims">Claims</h2>')
     for claim in claims:

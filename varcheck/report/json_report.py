@@ -4,7 +4,8 @@
 (:data:`REPORT_KEYS`); the Markdown and HTML reports render the same dict, so the three formats
 never disagree. Everything that varies from run to run — the seconds each claim, evidence and mutant
 took — is kept apart under :data:`TIMINGS_KEY`, so that the same seed gives a byte-identical report once
-that one field is set aside (:func:`deterministic_part`). :func:`write_report` picks the format from the file suffix and writes atomically
+that one field is set aside (:func:`deterministic_part`). :func:`write_report` picks the format from the file suffix and
+writes atomically
 (a temporary file in the target directory, then :func:`os.replace`), so an interrupted run never
 leaves half a report behind.
 """
@@ -17,10 +18,10 @@ import tempfile
 from pathlib import Path
 
 from ..errors import VarcheckError
+from ..theory.outcomes import summarize
 from ..theory.registry import Context
 from .environment import environment, varcheck_version
 from .timings import TIMINGS_KEY, claim_seconds, deterministic_part, evidence_seconds, mutant_seconds  # noqa: F401
-from ..theory.outcomes import summarize
 
 __all__ = [
     "REPORT_KEYS",

@@ -80,7 +80,8 @@ def _claim_section(claim: dict, report: dict) -> list:
         "",
     ]
     rows = [
-        (e["kind"], e["verdict"], e["observed"], e["bound"], _seconds(evidence_seconds(report, claim["id"], i)), e["detail"])
+        (e["kind"], e["verdict"], e["observed"], e["bound"], _seconds(evidence_seconds(report, claim[
+            "id"], i)), e["detail"])
         for i, e in enumerate(claim["evidence"])
     ]
     lines += _table(("kind", "verdict", "observed", "bound", "seconds", "detail"), rows)
@@ -103,7 +104,8 @@ def _mutants_section(mutants: dict, report: dict) -> list:
     rows = [
         (f"`{m['id']}`", m["description"], ", ".join(f"`{c}`" for c in m["claims"]),
          "killed" if m["killed"] else "**SURVIVED**",
-         "; ".join(f"{c['target'].rpartition(':')[2]} → {c['verdict']}" for c in m["checks"]), _seconds(mutant_seconds(report, m["id"])))
+         "; ".join(f"{c['target'].rpartition(':')[2]} → "
+                   f"{c['verdict']}" for c in m["checks"]), _seconds(mutant_seconds(report, m["id"])))
         for m in mutants["results"]
     ]
     lines += _table(("mutant", "mutation", "claims", "result", "checks", "seconds"), rows)

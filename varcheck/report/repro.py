@@ -48,7 +48,8 @@ def _header(result, ctx: Context, what: str) -> list:
     return [
         f"# varcheck repro {claim.id} -- {claim.label}: {claim.title}",
         *_comment(what),
-        f"# Found by `varcheck verify {claim.id} --profile {ctx.profile} --seed {ctx.seed}` (varcheck {varcheck_version()}).",
+        f"# Found by `varcheck verify {claim.id} --profile {ctx.profile} --seed {ctx.seed}` (varcheck "
+        f"{varcheck_version()}).",
         f'# Run: python -c "$(varcheck repro {claim.id})"   -- exits 0 when the assertions hold.',
     ]
 
@@ -90,12 +91,14 @@ def repro_snippet(claim_id: str, ctx: Context | None = None) -> str:
             raise VarcheckError(f"claim {claim.id} is expected to be refuted, but this run's outcome is "
                                 f"{result.outcome}; `varcheck verify {claim.id}` shows why.")
         lines = _header(result, ctx, f"The paper statement is refuted; corrected: {' '.join(claim.corrected.split())}")
-        body = resolve(claim.repro, "repro builder")(result) if claim.repro else "\n".join(_generic_replay(result, ctx, "refuted"))
+        body = resolve(claim.repro, "repro builder")(result) if claim.repro else "\n".join(_generic_replay(result, ctx,
+            "refuted"))
     else:
         failing = [e for e in result.evidence if e.verdict in ("failed", "refuted")]
         if not failing:
             raise NothingToReproduce(f"claim {claim.id} holds; nothing to reproduce"
-                                     + (f" (its outcome in this run: {result.outcome})." if result.outcome != "as_expected" else "."))
+                                     + (" (its outcome in this run: "
+                                        f"{result.outcome})." if result.outcome != "as_expected" else "."))
         verdict = failing[0].verdict
         lines = _header(result, ctx, f"Expected to hold, but an evidence returned {verdict} in this run.")
         body = "\n".join(_generic_replay(result, ctx, verdict))

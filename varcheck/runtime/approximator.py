@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 
-
 from ..errors import VarcheckError, require_choice, require_exponent, require_int, require_positive_rational
 from ..theory.pyramid import Pyramid
 from .dense_approximator import MONTE_CARLO_SAMPLES, VarApproximator, evaluate
@@ -56,15 +55,25 @@ def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image
     if setting == "image_to_image":
         from .image_to_image import build_image_to_image_approximator
 
-        return build_image_to_image_approximator(target, pyramid, eps, p=p, mask=mask, construction=construction or "average",
-                                                 G=G, interpolation=interpolation, monte_carlo=monte_carlo)
+        return build_image_to_image_approximator(
+            target,
+            pyramid,
+            eps,
+            p=p,
+            mask=mask,
+            construction=construction or "average",
+            G=G,
+            interpolation=interpolation,
+            monte_carlo=monte_carlo,
+        )
     require_choice("construction", construction, (None, "average"))
     require_choice("interpolation", interpolation, (None, "var", "nearest", "bicubic"))
     if len(target.input_shape) != 2 or target.input_shape[0] != 1:
         raise VarcheckError(f"a word-to-image target takes input shape (1, d), got {target.input_shape}.")
     if target.output_shape[0] != pyramid.length:
         raise VarcheckError(
-            f"the target outputs {target.output_shape[0]} tokens but the pyramid has L = {pyramid.length}; they must match."
+            f"the target outputs {target.output_shape[0]} tokens but the pyramid has L = {pyramid.length}; they must "
+            "match."
         )
     if pyramid.scales[0] != (1, 1):
         raise VarcheckError(f"word-to-image needs a pyramid starting at a 1×1 scale, got {pyramid.scales[0]}.")

@@ -57,7 +57,8 @@ class SelfAttention(SingleHeadAttention):
 
     def __init__(self, w_q, w_k, w_v, w_o, *, mask=None, dtype="float64"):
         dt = _dtype(dtype)
-        w_q, w_k, w_v, w_o = (_real_matrix(name, w) for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v), ("W_O", w_o)))
+        w_q, w_k, w_v, w_o = (_real_matrix(name, w) for name, w in (("W_Q", w_q), (
+            "W_K", w_k), ("W_V", w_v), ("W_O", w_o)))
         d, s = w_q.shape
         if tuple(w_k.shape) != (d, s) or w_v.shape[0] != d or tuple(w_o.shape) != (w_v.shape[1], d):
             raise VarcheckError(
@@ -70,7 +71,8 @@ class SelfAttention(SingleHeadAttention):
             try:
                 mask = torch.as_tensor(np.asarray(mask, dtype=bool), dtype=torch.bool)
             except (TypeError, ValueError):
-                raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some key.") from None
+                raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some "
+                                    "key.") from None
             if mask.ndim != 2 or mask.shape[0] != mask.shape[1] or not mask.any(dim=1).all():
                 raise VarcheckError("mask must be a square boolean matrix in which every query may attend to some key.")
         super().__init__(d, s, mask, dt, value_rank=w_v.shape[1])

@@ -43,8 +43,17 @@ def cell_code_network(plan: CellCodePlan, table: torch.Tensor) -> VarTransformer
                 units.fc1.bias[rows] = -3
                 units.fc2.weight[layout["z"], rows] = float(G**j)
             # the code's steps at the half-integers: z' = 4(Vρ − m) + 2 with V = every token (an output token sees all)
-            emit_steps(ff2.pop(0), ff2.pop(0), layout, units=0, source=layout["rho"], ramp=layout["code_ramp"],
-                       step=layout["code_step"], weight=4 * tokens, biases=[Fraction(-4 * m + 2) for m in range(1, plan.codes)])
+            emit_steps(
+                ff2.pop(0),
+                ff2.pop(0),
+                layout,
+                units=0,
+                source=layout["rho"],
+                ramp=layout["code_ramp"],
+                step=layout["code_step"],
+                weight=4 * tokens,
+                biases=[Fraction(-4 * m + 2) for m in range(1, plan.codes)],
+            )
         net.attention.w_v.weight[0, layout["z"]] = 1
         net.attention.w_o.weight[layout["rho"], 0] = 1
         emit_cell_layer(ff2[0], layout, vm, table, step_block="code_step")

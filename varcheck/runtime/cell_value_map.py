@@ -42,7 +42,9 @@ def emit_head(net, layout, channels: int) -> None:
         net.head.weight[torch.arange(channels), layout["out"] + torch.arange(channels)] = 1
 
 
-def emit_steps(ramp_block, clip_block, layout, *, units: int, source: int, ramp: int, step: int, weight, biases) -> None:
+def emit_steps(
+    ramp_block, clip_block, layout, *, units: int, source: int, ramp: int, step: int, weight, biases
+) -> None:
     """Clipped steps s_j = 1 − ReLU(1 − ReLU(w·v + b_j + 1)) of the value in channel ``source``: hidden unit
     ``units + j`` of ``ramp_block`` writes ρ_j into channel ``ramp + j``, hidden unit ``units + j`` of ``clip_block``
     computes ReLU(1 − ρ_j) and writes 1 − it into channel ``step + j``; exact weights only."""
@@ -87,7 +89,8 @@ def emit_cell_layer(block, layout, vm, table: torch.Tensor, step_block: str = "s
 
 
 def emit_select_layer(block, layout, vm) -> None:
-    """FF₂'s position select: unit (r, c) = ReLU(slot_{r,c} + S + B(e^hi_{r₁} + e^lo_{r₂}) − 2B); out_c = Σ_r unit − S."""
+    """FF₂'s position select: unit (r, c) = ReLU(slot_{r,c} + S + B(e^hi_{r₁} + e^lo_{r₂}) − 2B); out_c = Σ_r unit −
+    S."""
     R, C = vm.rows, vm.channels
     r2w = vm.row_split[1]
     S, B = float(vm.shift), float(vm.gate)

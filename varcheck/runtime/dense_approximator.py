@@ -133,10 +133,16 @@ class VarApproximator:
         r = plan.rounding()
         cell_sup = arb_of(plan.lipschitz * (plan.delta / 2 + plan.tau))
         interior = cell_sup + arb_of(plan.table_error) + arb_of(r["interior"])
-        return {"lp_bound": upper_float(lp), "lp_bound_unnormalised": upper_float(lp_un),
-                "sup_interior_bound": upper_float(interior), "bad_set_sup_bound": upper_float(cell_sup + arb_of(plan.M)),
-                "p": str(p), "eps": str(plan.eps), "certified": bool(lp.upper() <= arb_of(plan.eps)),
-                "format": plan.fmt}
+        return {
+            "lp_bound": upper_float(lp),
+            "lp_bound_unnormalised": upper_float(lp_un),
+            "sup_interior_bound": upper_float(interior),
+            "bad_set_sup_bound": upper_float(cell_sup + arb_of(plan.M)),
+            "p": str(p),
+            "eps": str(plan.eps),
+            "certified": bool(lp.upper() <= arb_of(plan.eps)),
+            "format": plan.fmt,
+        }
 
     # ------------------------------------------------------------------ Monte-Carlo and the network's size
     def in_bad_set(self, x: torch.Tensor) -> torch.Tensor:
@@ -185,7 +191,8 @@ class VarApproximator:
         cfg = self.network.config
         nonzero = sum(int((p != 0).sum()) for p in self.network.parameters())
         return {"d_model": cfg.d_model, "depth": cfg.depth, "ff1": list(cfg.ff1), "ff2": list(cfg.ff2),
-                "attention_rank": cfg.attention_rank, "parameters": cfg.parameter_count(), "nonzero_parameters": nonzero,
+                "attention_rank": cfg.attention_rank, "parameters": cfg.parameter_count(),
+                    "nonzero_parameters": nonzero,
                 "macs_per_token": cfg.macs_per_token(), "tokens": cfg.length}
 
     def frontier(self, target, samples: int = 64, *, seed: int = 0) -> list:
@@ -195,7 +202,7 @@ class VarApproximator:
 
 
 def precision_frontier(approx, target, samples: int, *, seed: int = 0) -> list:
-    """The dtype frontier (issue: which format still meets the certified ε); see :meth:`VarApproximator.frontier`.
+    """The dtype frontier (which format still meets the certified ε); see :meth:`VarApproximator.frontier`.
 
     Each row: whether the construction re-planned for the format (its thresholds, ramp width and weights exact
     there) certifies ε, and if not what binds and the smallest ε it certifies; the measured d̄_p of that re-planned
@@ -216,9 +223,11 @@ def precision_frontier(approx, target, samples: int, *, seed: int = 0) -> list:
             row["measured_lp_replanned"] = approx.monte_carlo(target, samples, seed=seed, network=net)["sampled_lp"]
         cast = _cast(approx.network, name)
         finite = all(bool(torch.isfinite(v).all()) for v in cast.state_dict().values() if v.is_floating_point())
-        row["measured_lp_of_cast"] = approx.monte_carlo(target, samples, seed=seed, network=cast)["sampled_lp"] if finite else None
+        row["measured_lp_of_cast"] = approx.monte_carlo(target, samples, seed=seed, network=cast)[
+            "sampled_lp"] if finite else None
         if not finite:
-            row["cast_note"] = f"a weight of the float64 network overflows {name} (largest finite {float(fmt.max_finite):.6g})"
+            row["cast_note"] = (f"a weight of the float64 network overflows {name} (largest finite "
+                                f"{float(fmt.max_finite):.6g})")
         rows.append(row)
     return rows
 
@@ -264,7 +273,11 @@ def _smallest_eps(approx, fmt: str):
     """The smallest ε = ε₀·2^{j/4} (j ≥ 0, ε ≤ 1) the construction certifies in ``fmt`` (with this table's bound)."""
     eps0 = Fraction(approx.plan.eps)
     for j in range(1, 80):
-        eps = eps0 * Fraction(2) ** Fraction(j, 4) if j % 4 == 0 else Fraction(float(eps0) * 2 ** (j / 4)).limit_denominator(10**9)
+        eps = (
+            eps0 * Fraction(2) ** Fraction(j, 4)
+            if j % 4 == 0
+            else Fraction(float(eps0) * 2 ** (j / 4)).limit_denominator(10**9)
+        )
         if eps > 1:
             return None
         try:
@@ -278,19 +291,21 @@ def _smallest_eps(approx, fmt: str):
 def require_certified_and_sampled(approx, eps, target, monte_carlo: int, *, certify: bool = True):
     """Refuse a float64 build whose ledger exceeds ε (naming the binding term and the smallest ε that builds), then
     run ``monte_carlo`` samples of the built network against ``target`` (kept in ``approx.extra``); a sample above its
-    certified sup bound is an internal error. ``certify=False``: a build with no ledger to meet (no positional codes)."""
+    certified sup bound is an internal error. ``certify=False``: a build with no ledger to meet (no positional
+    codes)."""
     plan = approx.plan
     if certify and not plan.certified():
         smallest = _smallest_eps(approx, "float64")
         eta = f", η = {plan.eta}" if getattr(plan, "eta", None) is not None else ""
         raise VarcheckError(
-            f"float64 cannot certify this instance: the ledger sums to {plan.ledger()['total']:.4g} > eps = {float(eps):.4g} "
-            f"(binding term: {plan.binding_term()}; G = {plan.G}{eta}); the smallest ε that builds is "
+            f"float64 cannot certify this instance: the ledger sums to {plan.ledger()['total']:.4g} > eps = "
+            f"{float(eps):.4g} (binding term: {plan.binding_term()}; G = {plan.G}{eta}); the smallest ε that builds is "
             f"{'%.4g' % smallest if smallest else 'above 1'}."
         )
     if monte_carlo:
         mc = approx.monte_carlo(target, monte_carlo, seed=0)
         approx.extra["monte_carlo"] = mc
         if certify and not mc["within_sup_bounds"]:
-            raise VarcheckError(f"internal: a Monte-Carlo sample exceeds its certified sup bound (ratio {mc['worst_ratio']:.4g}).")
+            raise VarcheckError("internal: a Monte-Carlo sample exceeds its certified sup bound (ratio "
+                                f"{mc['worst_ratio']:.4g}).")
     return approx

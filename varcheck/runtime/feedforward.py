@@ -40,7 +40,9 @@ def affine_rounding_factor(n: int) -> float:
 
 def _matrix(name, rows, nrows=None, ncols=None) -> tuple:
     try:
-        out = tuple(tuple(exact_rational(f"{name}[{i}][{j}]", v) for j, v in enumerate(row)) for i, row in enumerate(rows))
+        out = tuple(
+            tuple(exact_rational(f"{name}[{i}][{j}]", v) for j, v in enumerate(row)) for i, row in enumerate(rows)
+        )
     except TypeError:
         raise VarcheckError(f"{name} must be a matrix (a sequence of rows of rationals).") from None
     if not out or len({len(r) for r in out}) != 1 or not out[0]:
@@ -127,7 +129,8 @@ class FeedForward(FeedForwardBlock):
         if outer.n_in != inner.n_out:
             raise VarcheckError(f"W2 must have {inner.n_out} rows (the width of W1), got {outer.n_in}.")
         if residual and outer.n_out != inner.n_in:
-            raise VarcheckError(f"a residual layer needs d_out = d_in = {inner.n_in}, got W2 with {outer.n_out} columns.")
+            raise VarcheckError(f"a residual layer needs d_out = d_in = {inner.n_in}, got W2 with {outer.n_out} "
+                                "columns.")
         super().__init__(inner.n_in, inner.n_out, torch.float64, d_out=outer.n_out, residual=residual)
         self.inner, self.outer = inner, outer
         with torch.no_grad():
@@ -140,7 +143,8 @@ class FeedForward(FeedForwardBlock):
     def _check(self, x) -> torch.Tensor:
         x = as_float64(x)
         if x.ndim < 1 or x.shape[-1] != self.d_in:
-            raise VarcheckError(f"x must have shape (..., {self.d_in}) (tokens of dimension {self.d_in}), got {tuple(x.shape)}.")
+            raise VarcheckError(f"x must have shape (..., {self.d_in}) (tokens of dimension {self.d_in}), got "
+                                f"{tuple(x.shape)}.")
         return x
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -183,7 +187,8 @@ class ReluMLP(torch.nn.Module):
         self.layers = torch.nn.ModuleList(ExactAffine(w, b, name=f"W{k + 1}") for k, (w, b) in enumerate(layers))
         for k in range(1, len(self.layers)):
             if self.layers[k].n_in != self.layers[k - 1].n_out:
-                raise VarcheckError(f"layer {k + 1} takes {self.layers[k].n_in} inputs but layer {k} gives {self.layers[k - 1].n_out}.")
+                raise VarcheckError(f"layer {k + 1} takes {self.layers[k].n_in} inputs but layer {k} gives "
+                                    f"{self.layers[k - 1].n_out}.")
         self.d_in, self.d_out = self.layers[0].n_in, self.layers[-1].n_out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -63,7 +63,9 @@ def flowar_grid_25(dtype=torch.float64, *, grid_dtype=torch.float32) -> torch.Te
     return check_grid(grid.to(dtype))
 
 
-def uniform_grid(points: int = ef.FLOWAR_UNIFORM_POINTS, dtype=torch.float64, *, grid_dtype=torch.float32) -> torch.Tensor:
+def uniform_grid(
+    points: int = ef.FLOWAR_UNIFORM_POINTS, dtype=torch.float64, *, grid_dtype=torch.float32
+) -> torch.Tensor:
     """FlowAR's uniform grid linspace(1, 0, points) built in ``grid_dtype`` (50 points by default)."""
     points = require_int("points", points, minimum=2)
     require_dtype("dtype", dtype), require_dtype("grid_dtype", grid_dtype)
@@ -74,7 +76,8 @@ def check_grid(times) -> torch.Tensor:
     """A 1-D float tensor that decreases strictly to exactly 0 with positive entries before (else VarcheckError)."""
     t = torch.as_tensor(times)
     if t.ndim != 1 or not torch.is_floating_point(t):
-        raise VarcheckError(f"times must be a 1-D floating-point tensor, got shape {tuple(t.shape)} and dtype {t.dtype}.")
+        raise VarcheckError(f"times must be a 1-D floating-point tensor, got shape {tuple(t.shape)} and dtype "
+                            f"{t.dtype}.")
     ef.validate_grid([float(v) for v in t.tolist()], terminal_zero=True)
     return t
 
@@ -159,7 +162,8 @@ def final_step_rounding_bound(x_prev, y_hat, t, *, e=None) -> torch.Tensor:
     (to 0) with the head's Ŷ = ``y_hat`` (and its perturbation value ẽ = ``e``), in the dtype of ``x_prev``.
 
     Coefficients from :func:`varcheck.exact.flowar.final_step_rounding_coefficients` (exact, rounded up); the
-    float64 evaluation of a|x| + b|Ŷ| + c·t|e| + z (≤ 4 roundings per term, and the scaling itself) is rounded up by a factor 1 + γ₆.
+    float64 evaluation of a|x| + b|Ŷ| + c·t|e| + z (≤ 4 roundings per term, and the scaling itself) is rounded up by a
+    factor 1 + γ₆.
     """
     x = torch.as_tensor(x_prev)
     dtype = require_dtype("x_prev.dtype", x.dtype)

@@ -16,8 +16,8 @@ from fractions import Fraction
 import torch
 
 from ..errors import VarcheckError, require_choice
-from ..exact.flow_head import TimeScalePlan, time_scale_plan
 from ..exact.floating_point import FORMATS
+from ..exact.flow_head import TimeScalePlan, time_scale_plan
 from .flowar import flowar_grid_25, uniform_grid
 
 __all__ = ["TimeScale", "FlowHeadNetwork", "FlowARApproximator", "build_flowar_approximator", "GRIDS"]
@@ -103,7 +103,9 @@ class FlowARApproximator:
         return cert
 
 
-def build_flowar_approximator(target, eps, *, grid: str = "25", p=2, monte_carlo: int = 0, y_hat=None) -> FlowARApproximator:
+def build_flowar_approximator(
+    target, eps, *, grid: str = "25", p=2, monte_carlo: int = 0, y_hat=None
+) -> FlowARApproximator:
     """T3 on FlowAR's pyramid: Ŷ = the dense word-to-image approximator of ``target`` (per-scale targets; or the
     given ``y_hat``, built for that target), the head v = AdaLN(x − Ŷ; t), Euler on FlowAR's ``grid`` ("25":
     linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13); "50": uniform)."""
@@ -116,7 +118,8 @@ def build_flowar_approximator(target, eps, *, grid: str = "25", p=2, monte_carlo
         y_hat = build_var_approximator(target, pyramid, eps, p=p, setting="word_to_image", attention="identity",
                                        monte_carlo=monte_carlo)
     elif not isinstance(y_hat, VarApproximator) or y_hat.target_name != target.name or y_hat.plan.L != pyramid.length:
-        raise VarcheckError("y_hat must be a word-to-image VarApproximator built for this target on the flowar pyramid.")
+        raise VarcheckError("y_hat must be a word-to-image VarApproximator built for this target on the flowar "
+                            "pyramid.")
     times = flowar_grid_25() if grid == "25" else uniform_grid()
     plan = time_scale_plan([Fraction(float(t)) for t in times])
     head = FlowHeadNetwork(target.output_shape[1], plan)

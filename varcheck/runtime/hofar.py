@@ -144,13 +144,26 @@ def step_rounding_bound(head, x, t, t_next, S) -> list:
     coeffs = head.coefficients(x, t, S)
     exact = eh.head_coefficients(_rationals(head.target(S, x)), head.spread, tq, head.order)
     errors = [_rationals(e) for e in head.errors(x, t)] if isinstance(head, PerturbedHOFARHead) else None
-    return list(eh.step_rounding_bound(_rationals(x), [Fraction(float(a)) for a, _ in coeffs], [_rationals(b) for _, b in coeffs],
-                                       [a for a, _ in exact], [b for _, b in exact], tn - tq, u, eta0, errors=errors))
+    return list(
+        eh.step_rounding_bound(
+            _rationals(x),
+            [Fraction(float(a)) for a, _ in coeffs],
+            [_rationals(b) for _, b in coeffs],
+            [a for a, _ in exact],
+            [b for _, b in exact],
+            tn - tq,
+            u,
+            eta0,
+            errors=errors,
+        )
+    )
 
 
 def propagated_rounding_bound(head, states, times, S) -> list:
-    """Σ_n Π_{m>n}|P_m|·ℓ_n per entry (exact): a bound on |x̃_K − x_K| between the float run ``states`` of ``head`` on the
-    grid ``times`` and the exact run from the same noise (ℓ_n = :func:`step_rounding_bound`, P_m the exact step factors)."""
+    """Σ_n Π_{m>n}|P_m|·ℓ_n per entry (exact): a bound on |x̃_K − x_K| between the float run ``states`` of ``head`` on
+    the
+    grid ``times`` and the exact run from the same noise (ℓ_n = :func:`step_rounding_bound`, P_m the exact step
+    factors)."""
     grid = torch.as_tensor(times)
     out = None
     for n in range(len(grid) - 1):

@@ -35,7 +35,8 @@ class Interpolation(torch.nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not isinstance(x, torch.Tensor):
-            raise VarcheckError(f"x must be a torch tensor of shape (B, C, {self.src[0]}, {self.src[1]}), got {type(x).__name__}.")
+            raise VarcheckError(f"x must be a torch tensor of shape (B, C, {self.src[0]}, {self.src[1]}), got "
+                                f"{type(x).__name__}.")
         if x.ndim != 4 or tuple(x.shape[-2:]) != self.src:
             raise VarcheckError(f"x must have shape (B, C, {self.src[0]}, {self.src[1]}), got {tuple(x.shape)}.")
         return self.u_h @ x.to(self.u_h.dtype) @ self.u_w.T

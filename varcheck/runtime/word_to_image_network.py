@@ -2,7 +2,8 @@
 
 :func:`word_to_image_network` writes the plan of varcheck.exact.word_to_image into the layers of a
 :class:`VarTransformer`: the interpolation layer (F.interpolate) copies the word to every token, E is the
-token's position code, FF₁ is two residual layers of d(G − 1) units (ramps, then clips: exact steps), SA is the identity or the contextual
+token's position code, FF₁ is two residual layers of d(G − 1) units (ramps, then clips: exact steps), SA is the identity
+or the contextual
 layer writing into its own channel (F9), FF₂ is the cell value map (G^d·P cell units, then R·C select units).
 
 :func:`lookup_forward` is the **fast path**: the same function evaluated sparsely. A cell unit whose cell is not
@@ -82,7 +83,9 @@ def _attention_projection(plan, layout, vm) -> torch.Tensor:
     return k
 
 
-def lookup_forward(net: VarTransformer, plan: WordToImagePlan, table: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
+def lookup_forward(
+    net: VarTransformer, plan: WordToImagePlan, table: torch.Tensor, words: torch.Tensor
+) -> torch.Tensor:
     """The fast path: the network's function on (B, 1, d) words, evaluating only the ≤ 2^d active cells per token."""
     x = net.interpolation(net.check_input(words))  # (B, L, d): the same token values as the dense forward
     B, L, d = x.shape

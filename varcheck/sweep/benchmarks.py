@@ -19,7 +19,7 @@ import time
 
 __all__ = ["bench_sweep_dask", "bench_sweep_overhead", "THROUGHPUT_TARGET"]
 
-#: The issue's target for 2 Dask workers against serial on 2 cores.
+#: The speed-up 2 Dask workers are expected to reach against serial on 2 cores.
 THROUGHPUT_TARGET = 1.6
 
 
@@ -60,7 +60,8 @@ def _warm() -> None:
     import importlib
 
     for module in ("varcheck.sweep.contextual", "varcheck.sweep.universality", "varcheck.exact.contextual_mapping",
-                   "varcheck.exact.token_family", "varcheck.claims.attention.precision", "varcheck.runtime.attention", "flint", "torch"):
+                   "varcheck.exact.token_family", "varcheck.claims.attention.precision",
+                       "varcheck.runtime.attention", "flint", "torch"):
         importlib.import_module(module)
 
 

@@ -82,7 +82,8 @@ def _memory(p, measures) -> int:
     from ..exact.contextual_mapping import DIFFERENCE_PRECISION
 
     slots = _sequences(p) * p["n"]
-    bits = DIFFERENCE_PRECISION if p["method"] == "difference" else working_precision_upper(p["variant"], p["G"], p["n"], p["d"])
+    bits = DIFFERENCE_PRECISION if p["method"] == "difference" else working_precision_upper(p[
+        "variant"], p["G"], p["n"], p["d"])
     return slots * (BYTES_PER_TOKEN_SLOT + ball_bytes(bits)) + arb_workspace_bytes(bits)
 
 
@@ -180,13 +181,16 @@ CONTEXTUAL_MAPPING = _register(Construction(
                   ("log10_gamma_actual", float, "log10 of the certified minimum separation"),
                   ("log10_gamma_bound", float, "log10 of the proof's guarantee s(ln n)²e^{−2R}/(cY)"),
                   ("log10_gamma_formula", float, "log10 of THEORY.md A4's γ at the instance constants"),
-                  ("pairs_checked", int, "same-token pairs certified"), ("certificate_bits", int, "arb precision used")),
+                  ("pairs_checked", int, "same-token pairs "
+                                         "certified"), ("certificate_bits", int, "arb precision used")),
         "bits": (("bits_needed", int, "mantissa bits a float run needs to resolve γ_actual (A6)"),
                  ("working_precision_direct", int, "bits of the direct ball evaluation")),
-        "logits": (("max_abs_logit", float, "largest |logit|"), ("logit_spread", float, "largest score spread in a row"),
+        "logits": (("max_abs_logit", float, "largest "
+                                            "|logit|"), ("logit_spread", float, "largest score spread in a row"),
                    ("fits_cosine_cap", bool, "|logit| ≤ 100 (VAR's cosine attention)")),
         "feasibility": (("feasible_float64", bool, "budget: float64 resolves γ"), ("feasible_float32", bool, "float32"),
-                        ("feasible_bfloat16", bool, "bfloat16"), ("log2_smallest_weight", float, "log2 of the smallest softmax weight")),
+                        ("feasible_bfloat16", bool, "bfloat16"), ("log2_smallest_weight", float,
+                                                                  "log2 of the smallest softmax weight")),
         "float_runs": (("separates_float64", bool, "a torch float64 run separates every required pair"),
                        ("separates_float32", bool, "float32 run"), ("separates_bfloat16", bool, "bfloat16 run")),
     },

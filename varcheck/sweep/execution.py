@@ -37,7 +37,8 @@ def parse_executor(text: str) -> str:
         return text
     m = _ADDRESS.match(str(text))
     if not m or not 0 < int(m.group(2)) < 65536:
-        raise VarcheckError(f"--executor must be 'local', 'serial' or a scheduler address tcp://HOST:PORT, got {text!r}.")
+        raise VarcheckError("--executor must be 'local', 'serial' or a scheduler address tcp://HOST:PORT, got "
+                            f"{text!r}.")
     return str(text)
 
 
@@ -77,7 +78,8 @@ def dask_client(executor: str, workers: int | None = None):
         client = Client(executor, timeout=f"{CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as exc:
         raise VarcheckError(f"--executor {executor}: no Dask scheduler answered within {CONNECT_TIMEOUT_S} s "
-                            f"({type(exc).__name__}); start one with `dask scheduler` or use --executor local.") from None
+                            f"({type(exc).__name__}); start one with `dask scheduler` or use --executor "
+                            "local.") from None
     try:
         yield client
     finally:

@@ -137,7 +137,8 @@ def load_spec(spec) -> SweepSpec:
     text = str(spec)
     path = shipped_spec_path(text) if text in SHIPPED_SPECS and not Path(text).exists() else Path(text)
     if not path.is_file():
-        raise VarcheckError(f"SPEC must be a .toml or .json file or one of {', '.join(SHIPPED_SPECS)}; {text!r} is none of these.")
+        raise VarcheckError(f"SPEC must be a .toml or .json file or one of {', '.join(SHIPPED_SPECS)}; {text!r} is "
+                            "none of these.")
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise VarcheckError(f"SPEC {path.name} must end in .toml or .json, got {suffix or 'no suffix'!r}.")
@@ -149,7 +150,8 @@ def load_spec(spec) -> SweepSpec:
         else:
             data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:  # tomllib.TOMLDecodeError and JSONDecodeError are ValueErrors
-        raise VarcheckError(f"SPEC {path.name} is not valid {suffix[1:].upper()}: {' '.join(str(exc).split())}.") from None
+        raise VarcheckError(f"SPEC {path.name} is not valid {suffix[1:].upper()}: "
+                            f"{' '.join(str(exc).split())}.") from None
     if not isinstance(data, dict):
         raise VarcheckError(f"SPEC {path.name} must hold a table of keys at the top level.")
     data.setdefault("name", path.stem)
@@ -172,7 +174,8 @@ def _grid_size(grid) -> int:
 def _grid_points(grid, where):
     tables = grid if isinstance(grid, list) else [grid]
     if not tables or not all(isinstance(t, dict) for t in tables):
-        raise VarcheckError(f"{where}: grid must be a table of parameter = value or [values], or a list of such tables.")
+        raise VarcheckError(f"{where}: grid must be a table of parameter = value or [values], or a list of such "
+                            "tables.")
     for table in tables:
         if not table:
             raise VarcheckError(f"{where}: the grid is empty (a grid table names no parameter).")
@@ -249,8 +252,8 @@ def parse_spec(data: dict, source: str = "<spec>") -> SweepSpec:
                 raise VarcheckError(f"{where}, point {_fmt_point(params_raw)}: {exc}") from None
             if need > cap:
                 raise VarcheckError(f"{where}, point {_fmt_point(params_raw)}: the point would need about "
-                                    f"{format_bytes(need)}, above the memory cap of {format_bytes(cap)}; lower its sizes "
-                                    "or raise memory_cap.")
+                                    f"{format_bytes(need)}, above the memory cap of {format_bytes(cap)}; lower its "
+                                    "sizes or raise memory_cap.")
             points.append({"construction": cons.name, "params": params, "measures": list(measures),
                            "hash": point_hash(cons.name, params, measures, version)})
         studies.append(Study(sname, cons.name, measures, _unique(points), raw.get("description", "")))

@@ -53,7 +53,8 @@ class SweepSummary:
         return (f"sweep {self.spec}: {self.total} points — {self.skipped} already stored (skipped), {self.computed} "
                 f"computed ({self.refused} refused by their construction), {len(self.failed)} failed; "
                 f"{self.seconds:.1f} s on {self.executor}"
-                + (f" ({self.workers} workers)" if self.executor != "serial" and self.computed + len(self.failed) else "")
+                + (f" ({self.workers} "
+                   "workers)" if self.executor != "serial" and self.computed + len(self.failed) else "")
                 + (f"; table {self.table}" if self.table else ""))
 
 
@@ -73,7 +74,8 @@ def run_sweep(spec, out, *, executor: str = "local", workers: int | None = None,
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise VarcheckError(f"--workers must be an integer ≥ 1, got {workers!r}.")
         if executor != "local":
-            raise VarcheckError(f"--workers applies to --executor local only (a remote cluster has its own), got {executor}.")
+            raise VarcheckError("--workers applies to --executor local only (a remote cluster has its own), got "
+                                f"{executor}.")
     created = not Path(out).exists()
     directory = prepare_directory(out, sweep, force=force)
     store = ResultStore(directory)
@@ -93,8 +95,15 @@ def run_sweep(spec, out, *, executor: str = "local", workers: int | None = None,
 
     info = {"executor": executor, "workers": 0}
     try:
-        info = execute(todo, executor=executor, workers=workers if executor != "local" else (workers or default_workers()),
-                       on_result=on_result, on_error=on_error, progress=progress, skipped=summary.skipped)
+        info = execute(
+            todo,
+            executor=executor,
+            workers=workers if executor != "local" else (workers or default_workers()),
+            on_result=on_result,
+            on_error=on_error,
+            progress=progress,
+            skipped=summary.skipped,
+        )
     except VarcheckError:
         if summary.computed == 0:  # refused before any point ran (no scheduler answered): the disk stays as it was
             if created:

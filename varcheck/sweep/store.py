@@ -110,8 +110,8 @@ def prepare_directory(directory, spec, *, force: bool = False) -> Path:
             return out
         if not force:
             raise VarcheckError(f"--out {out} holds the sweep of another spec ({recorded.get('name')!r}, identity "
-                                f"{str(recorded.get('identity'))[:12]}); use another directory, or --force to replace its "
-                                "spec (stored points are kept and reused where they match).")
+                                f"{str(recorded.get('identity'))[:12]}); use another directory, or --force to replace "
+                                "its spec (stored points are kept and reused where they match).")
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(spec_path, json.dumps(spec.to_json(), sort_keys=True, indent=1, default=str) + "\n")
     return out

@@ -86,7 +86,8 @@ def _provenance(spec, run_info: dict, columns: dict) -> dict:
 
     return {"spec": spec.name, "spec_identity": spec.identity, "seed": spec.seed, "source": spec.source,
             "varcheck_version": varcheck_version(), "git_revision": git_revision(),
-            "versions": library_versions(import_them=True), "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "versions": library_versions(import_them=True), "written_at": time.strftime(
+                "%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             **run_info, "columns": {k: _TYPE_NAMES[v] for k, v in columns.items()}}
 
 

@@ -23,8 +23,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ..errors import VarcheckError
-from .contextual import BYTES_PER_TOKEN_SLOT, arb_workspace_bytes, ball_bytes
 from .constructions import Construction, Param, _register, parse_pyramid
+from .contextual import BYTES_PER_TOKEN_SLOT, arb_workspace_bytes, ball_bytes
 
 __all__ = ["WORD_TO_IMAGE", "IMAGE_TO_IMAGE", "T2_TABLE_COPIES", "T1_PARTITION_SHARE"]
 
@@ -76,8 +76,9 @@ def _t2_check(p, measures):
 
         entries = plan.G**plan.d * plan.L * plan.channels
         if entries > MAX_TABLE_ENTRIES:
-            raise VarcheckError(f"the word-to-image table would hold G^d·L·channels = {entries} entries (G = {plan.G}), "
-                                f"above the builder's {MAX_TABLE_ENTRIES}; raise eps or measure 'size' only.")
+            raise VarcheckError(f"the word-to-image table would hold G^d·L·channels = {entries} entries (G = "
+                                f"{plan.G}), above the builder's {MAX_TABLE_ENTRIES}; raise eps or measure 'size' "
+                                "only.")
 
 
 def _t2_memory(p, measures) -> int:
@@ -103,7 +104,8 @@ def _widths(widths: dict) -> str:
 def _t2_run(p, measures) -> dict:
     if not _t2_builds(measures):
         plan = _t2_plan(p)
-        return {"G": plan.G, "L": plan.L, "parameter_count": int(plan.parameter_count()), "widths": _widths(plan.widths())}
+        return {"G": plan.G, "L": plan.L, "parameter_count": int(plan.parameter_count()),
+                "widths": _widths(plan.widths())}
     from ..runtime.approximator import build_var_approximator
     from .constructions import canonical_json
 
@@ -130,28 +132,43 @@ def _is_number(v) -> bool:
 _SIZE = (("G", int, "grid size"), ("L", int, "tokens of the pyramid"),
          ("parameter_count", int, "parameters, as the builder counts them"), ("widths", str, "layer widths (JSON)"))
 
-WORD_TO_IMAGE = _register(Construction(
-    name="word_to_image",
-    summary="T2: the word-to-image approximator of smooth_field on a pyramid, certified per entry in d̄_p",
-    params=(
-        Param("pyramid", "pyramid", "var256", doc="a preset or square sides like '1-2-4' (first scale 1×1)"),
-        Param("d", "int", 2, minimum=1, doc="word dimension"),
-        Param("channels", "int", 1, minimum=1, doc="output channels"),
-        Param("eps", "rational", doc="per-entry error ε in d̄_p"),
-        Param("p", "exponent", 2, doc="the L_p exponent (finite, ≥ 1)"),
-        Param("attention", "choice", "identity", choices=("identity", "contextual"), doc="SA identity or contextual (F9)"),
-        Param("seed", "int", minimum=0, doc="target seed"),
-    ),
-    measures={
-        "size": _SIZE,
-        "certificate": (("certified", bool, "the certified d̄_p ≤ ε"), ("lp_bound", float, "certified per-entry d̄_p"),
-                        ("lp_bound_unnormalised", float, "certified d_p"),
-                        ("sup_interior_bound", float, "sup error off the bad set"), ("eta", str, "ramp width η"),
-                        ("ledger", str, "the ledger terms (JSON)")),
-    },
-    default_measures=("size", "certificate"),
-    check=_t2_check, memory_bytes=_t2_memory, work=_t2_work, run=_t2_run,
-))
+WORD_TO_IMAGE = _register(
+    Construction(
+        name="word_to_image",
+        summary="T2: the word-to-image approximator of smooth_field on a pyramid, certified per entry in d̄_p",
+        params=(
+            Param("pyramid", "pyramid", "var256", doc="a preset or square sides like '1-2-4' (first scale 1×1)"),
+            Param("d", "int", 2, minimum=1, doc="word dimension"),
+            Param("channels", "int", 1, minimum=1, doc="output channels"),
+            Param("eps", "rational", doc="per-entry error ε in d̄_p"),
+            Param("p", "exponent", 2, doc="the L_p exponent (finite, ≥ 1)"),
+            Param(
+                "attention",
+                "choice",
+                "identity",
+                choices=("identity", "contextual"),
+                doc="SA identity or contextual (F9)",
+            ),
+            Param("seed", "int", minimum=0, doc="target seed"),
+        ),
+        measures={
+            "size": _SIZE,
+            "certificate": (
+                ("certified", bool, "the certified d̄_p ≤ ε"),
+                ("lp_bound", float, "certified per-entry d̄_p"),
+                ("lp_bound_unnormalised", float, "certified d_p"),
+                ("sup_interior_bound", float, "sup error off the bad set"),
+                ("eta", str, "ramp width η"),
+                ("ledger", str, "the ledger terms (JSON)"),
+            ),
+        },
+        default_measures=("size", "certificate"),
+        check=_t2_check,
+        memory_bytes=_t2_memory,
+        work=_t2_work,
+        run=_t2_run,
+    )
+)
 
 
 # --------------------------------------------------------------------------- T1 image-to-image
@@ -163,7 +180,9 @@ def _t1_target(seed, pyramid):
 
     pyr = parse_pyramid(pyramid)
     first, last = pyr.scales[0], pyr.scales[-1]
-    return T.compose([T.resize(seed=seed, mode="bicubic", src=first, dst=last), T.clip_map(seed=seed, shape=last + (1,))])
+    return T.compose(
+        [T.resize(seed=seed, mode="bicubic", src=first, dst=last), T.clip_map(seed=seed, shape=last + (1,))]
+    )
 
 
 def _t1_grid(p) -> int:
@@ -187,8 +206,8 @@ def _t1_check(p, measures):
     n, _, _ = _t1_sizes(p)
     G = _t1_grid(p)
     if G**n > MAX_CELLS:
-        raise VarcheckError(f"image_to_image on {p['pyramid']} with G = {G} enumerates G^n = {G}^{n} = {G**n} cells, above "
-                            f"the builder's {MAX_CELLS}; raise eps or use a smaller first scale.")
+        raise VarcheckError(f"image_to_image on {p['pyramid']} with G = {G} enumerates G^n = {G}^{n} = {G**n} cells, "
+                            f"above the builder's {MAX_CELLS}; raise eps or use a smaller first scale.")
 
 
 def _t1_bits(p) -> int:
@@ -228,7 +247,8 @@ def _t1_run(p, measures) -> dict:
     out = {}
     constants = net.constants
     if "size" in measures:
-        out.update(G=int(net.G), L=pyr.length, cells=int(constants["cells"]), parameter_count=int(constants["parameter_count"]),
+        out.update(G=int(net.G), L=pyr.length, cells=int(constants["cells"]), parameter_count=int(constants[
+            "parameter_count"]),
                    widths=_widths(constants["widths"]), precision_bits=int(net.precision))
     if "certificate" in measures:
         cert = net.certificate()

@@ -199,7 +199,8 @@ def _check_terms(A, B, C, L, rho, p, exact=True):
     A, B, C, L, rho = vals
     single_term = L * B == 0 or rho * C == 0
     if exact and not single_term and p not in EXACT_LP_EXPONENTS:
-        raise VarcheckError(f"p must be one of {EXACT_LP_EXPONENTS} for an exact decision with two non-zero terms, got {p}.")
+        raise VarcheckError(f"p must be one of {EXACT_LP_EXPONENTS} for an exact decision with two non-zero terms, got "
+                            f"{p}.")
     return p, vals
 
 

@@ -56,7 +56,8 @@ class VarConfig:
         except (TypeError, ValueError):
             raise VarcheckError(f"config field scales must be a list of [h, w] pairs, got {self.scales!r}.") from None
         if not scales or any(h < 1 or w < 1 or h > 4096 or w > 4096 for h, w in scales):
-            raise VarcheckError(f"config field scales must be a non-empty list of sides in [1, 4096], got {self.scales!r}.")
+            raise VarcheckError("config field scales must be a non-empty list of sides in [1, 4096], got "
+                                f"{self.scales!r}.")
         if any(b[0] < a[0] or b[1] < a[1] for a, b in zip(scales, scales[1:])):
             raise VarcheckError(f"config field scales must be non-decreasing, got {list(map(list, scales))}.")
         object.__setattr__(self, "scales", scales)
@@ -69,11 +70,13 @@ class VarConfig:
             object.__setattr__(self, name, widths)
         r = self.attention_rank
         if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r <= self.d_model:
-            raise VarcheckError(f"config field attention_rank must be an integer in [0, d_model = {self.d_model}], got {r!r}.")
+            raise VarcheckError(f"config field attention_rank must be an integer in [0, d_model = {self.d_model}], got "
+                                f"{r!r}.")
         if self.mask not in MASKS:
             raise VarcheckError(f"config field mask must be 'block_causal' or null, got {self.mask!r}.")
         if self.interpolation not in INTERPOLATIONS:
-            raise VarcheckError(f"config field interpolation must be one of {', '.join(INTERPOLATIONS)}, got {self.interpolation!r}.")
+            raise VarcheckError(f"config field interpolation must be one of {', '.join(INTERPOLATIONS)}, got "
+                                f"{self.interpolation!r}.")
         if self.output not in OUTPUTS:
             raise VarcheckError(f"config field output must be one of {', '.join(OUTPUTS)}, got {self.output!r}.")
         if self.dtype not in DTYPE_NAMES:
@@ -110,7 +113,8 @@ class VarConfig:
                                f"{part}.{i}.fc2.weight": (D, w), f"{part}.{i}.fc2.bias": (D,)})
         if self.attention_rank:
             s = self.attention_rank
-            shapes.update({"attention.w_q.weight": (s, D), "attention.w_k.weight": (s, D), "attention.w_v.weight": (s, D),
+            shapes.update({"attention.w_q.weight": (s, D), "attention.w_k.weight": (s, D),
+                           "attention.w_v.weight": (s, D),
                            "attention.w_o.weight": (D, s)})
             if self.mask is not None:
                 shapes["attention.mask"] = (self.length, self.length)
@@ -118,7 +122,8 @@ class VarConfig:
 
     def parameter_count(self) -> int:
         """Every weight and bias entry (zeros included: the network is dense); buffers (E, mask) excluded."""
-        return sum(_numel(s) for name, s in self.tensor_shapes().items() if name not in ("position_code", "attention.mask"))
+        return sum(_numel(s) for name, s in self.tensor_shapes().items() if name not in (
+            "position_code", "attention.mask"))
 
     def macs_per_token(self) -> int:
         """Multiply-accumulates of one token through the dense layers (attention: its projections and one row)."""
@@ -143,11 +148,13 @@ class VarConfig:
         if not isinstance(data, dict):
             raise VarcheckError(f"config must be a JSON object, got {type(data).__name__}.")
         if data.get("format") != CONFIG_FORMAT:
-            raise VarcheckError(f"config field format must be {CONFIG_FORMAT} (this varcheck's schema), got {data.get('format')!r}.")
+            raise VarcheckError(f"config field format must be {CONFIG_FORMAT} (this varcheck's schema), got "
+                                f"{data.get('format')!r}.")
         names = {f for f in cls.__dataclass_fields__}
         unknown = sorted(set(data) - names - {"format"})
         if unknown:
-            raise VarcheckError(f"config has unknown field(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(names))}.")
+            raise VarcheckError(f"config has unknown field(s) {', '.join(map(repr, unknown))}; allowed: "
+                                f"{', '.join(sorted(names))}.")
         missing = sorted(n for n in ("scales", "d_in", "d_pos", "d_model", "d_out") if n not in data)
         if missing:
             raise VarcheckError(f"config lacks the field(s) {', '.join(missing)}.")

@@ -57,7 +57,8 @@ class Check:
         if self.claim is not None and not isinstance(self.claim, str):
             raise VarcheckError(f"check claim must be a claim id (a string), got {shown(self.claim)}.")
         if self.predicate is not None and not _reference(self.predicate):
-            raise VarcheckError(f"check predicate must be a callable or 'module:function', got {shown(self.predicate)}.")
+            raise VarcheckError("check predicate must be a callable or 'module:function', got "
+                                f"{shown(self.predicate)}.")
         if not isinstance(self.profile, str) or self.profile not in PROFILES:
             raise VarcheckError(f"check profile must be one of {', '.join(PROFILES)}, got {shown(self.profile)}.")
         object.__setattr__(self, "seed", require_int("check seed", self.seed, minimum=0))
@@ -96,8 +97,13 @@ class Mutant:
             raise VarcheckError(f"mutant id must be 'family.name', got {shown(self.id)}.")
         if (not isinstance(self.claims, (tuple, list)) or not self.claims
                 or not all(isinstance(c, str) for c in self.claims)):
-            raise VarcheckError(f"mutant {self.id}: claims must be a non-empty tuple of claim ids, got {shown(self.claims)}.")
-        if not isinstance(self.checks, (tuple, list)) or not self.checks or not all(isinstance(c, Check) for c in self.checks):
+            raise VarcheckError(f"mutant {self.id}: claims must be a non-empty tuple of claim ids, got "
+                                f"{shown(self.claims)}.")
+        if (
+            not isinstance(self.checks, (tuple, list))
+            or not self.checks
+            or not all(isinstance(c, Check) for c in self.checks)
+        ):
             raise VarcheckError(f"mutant {self.id}: checks must be a non-empty tuple of varcheck.Check, got "
                                 f"{shown(self.checks)}.")
         if not isinstance(self.description, str):

@@ -50,10 +50,12 @@ class Pyramid:
             try:
                 h, w = pair
             except (TypeError, ValueError):
-                raise VarcheckError(f"scales[{k}] must be a positive int or an (h, w) pair of positive ints, got {item!r}.") from None
+                raise VarcheckError(f"scales[{k}] must be a positive int or an (h, w) pair of positive ints, got "
+                                    f"{item!r}.") from None
             for side in (h, w):
                 if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or side < 1:
-                    raise VarcheckError(f"scales[{k}] must be a positive int or an (h, w) pair of positive ints, got {item!r}.")
+                    raise VarcheckError(f"scales[{k}] must be a positive int or an (h, w) pair of positive ints, got "
+                                        f"{item!r}.")
                 if side > MAX_SIDE:
                     raise VarcheckError(f"scales[{k}] has a side {side} above the limit of {MAX_SIDE}.")
             parsed.append((int(h), int(w)))
@@ -63,7 +65,8 @@ class Pyramid:
                     f"scales must be non-decreasing in both sides; scale {k} {parsed[k]} follows {parsed[k - 1]}."
                 )
         if sum(h * w for h, w in parsed) > MAX_TOKENS:
-            raise VarcheckError(f"scales hold {sum(h * w for h, w in parsed)} tokens in all, above the limit of {MAX_TOKENS}.")
+            raise VarcheckError(f"scales hold {sum(h * w for h, w in parsed)} tokens in all, above the limit of "
+                                f"{MAX_TOKENS}.")
         if name is not None and not isinstance(name, str):
             raise VarcheckError(f"name must be a string or None, got {type(name).__name__}.")
         self._scales = tuple(parsed)
@@ -137,8 +140,8 @@ class Pyramid:
     def block_causal_mask(self) -> np.ndarray:
         """Boolean L×L: entry (i, j) is True when query i may attend to key j, i.e. ℓ(i) ≥ ℓ(j)."""
         if self.length > MAX_MASK_TOKENS:
-            raise VarcheckError(f"the block-causal mask of this pyramid would be {self.length} × {self.length}; masks are "
-                                f"built for L ≤ {MAX_MASK_TOKENS} tokens (the scales hold too many).")
+            raise VarcheckError(f"the block-causal mask of this pyramid would be {self.length} × {self.length}; masks "
+                                f"are built for L ≤ {MAX_MASK_TOKENS} tokens (the scales hold too many).")
         lv = self.levels
         return lv[:, None] >= lv[None, :]
 

@@ -134,7 +134,8 @@ class EvidenceResult:
         if isinstance(self.seconds, bool) or not isinstance(self.seconds, (int, float)) or not self.seconds >= 0:
             raise VarcheckError(f"seconds must be a number ≥ 0, got {self.seconds!r}.")
         if self.counterexample is not None and not isinstance(self.counterexample, dict):
-            raise VarcheckError(f"counterexample must be a dict of exact values or None, got {type(self.counterexample).__name__}.")
+            raise VarcheckError("counterexample must be a dict of exact values or None, got "
+                                f"{type(self.counterexample).__name__}.")
         if self.verdict == "refuted" and not self.counterexample:
             raise VarcheckError("a refuted verdict must carry an exact counterexample.")
         if self.counterexample is not None:
@@ -193,10 +194,12 @@ class Claim:
             raise VarcheckError("claim id must be a non-empty string like 'family.name'.")
         for name in ("finding", "corrected"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
-                raise VarcheckError(f"claim {self.id!r}: {name} must be a string or None, got {type(getattr(self, name)).__name__}.")
+                raise VarcheckError(f"claim {self.id!r}: {name} must be a string or None, got "
+                                    f"{type(getattr(self, name)).__name__}.")
         for name in ("evidence", "hypotheses", "depends_on", "constants", "tables"):
             if not isinstance(getattr(self, name), (tuple, list)):
-                raise VarcheckError(f"claim {self.id!r}: {name} must be a tuple, got {type(getattr(self, name)).__name__}.")
+                raise VarcheckError(f"claim {self.id!r}: {name} must be a tuple, got "
+                                    f"{type(getattr(self, name)).__name__}.")
         if self.expected not in EXPECTED:
             raise VarcheckError(f"claim {self.id!r}: expected must be 'holds' or 'refuted'.")
         if not self.evidence:
@@ -206,7 +209,8 @@ class Claim:
         if self.expected == "refuted" and not self.corrected:
             raise VarcheckError(f"claim {self.id!r}: a refuted claim must state its corrected version.")
         if self.repro is not None and not _is_reference(self.repro):
-            raise VarcheckError(f"claim {self.id!r}: repro must be a callable or 'module:function', got {self.repro!r}.")
+            raise VarcheckError(f"claim {self.id!r}: repro must be a callable or 'module:function', got "
+                                f"{self.repro!r}.")
         object.__setattr__(self, "family", self.id.split(".")[0])
 
     @property

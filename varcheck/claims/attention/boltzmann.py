@@ -65,8 +65,9 @@ def rank_one_property(ctx: Context) -> EvidenceResult:
         ys = [sum((a * b for a, b in zip(v, row)), Fraction(0)) for row in xs]
         if ys[0] == 0:
             return 0.0, "y_k = 0"
-        w_q = np.array([[float(c * t)] for t in v]); w_k = np.array([[float(t)] for t in v])
-        w_o = np.zeros((1, d)); w_o[0, 0] = 1.0
+        w_q, w_k = np.array([[float(c * t)] for t in v]), np.array([[float(t)] for t in v])
+        w_o = np.zeros((1, d))
+        w_o[0, 0] = 1.0
         layer = SelfAttention(w_q, w_k, w_k, w_o)
         got = (layer(torch.from_numpy(x)) - torch.from_numpy(x))[0, 0].item()
         with working_precision(256):
@@ -159,19 +160,25 @@ def boltzmann_separation_certified(ctx: Context) -> EvidenceResult:
         centre = values[-1] / 2
         values = [t - centre for t in values]  # symmetric: R = nΔ/2
         R = max(abs(t) for t in values)
-        for a, b in ((values[:n], values[1:]), (values[:n], values[: n - 1] + [values[n]]), (values[1:], [values[0]] + values[2:])):
+        for a, b in (
+            (values[:n], values[1:]),
+            (values[:n], values[: n - 1] + [values[n]]),
+            (values[1:], [values[0]] + values[2:]),
+        ):
             precision = math.ceil(2 * float(R) / math.log(2)) + 128
             gap = boltz_gap(a, b, precision)
             with working_precision(precision):
                 bound = arb(n).log() ** 2 * (-2 * arb_of(R)).exp()
                 if not gap > bound:
                     return EvidenceResult("refuted", f"n={n}: |Δboltz| {gap.str(5)} ≤ bound {bound.str(5)}",
-                                          counterexample={"n": n, "a": [str(t) for t in a], "a_prime": [str(t) for t in b]})
+                                          counterexample={"n": n, "a": [str(t) for t in a],
+                                                          "a_prime": [str(t) for t in b]})
                 ratio = float((bound / gap).mid())
             count += 1
             if worst is None or ratio > worst[0]:
                 worst = (ratio, n)
-    return EvidenceResult("passed", f"{count} threshold instances certified; largest bound/|Δboltz| = {worst[0]:.3g} (n = {worst[1]})",
+    return EvidenceResult("passed", f"{count} threshold instances certified; largest bound/|Δboltz| = {worst[0]:.3g} "
+                                    f"(n = {worst[1]})",
                           observed=worst[0], bound=1)
 
 
@@ -211,8 +218,9 @@ def projection_success_rate(ctx: Context) -> EvidenceResult:
             return EvidenceResult("failed", f"N={N}, d={d}: {successes}/{draws} successes, p-value {p_value:.2e}",
                                   observed=successes / draws, bound=0.5)
     s, N, d, p = worst
-    return EvidenceResult("passed", f"{draws} draws per point set (seed {ctx.seed + 1}); lowest success rate {s}/{draws} "
-                          f"(N={N}, d={d}), binomial p-value {p:.3g} ≥ {PROJECTION_TEST_LEVEL}", observed=s / draws, bound=0.5)
+    return EvidenceResult("passed", f"{draws} draws per point set (seed {ctx.seed + 1}); lowest success rate "
+                                    f"{s}/{draws} (N={N}, d={d}), binomial p-value {p:.3g} ≥ "
+                                    f"{PROJECTION_TEST_LEVEL}", observed=s / draws, bound=0.5)
 
 
 # --------------------------------------------------------------------------- claims
@@ -231,8 +239,10 @@ CLAIMS = (
         expected="holds",
         hypotheses=("vᵀx_k ≠ 0", "c ≠ 0"),
         evidence=(
-            E("symbolic", symbolic_rank_one_identity, "identity of rational functions in Q(c, y, w) with w_l standing for e^{a_l}"),
-            E("numeric", rank_one_property, "Hypothesis: torch float64 read-out vs the exact ball read-out within the derived softmax rounding bound; ball identity"),
+            E("symbolic", symbolic_rank_one_identity, "identity of rational functions in Q(c, y, w) with w_l standing "
+                                                      "for e^{a_l}"),
+            E("numeric", rank_one_property, "Hypothesis: torch float64 read-out vs the exact ball read-out within the "
+                                            "derived softmax rounding bound; ball identity"),
         ),
     ),
     Claim(
@@ -249,8 +259,10 @@ CLAIMS = (
         depends_on=("attn.rank-one-boltzmann",),
         hypotheses=("n ≥ 2", "distinct entries within each vector", "value gaps > 2 ln n + 3"),
         evidence=(
-            E("numeric", boltzmann_separation_property, "Hypothesis at the gap threshold with hypothesis.target on bound/|Δboltz|, evaluated in arb"),
-            E("certified", boltzmann_separation_certified, "arb: |Δboltz| lower end above the bound's upper end on threshold instances"),
+            E("numeric", boltzmann_separation_property, "Hypothesis at the gap threshold with hypothesis.target on "
+                                                        "bound/|Δboltz|, evaluated in arb"),
+            E("certified", boltzmann_separation_certified, "arb: |Δboltz| lower end above the bound's upper end on "
+                                                           "threshold instances"),
         ),
     ),
     Claim(
@@ -263,10 +275,12 @@ CLAIMS = (
         ),
         paper_ref="Park et al., COLT 2021 (Lemma used by " + _KS + ")",
         expected="holds",
-        constants=(("MAX_PROJECTION_DRAWS", "64", "each draw fails with probability ≤ 1/2, so all 64 fail with probability ≤ 2⁻⁶⁴"),
+        constants=(("MAX_PROJECTION_DRAWS", "64", "each draw fails with probability ≤ 1/2, so all 64 fail with "
+                                                  "probability ≤ 2⁻⁶⁴"),
                    ("PROJECTION_TEST_LEVEL", "1e-3", "level of the one-sided binomial test of p ≥ 1/2")),
         evidence=(
-            E("construction", projection_certified_instances, "seeded search, rational v with ‖v‖ ≤ 1, lower inequality certified exactly (π in a ball)"),
+            E("construction", projection_certified_instances, "seeded search, rational v with ‖v‖ ≤ 1, lower "
+                                                              "inequality certified exactly (π in a ball)"),
             E("numeric", projection_success_rate, "statistical test of the ≥ 1/2 success rate on fixed point sets"),
         ),
     ),

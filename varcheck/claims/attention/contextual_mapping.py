@@ -92,7 +92,8 @@ def contextual_mapping_constructs(ctx: Context) -> EvidenceResult:
     c_ok = arb_of(cm.c) >= cm.temperature_formula()
     zero_ok, _, _ = projection_certificate(list(cm.family.vocabulary) + [(Fraction(0),) * cm.d], cm.v)
     if not (c_ok and zero_ok and sum(t * t for t in cm.v) <= 1):
-        return EvidenceResult("failed", f"temperature below the formula ({c_ok}) or projection lemma fails on V ∪ {{0}} ({zero_ok})")
+        return EvidenceResult("failed", f"temperature below the formula ({c_ok}) or projection lemma fails on V ∪ "
+                                        f"{{0}} ({zero_ok})")
     return EvidenceResult(
         "passed" if gap_ok else "failed",
         f"|V| = {cm.vocabulary_size}, n = {cm.n}, d = {cm.d}: c = {float(cm.c):.6g} (dyadic ≥ formula), "
@@ -166,8 +167,8 @@ def tight_gamma_estimate(ctx: Context) -> EvidenceResult:
         M, delta, gamma = int(cm.v[0]), delta_ball(cm.n), cert.gamma_actual
         estimate, half_exponent = (-8 * M * delta).exp(), (-4 * M * delta).exp()
         if not gamma > estimate:  # arb: True only when certain
-            return EvidenceResult("failed", f"{inst!r}: γ_actual {gamma.str(5)} is not certified above §6.1's "
-                                            f"e^(−8M(2 ln n + 3)) = {estimate.str(5)}: the estimate is not even a lower bound")
+            return EvidenceResult("failed", f"{inst!r}: γ_actual {gamma.str(5)} is not certified above §6.1's e^(−8M(2 "
+                                            f"ln n + 3)) = {estimate.str(5)}: the estimate is not even a lower bound")
         ratio = -gamma.log() / (M * delta)  # −ln γ_actual / (M(2 ln n + 3)); §6.1 says ≈ 8
         lines.append(f"G = {inst.G}, n = {inst.n}, d = {inst.d}: −ln γ_actual / (M(2 ln n + 3)) = {ratio.str(4)}")
         if witness is None and gamma > half_exponent:
@@ -177,8 +178,8 @@ def tight_gamma_estimate(ctx: Context) -> EvidenceResult:
                        "ratio_upper_end": ball_endpoint(ratio, "upper"), "theory_ratio": 8}
     if witness is None:
         return EvidenceResult("passed", "§6.1's exponent within a factor 2 on every instance: " + "; ".join(lines))
-    return EvidenceResult("refuted", "γ_actual certified above e^(−4M(2 ln n + 3)) (exponent below half of §6.1's 8M(2 ln n + 3)), "
-                                     "and above e^(−8M(2 ln n + 3)) on every instance: " + "; ".join(lines),
+    return EvidenceResult("refuted", "γ_actual certified above e^(−4M(2 ln n + 3)) (exponent below half of §6.1's 8M(2 "
+                                     "ln n + 3)), and above e^(−8M(2 ln n + 3)) on every instance: " + "; ".join(lines),
                           counterexample=witness)
 
 
@@ -188,7 +189,10 @@ def tight_gamma_estimate(ctx: Context) -> EvidenceResult:
 def masked_certified(ctx: Context) -> EvidenceResult:
     """Block-causal mask on pyramids: (token, visible prefix) pairs certified separated (tight construction,
     difference certificate); the full profile includes FlowAR's 341-token pyramid."""
-    cases = [(Pyramid([1, 2]), GridVocabulary(2, 5, 1)), (Pyramid([1, 2, 3]), GridVocabulary(2, 14, 1, sample=6, seed=ctx.seed))]
+    cases = [
+        (Pyramid([1, 2]), GridVocabulary(2, 5, 1)),
+        (Pyramid([1, 2, 3]), GridVocabulary(2, 14, 1, sample=6, seed=ctx.seed)),
+    ]
     if ctx.full:
         cases.append((Pyramid.preset("flowar"), GridVocabulary(2, 341, 1, sample=3, seed=ctx.seed)))
     lines = []
@@ -246,7 +250,8 @@ def _constants(cm, claim: str, what: str) -> list:
         Constant("vocabulary", k["vocabulary_size"], True, "|V|, distinct tokens", claim),
         Constant("r_min", k["r_min"], True, "r_min (dyadic), every ‖x‖ > r_min", claim, "lower"),
         Constant("r_max", k["r_max"], True, "r_max (dyadic), every ‖x‖ < r_max", claim, "upper"),
-        Constant("eps_tok", k["eps_tok"], True, "ε_tok (dyadic), distinct tokens are more than ε_tok apart", claim, "lower"),
+        Constant("eps_tok", k["eps_tok"], True, "ε_tok (dyadic), distinct tokens are more than ε_tok "
+                                                "apart", claim, "lower"),
         Constant("projection", k["v"], True, "v, the rank-1 projection (W_K = W_V = v, W_Q = c·v)", claim, "exact"),
         Constant("temperature", k["c"], True, "c, the attention temperature", claim, "exact"),
         Constant("W_O_scale", k["W_O_scale"], True, "s, the output scale (W_O = s·uᵀ)", claim, "exact"),
@@ -255,15 +260,21 @@ def _constants(cm, claim: str, what: str) -> list:
         Constant("score_bound", k["R"], True, "R = c·Y², every |logit| ≤ R", claim, "upper"),
         Constant("max_logit", k["logit_range"], True, "largest |logit| on the instance", claim, "exact"),
         # the three γ are lower bounds on an output separation: printed from the ball's lower end, rounded down
-        Constant("gamma_formula", cm.gamma_formula(), False, "THEORY.md A4's γ at this instance (lower bound)", claim, "lower"),
-        Constant("gamma_bound", cm.gamma_bound(), False, "the proof's guarantee s(ln n)²e^{−2R}/(cY) (lower bound)", claim,
+        Constant("gamma_formula", cm.gamma_formula(), False, "THEORY.md A4's γ at this instance (lower "
+                                                             "bound)", claim, "lower"),
+        Constant("gamma_bound", cm.gamma_bound(), False, "the proof's guarantee s(ln n)²e^{−2R}/(cY) (lower "
+                                                         "bound)", claim,
                  "lower"),
-        Constant("gamma_actual", cm.gamma_actual, False, "certified minimum separation γ_actual (lower bound)", claim, "lower"),
+        Constant("gamma_actual", cm.gamma_actual, False, "certified minimum separation γ_actual (lower "
+                                                         "bound)", claim, "lower"),
         # computed from log2 of γ_actual's midpoint (a float): an estimate of the bits, not a bound
-        Constant("mantissa_bits", budget["mantissa_bits_needed"], True, "mantissa bits a float run needs to resolve γ_actual",
+        Constant("mantissa_bits", budget["mantissa_bits_needed"], True, "mantissa bits a float run needs to resolve "
+                                                                        "γ_actual",
                  "attn.precision-budget", "estimate"),
-        Constant("fits_cosine_cap", budget["fits_cosine_cap"], True, "every |logit| ≤ 100 (VAR's cosine-attention cap)", "attn.precision-budget"),
-        Constant("float64_feasible", budget["feasible"]["float64"], True, "float64 resolves γ_actual and the smallest softmax weight", "attn.precision-budget"),
+        Constant("fits_cosine_cap", budget["fits_cosine_cap"], True, "every |logit| ≤ 100 (VAR's cosine-attention "
+                                                                     "cap)", "attn.precision-budget"),
+        Constant("float64_feasible", budget["feasible"]["float64"], True,
+                 "float64 resolves γ_actual and the smallest softmax weight", "attn.precision-budget"),
         Constant("rank", 1, True, "rank s of W_Q W_Kᵀ (single head)", claim),
         Constant("parameters", 4 * d, True, "entries of W_Q, W_K, W_V (d × 1) and W_O (1 × d)", claim),
     ]
@@ -357,24 +368,30 @@ CLAIMS = (
         title="One rank-1 attention layer is a contextual mapping",
         statement=(
             "For tokenwise (r_min, r_max, ε_tok)-separated sequences without repeated tokens, the rank-1 layer with v "
-            "from A3 on V ∪ {0}, c ≥ (2 ln n + 3)πd(|V|+1)⁴/(8 r_min ε_tok), value v and W_O = ε_tok/(4 r_max)·uᵀ is an "
-            "(r, γ)-contextual mapping with r = r_max + ε_tok/4 and "
-            "γ = 2(ln n)² ε_tok² r_min/(r_max²(|V|+1)⁴(2 ln n + 3)πd)·exp(−(|V|+1)⁴(2 ln n + 3)πd r_max²/(4 ε_tok r_min))."
+            "from A3 on V ∪ {0}, c ≥ (2 ln n + 3)πd(|V|+1)⁴/(8 r_min ε_tok), value v and W_O = ε_tok/(4 r_max)·uᵀ is "
+            "an (r, γ)-contextual mapping with r = r_max + ε_tok/4 and γ = 2(ln n)² ε_tok² r_min/(r_max²(|V|+1)⁴(2 ln "
+            "n + 3)πd)·exp(−(|V|+1)⁴(2 ln n + 3)πd r_max²/(4 ε_tok r_min))."
         ),
         paper_ref=_KS + ", Thm 2; arXiv:2502.06167 Lemma 5.4",
         expected="holds",
         depends_on=("attn.rank-one-boltzmann", "attn.boltzmann-separation", "attn.projection-lemma"),
         hypotheses=("n ≥ 2", "no repeated token inside a sequence", "r_min > 0"),
         constants=(
-            ("c", "(2 ln n + 3)πd(|V|+1)⁴/(8 r_min ε_tok), rounded up to a multiple of 2⁻³⁰", "score gaps c·p²·r_min·ε_tok ≥ 2 ln n + 3, p = √(8/(πd))/(|V|+1)²"),
+            ("c", "(2 ln n + 3)πd(|V|+1)⁴/(8 r_min ε_tok), rounded up to a multiple of "
+                  "2⁻³⁰", "score gaps c·p²·r_min·ε_tok ≥ 2 ln n + 3, p = √(8/(πd))/(|V|+1)²"),
             ("W_O scale", "ε_tok/(4 r_max)", "read-outs |ρ| < r_max, so different query tokens stay ε_tok/2 apart"),
             ("GUARD_BITS", "64", "bits beyond the logit spread in the direct ball evaluation"),
             ("DIFFERENCE_PRECISION", "128", "starting precision of the cancellation-free certificate"),
         ),
         evidence=(
-            E("symbolic", symbolic_gamma_derivation, "temperature from the gap condition and γ from the proof's chain, compared with THEORY.md's formula"),
-            E("construction", contextual_mapping_constructs, "exact rank-1 weights, dyadic temperature ≥ formula, instance score gaps > Δ"),
-            E("certified", contextual_mapping_certified, "direct ball evaluation at the instance's precision (quick: pooled family; full: all 27 sequences of a grid vocabulary at ~1.15M bits), cross-checked by the difference certificate"),
+            E("symbolic", symbolic_gamma_derivation, "temperature from the gap condition and γ from the proof's chain, "
+                                                     "compared with THEORY.md's formula"),
+            E("construction", contextual_mapping_constructs, "exact rank-1 weights, dyadic temperature ≥ formula, "
+                                                             "instance score gaps > Δ"),
+            E("certified", contextual_mapping_certified, "direct ball evaluation at the instance's precision (quick: "
+                                                         "pooled family; full: all 27 sequences of a grid vocabulary "
+                                                         "at ~1.15M bits), cross-checked by the difference "
+                                                         "certificate"),
         ),
     ),
     Claim(
@@ -390,7 +407,8 @@ CLAIMS = (
         expected="holds",
         depends_on=("attn.contextual-mapping",),
         evidence=(
-            E("certified", tight_certified, "difference certificate on grid vocabularies and a random family; constants and γ reported"),
+            E("certified", tight_certified, "difference certificate on grid vocabularies and a random family; "
+                                            "constants and γ reported"),
         ),
     ),
     Claim(
@@ -405,16 +423,18 @@ CLAIMS = (
         expected="refuted",
         depends_on=("attn.contextual-mapping-tight",),
         corrected=(
-            "e^{−8M(2 ln n + 3)} is a safe lower bound on the certified γ_actual, but not its size: −ln γ_actual is about "
-            "the largest score spread of one row, c·Y·(M − 1) ≈ 2qM, not 2cY² ≈ 8qM (Lemma 1's e^{−2R}, R the largest "
-            "logit), so −ln γ_actual / (M(2 ln n + 3)) is 1.2–1.7 on the quick instances and a fitted 2.29 over the 61 "
-            "tight instances of the `full` sweep (R² 0.999), against 8: a float run needs about 3.5× fewer bits than §6.1 "
-            "predicts (still linear in |V| = n·G^d). The largest-logit estimate 4M(2 ln n + 3) agrees (fitted 4.58)."
+            "e^{−8M(2 ln n + 3)} is a safe lower bound on the certified γ_actual, but not its size: −ln γ_actual is "
+            "about the largest score spread of one row, c·Y·(M − 1) ≈ 2qM, not 2cY² ≈ 8qM (Lemma 1's e^{−2R}, R the "
+            "largest logit), so −ln γ_actual / (M(2 ln n + 3)) is 1.2–1.7 on the quick instances and a fitted 2.29 "
+            "over the 61 tight instances of the `full` sweep (R² 0.999), against 8: a float run needs about 3.5× fewer "
+            "bits than §6.1 predicts (still linear in |V| = n·G^d). The largest-logit estimate 4M(2 ln n + 3) agrees "
+            "(fitted 4.58)."
         ),
         hypotheses=("grid vocabularies of the tight construction", "γ_actual from the difference certificate (a ball)"),
         evidence=(
             E("certified", tight_gamma_estimate,
-              "the γ_actual ball must stay above e^{−8MΔ} (Δ = 2 ln n + 3); a ball above e^{−4MΔ} refutes the estimate"),
+              "the γ_actual ball must stay above e^{−8MΔ} (Δ = 2 ln n + 3); a ball above e^{−4MΔ} refutes the "
+              "estimate"),
         ),
     ),
     Claim(
@@ -430,8 +450,10 @@ CLAIMS = (
         expected="holds",
         depends_on=("attn.contextual-mapping-tight",),
         evidence=(
-            E("certified", masked_certified, "difference certificate on pyramid families (full profile: FlowAR's 341 tokens)"),
-            E("numeric", masked_causality, "Hypothesis: torch masked layer, later-level changes leave earlier outputs bit-identical"),
+            E("certified", masked_certified, "difference certificate on pyramid families (full profile: FlowAR's 341 "
+                                             "tokens)"),
+            E("numeric", masked_causality, "Hypothesis: torch masked layer, later-level changes leave earlier outputs "
+                                           "bit-identical"),
         ),
     ),
 )

@@ -77,9 +77,9 @@ def precision_frontier(ctx: Context) -> EvidenceResult:
                                       "but the torch run merges a required pair")
             checked += 1
         lines.append(f"{row['instance']} {row['construction']}: bits {row['bits']}, max|logit| {row['max_logit']:.4g}, "
-                     f"log10 γ {row['log10_gamma_actual']:.1f} (formula {row['log10_gamma_formula']:.0f}), "
-                     f"predicted f64/f32/bf16 {row['float64']}/{row['float32']}/{row['bfloat16']}, "
-                     f"runs separate {observed['float64']}/{observed['float32']}/{observed['bfloat16']}, cap {row['cosine_cap']}")
+                     f"log10 γ {row['log10_gamma_actual']:.1f} (formula {row['log10_gamma_formula']:.0f}), predicted "
+                     f"f64/f32/bf16 {row['float64']}/{row['float32']}/{row['bfloat16']}, runs separate "
+                     f"{observed['float64']}/{observed['float32']}/{observed['bfloat16']}, cap {row['cosine_cap']}")
     edge = "; ".join(f"{c}: {frontier[c][1]} (|V| = {frontier[c][0]})" if c in frontier else f"{c}: none"
                      for c in ("tight", "paper"))
     return EvidenceResult("passed", f"{checked} (instance, format) runs consistent with the budget. Largest float64-"
@@ -118,7 +118,8 @@ CLAIMS = (
         depends_on=("attn.contextual-mapping", "attn.contextual-mapping-tight"),
         tables=(("F6 frontier: grid vocabularies under both constructions", frontier_table),),
         evidence=(
-            E("numeric", precision_frontier, "budget per grid instance and construction, checked against real float64/float32/bfloat16 torch runs"),
+            E("numeric", precision_frontier, "budget per grid instance and construction, checked against real "
+                                             "float64/float32/bfloat16 torch runs"),
         ),
     ),
 )

@@ -55,8 +55,10 @@ def symbolic_naive_lp(ctx: Context) -> EvidenceResult:
     anti = sc.tent_antiderivative_residual()
     r_value, r_want, r_anti = sc.ridge_power_integral()
     if anti != 0 or r_anti != 0 or sp.cancel(value - want) != 0 or sp.cancel(sp.expand(r_value - r_want)) != 0:
-        return EvidenceResult("undecided", f"tent integrals did not reduce: {value} vs {want}; ridge {r_value} vs {r_want}")
-    G, p_s, w_s, H_s = sp.Symbol("G", positive=True), sp.Symbol("p", positive=True), sp.Symbol("w", positive=True), sp.Symbol("H", positive=True)
+        return EvidenceResult("undecided", f"tent integrals did not reduce: {value} vs {want}; ridge {r_value} vs "
+                                           f"{r_want}")
+    G, p_s, w_s, H_s = sp.Symbol("G", positive=True), sp.Symbol("p", positive=True), sp.Symbol(
+        "w", positive=True), sp.Symbol("H", positive=True)
     outer_power = H_s**p_s * (2 * G - 1) * w_s / (p_s + 1)
     limit = sp.limit(outer_power, w_s, 0, "+")
     ridge_limit = sp.limit(r_want.subs({sp.Symbol("w", positive=True): w_s}), w_s, 0, "+")
@@ -67,10 +69,11 @@ def symbolic_naive_lp(ctx: Context) -> EvidenceResult:
     naive = outer_power.subs(inst)
     return EvidenceResult(
         "refuted",
-        f"∫_0^w (H(1 − x/w))^p dx = {want} (antiderivative −(1−u)^{{p+1}}/(p+1) checked by differentiation); the quantizer q "
-        f"maps D onto the tent peaks, so d_p(f₂∘q, g₂∘q) = H, while d_p(f₂, g₂)^p = {outer_power} → {limit} as w → 0 "
-        f"(ratio^p = (p+1)/((2G−1)w) → ∞), and Lip(f₂) = 0. The copy map X ↦ (X, X) (one token up-sampled) fails the "
-        f"same way: ridge ∫∫ = {r_want} → 0. Instance G = 4, w = 1/100, H = 1, p = 1: naive bound {naive} < 1 = LHS.",
+        f"∫_0^w (H(1 − x/w))^p dx = {want} (antiderivative −(1−u)^{{p+1}}/(p+1) checked by differentiation); the "
+        f"quantizer q maps D onto the tent peaks, so d_p(f₂∘q, g₂∘q) = H, while d_p(f₂, g₂)^p = {outer_power} → "
+        f"{limit} as w → 0 (ratio^p = (p+1)/((2G−1)w) → ∞), and Lip(f₂) = 0. The copy map X ↦ (X, X) (one token "
+        f"up-sampled) fails the same way: ridge ∫∫ = {r_want} → 0. Instance G = 4, w = 1/100, H = 1, p = 1: naive "
+        f"bound {naive} < 1 = LHS.",
         observed="1", bound=str(naive),
         counterexample={"G": 4, "w": "1/100", "H": 1, "p": 1, "d_p(f2∘q,g2∘q)": 1, "d_p(f2,g2)": naive,
                         "Lip(f2)·d_p(f1,g1)": 0},
@@ -88,7 +91,8 @@ def exact_naive_lp_counterexample(ctx: Context) -> EvidenceResult:
             for inner, eta in (("grid", None), ("relu", Fraction(1, 10 * G))):
                 inst = ec.naive_lp_instance(G, w, H, p, inner=inner, eta=eta)
                 if inst.inner_error_power != 0 or inst.lipschitz_f2 != 0:
-                    return EvidenceResult("failed", f"instance is not C3's: d_p(f₁,g₁)^p = {inst.inner_error_power}, Lip f₂ = {inst.lipschitz_f2}")
+                    return EvidenceResult("failed", f"instance is not C3's: d_p(f₁,g₁)^p = {inst.inner_error_power}, "
+                                                    f"Lip f₂ = {inst.lipschitz_f2}")
                 if not inst.naive_bound_holds:
                     failing = inst if failing is None or inst.ratio_power > failing.ratio_power else failing
                 rows.append((p, w, inner, inst))
@@ -127,10 +131,10 @@ def symbolic_lp_density(ctx: Context) -> EvidenceResult:
             return EvidenceResult("undecided", f"degree {d}: residual {res}")
     return EvidenceResult(
         "proved",
-        f"change of variables cancels for deg h ≤ {degrees[-1]} (β ≠ 0; β < 0 reverses the image, giving 1/|β|). Summing over "
-        "the pieces of g₁: ∫_D h(g₁x) dx = ∫ h(y)ρ(y) dy with ρ(y) = Σ_{pieces ∋ y} 1/|β| (in d dimensions: the "
-        "Jacobian formula), ≤ ρ·∫_{D₂} h for h = ‖f₂ − g₂‖_p^p ≥ 0. With Minkowski in L_p(D) and the pointwise "
-        "‖f₂a − f₂b‖_p ≤ Lip_p(f₂)‖a − b‖_p: d_p(f₂f₁, g₂g₁) ≤ Lip(f₂)d_p(f₁, g₁) + ρ^{1/p}d_p(f₂, g₂).",
+        f"change of variables cancels for deg h ≤ {degrees[-1]} (β ≠ 0; β < 0 reverses the image, giving 1/|β|). "
+        "Summing over the pieces of g₁: ∫_D h(g₁x) dx = ∫ h(y)ρ(y) dy with ρ(y) = Σ_{pieces ∋ y} 1/|β| (in d "
+        "dimensions: the Jacobian formula), ≤ ρ·∫_{D₂} h for h = ‖f₂ − g₂‖_p^p ≥ 0. With Minkowski in L_p(D) and the "
+        "pointwise ‖f₂a − f₂b‖_p ≤ Lip_p(f₂)‖a − b‖_p: d_p(f₂f₁, g₂g₁) ≤ Lip(f₂)d_p(f₁, g₁) + ρ^{1/p}d_p(f₂, g₂).",
     )
 
 
@@ -152,28 +156,37 @@ def exact_lp_density_instances(ctx: Context) -> EvidenceResult:
     rng = np.random.default_rng([ctx.seed, 54])
     worst, count = 0.0, 0
     for trial in range(ctx.pick(12, 80)):
-        inst = _random_instance(rng, (1, 2)[trial % 2], Fraction(int(rng.integers(0, 3)), 4), int(rng.integers(1, 4)), f"random {trial}")
+        inst = _random_instance(rng, (1, 2)[trial % 2], Fraction(int(rng.integers(0, 3)), 4), int(rng.integers(1, 4)),
+                                f"random {trial}")
         count += 1
         if not inst.holds:
-            return EvidenceResult("refuted", f"{inst.label}: C4 fails (ratio {inst.ratio:.6g})", counterexample=inst.as_dict())
+            return EvidenceResult("refuted", f"{inst.label}: C4 fails (ratio "
+                                             f"{inst.ratio:.6g})", counterexample=inst.as_dict())
         worst = max(worst, inst.ratio)
     tight = []
     for trial in range(ctx.pick(6, 30)):
         g1 = ec.random_piecewise_linear(rng, int(rng.integers(1, 5)), no_flat=True)
         f2 = ec.random_piecewise_linear(rng, int(rng.integers(1, 4)), lo=-1, hi=1)
-        inst = ec.tight_density_instance(g1, f2, Fraction(int(rng.integers(1, 9)), 4), (1, 2)[trial % 2], f"tight {trial}")
+        inst = ec.tight_density_instance(g1, f2, Fraction(int(rng.integers(1, 9)), 4), (1, 2)[trial % 2],
+                                         f"tight {trial}")
         count += 1
         if not inst.holds:
-            return EvidenceResult("refuted", f"{inst.label}: C4 fails (ratio {inst.ratio:.6g})", counterexample=inst.as_dict())
+            return EvidenceResult("refuted", f"{inst.label}: C4 fails (ratio "
+                                             f"{inst.ratio:.6g})", counterexample=inst.as_dict())
         if inst.A != inst.rho * inst.C or inst.B != 0:
-            return EvidenceResult("failed", f"{inst.label}: A = {inst.A} ≠ ρC = {inst.rho * inst.C}: the tight construction is not tight",
+            return EvidenceResult("failed", f"{inst.label}: A = {inst.A} ≠ ρC = {inst.rho * inst.C}: the tight "
+                                            "construction is not tight",
                                   observed=str(inst.A), bound=str(inst.rho * inst.C))
         tight.append(inst)
     # loose: g₁ = x/16 has ρ = 16; a wide bump of g₂ − f₂ is mostly outside g₁'s image [0, 1/16]
     g1 = PiecewisePolynomial.linear_interpolant([(0, 0), (1, Fraction(1, 16))])
     f2 = PiecewisePolynomial.linear_interpolant([(0, 0), (1, Fraction(1, 2))])
-    loose = [ec.lp_composition_instance(g1, g1, f2, f2 + ec.tent_bumps([Fraction(1, 2)], Fraction(1, 2), 1), p, label=f"loose p={p}")
-             for p in (1, 2)]
+    loose = [
+        ec.lp_composition_instance(
+            g1, g1, f2, f2 + ec.tent_bumps([Fraction(1, 2)], Fraction(1, 2), 1), p, label=f"loose p={p}"
+        )
+        for p in (1, 2)
+    ]
     if any(not i.holds for i in loose) or push_forward(g1).max_density != 16:
         return EvidenceResult("refuted", "loose instance fails", counterexample=loose[0].as_dict())
     atoms = push_forward(ec.grid_quantizer_function(4))
@@ -182,10 +195,11 @@ def exact_lp_density_instances(ctx: Context) -> EvidenceResult:
         return EvidenceResult("failed", "a quantizer's push-forward was reported atom-free")
     return EvidenceResult(
         "passed",
-        f"{count} exact instances hold; random: worst ratio {worst:.4f}; tight: A = ρC exactly, ratio 1 on all {len(tight)} "
-        f"(e.g. ρ = {tight[0].rho}); loose (ρ = 16): ratios {loose[0].ratio:.4f} (p = 1), {loose[1].ratio:.4f} (p = 2); grid "
-        f"quantizer G = 4: {len(atoms.atoms)} atoms of mass {atoms.atoms[0][1]} (no finite ρ); ReLU quantizer η = 1/40: "
-        f"{len(relu_atoms.atoms)} atoms, total mass {relu_atoms.atom_mass} (no finite ρ)",
+        f"{count} exact instances hold; random: worst ratio {worst:.4f}; tight: A = ρC exactly, ratio 1 on all "
+        f"{len(tight)} (e.g. ρ = {tight[0].rho}); loose (ρ = 16): ratios {loose[0].ratio:.4f} (p = 1), "
+        f"{loose[1].ratio:.4f} (p = 2); grid quantizer G = 4: {len(atoms.atoms)} atoms of mass {atoms.atoms[0][1]} (no "
+        f"finite ρ); ReLU quantizer η = 1/40: {len(relu_atoms.atoms)} atoms, total mass {relu_atoms.atom_mass} (no "
+        "finite ρ)",
         observed=max(worst, max(i.ratio for i in tight)), bound=1,
     )
 
@@ -256,18 +270,22 @@ CLAIMS = (
         expected="refuted",
         finding="F5",
         corrected=(
-            "Use C1/C2: d_∞(f₂∘f₁, g₂∘g₁) ≤ Lip(f₂)d_∞(f₁, g₁) + sup_{g₁(D)}‖f₂ − g₂‖_∞ (g₂ accurate on the image of g₁); "
-            "or C4: if g₁#λ has density ≤ ρ, d_p(f₂∘f₁, g₂∘g₁) ≤ Lip(f₂)d_p(f₁, g₁) + ρ^{1/p}d_p(f₂, g₂). Quantizer-like "
-            "inner maps (atoms) admit no finite ρ: only C1 (with P4 for the bad set) applies to the VAR construction."
+            "Use C1/C2: d_∞(f₂∘f₁, g₂∘g₁) ≤ Lip(f₂)d_∞(f₁, g₁) + sup_{g₁(D)}‖f₂ − g₂‖_∞ (g₂ accurate on the image of "
+            "g₁); or C4: if g₁#λ has density ≤ ρ, d_p(f₂∘f₁, g₂∘g₁) ≤ Lip(f₂)d_p(f₁, g₁) + ρ^{1/p}d_p(f₂, g₂). "
+            "Quantizer-like inner maps (atoms) admit no finite ρ: only C1 (with P4 for the bad set) applies to the VAR "
+            "construction."
         ),
         depends_on=("partition.relu-quantizer",),
         hypotheses=("1 ≤ p < ∞",),
         constants=(
-            ("NAIVE_LP_RATIO_POWER", "(p+1)/((2G−1)w)", "(LHS/naive bound)^p for the quantizer instance: H^p over H^p(2G−1)w/(p+1)"),
+            ("NAIVE_LP_RATIO_POWER", "(p+1)/((2G−1)w)", "(LHS/naive bound)^p for the quantizer instance: H^p over "
+                                                        "H^p(2G−1)w/(p+1)"),
         ),
         evidence=(
-            E("symbolic", symbolic_naive_lp, "closed forms of ∫tent^p (quantizer) and of the diagonal ridge (copy map) with symbolic p, w, H; limits w → 0"),
-            E("construction", exact_naive_lp_counterexample, "exact piecewise integrals for p = 1, 2, w → 0: grid quantizer, ReLU quantizer Q_η, diagonal ridge"),
+            E("symbolic", symbolic_naive_lp, "closed forms of ∫tent^p (quantizer) and of the diagonal ridge (copy map) "
+                                             "with symbolic p, w, H; limits w → 0"),
+            E("construction", exact_naive_lp_counterexample, "exact piecewise integrals for p = 1, 2, w → 0: grid "
+                                                             "quantizer, ReLU quantizer Q_η, diagonal ridge"),
         ),
     ),
     Claim(
@@ -278,16 +296,19 @@ CLAIMS = (
             "If the push-forward g₁#μ of the measure on D has density ≤ ρ with respect to Lebesgue measure on a domain "
             "D₂ ⊇ f₁(D) ∪ g₁(D) on which d_p(f₂, g₂) is measured, and f₂ is Lipschitz from ‖·‖_p to ‖·‖_p, then "
             "d_p(f₂∘f₁, g₂∘g₁) ≤ Lip(f₂)·d_p(f₁, g₁) + ρ^{1/p}·d_p(f₂, g₂). The bound is attained (f₁ = g₁, f₂ − g₂ "
-            "supported where the density equals ρ); it is loose when ρ is large; a push-forward with atoms (grid or ReLU "
-            "quantizer) has no finite ρ and C4 says nothing there — consistent with C3."
+            "supported where the density equals ρ); it is loose when ρ is large; a push-forward with atoms (grid or "
+            "ReLU quantizer) has no finite ρ and C4 says nothing there — consistent with C3."
         ),
         paper_ref="varcheck formalisation (THEORY.md C4: the sound L_p composition)",
         expected="holds",
         depends_on=("compose.naive-lp",),
-        hypotheses=("1 ≤ p < ∞", "ρ = ess sup of the density of g₁#μ (piecewise-linear g₁: Σ 1/|slope| over preimages)"),
+        hypotheses=("1 ≤ p < "
+                    "∞", "ρ = ess sup of the density of g₁#μ (piecewise-linear g₁: Σ 1/|slope| over preimages)"),
         evidence=(
-            E("symbolic", symbolic_lp_density, "change of variables on a linear piece for generic polynomials (exact cancellation); Minkowski"),
-            E("construction", exact_lp_density_instances, "exact 1-D instances: random, tight (A = ρC exactly), loose (ρ = 16), atoms of the quantizers"),
+            E("symbolic", symbolic_lp_density, "change of variables on a linear piece for generic polynomials (exact "
+                                               "cancellation); Minkowski"),
+            E("construction", exact_lp_density_instances, "exact 1-D instances: random, tight (A = ρC exactly), loose "
+                                                          "(ρ = 16), atoms of the quantizers"),
             E("numeric", lp_density_property, "Hypothesis + target over random exact 1-D instances, decided over Q"),
         ),
     ),

@@ -111,8 +111,13 @@ def _ratio(observed: Fraction, allowed: Fraction) -> float:
 
 def _chain_strategy(min_layers: int, max_layers: int):
     """(side, [(layer kind, seed, perturbation kind, ε, ripple frequency)], points)."""
-    layer = st.tuples(st.sampled_from(LAYER_KINDS), st.integers(0, 2**16 - 1), st.sampled_from(PERTURBATION_KINDS),
-                      st.sampled_from((Fraction(1, 64), Fraction(1, 16), Fraction(1, 4), Fraction(1, 2))), st.integers(1, 8))
+    layer = st.tuples(
+        st.sampled_from(LAYER_KINDS),
+        st.integers(0, 2**16 - 1),
+        st.sampled_from(PERTURBATION_KINDS),
+        st.sampled_from((Fraction(1, 64), Fraction(1, 16), Fraction(1, 4), Fraction(1, 2))),
+        st.integers(1, 8),
+    )
 
     def with_points(args):
         side, layers = args
@@ -174,9 +179,11 @@ def exact_two_layer_attained(ctx: Context) -> EvidenceResult:
         bound = f2.lipschitz * e1 + e2
         if lhs > bound:
             return EvidenceResult("refuted", f"{f2.name}: error {lhs} > L₂ε₁ + ε₂ = {bound}",
-                                  counterexample={"f1": f1.name, "f2": f2.name, "x": x, "eps1": e1, "eps2": e2, "error": lhs})
+                                  counterexample={"f1": f1.name, "f2": f2.name,
+                                                  "x": x, "eps1": e1, "eps2": e2, "error": lhs})
         if lhs != bound:
-            return EvidenceResult("failed", f"{f2.name}: error {lhs} ≠ L₂ε₁ + ε₂ = {bound}: the attaining instance did not attain",
+            return EvidenceResult("failed", f"{f2.name}: error {lhs} ≠ L₂ε₁ + ε₂ = {bound}: the attaining instance did "
+                                            "not attain",
                                   observed=str(lhs), bound=str(bound))
         lines.append(f"L₂ = {f2.lipschitz}, ε = ({e1}, {e2}): error = bound = {bound}")
     # (b) the C3 instance in sup norm
@@ -189,9 +196,10 @@ def exact_two_layer_attained(ctx: Context) -> EvidenceResult:
     if d_inf > on_image or d_inf != H:
         return EvidenceResult("refuted", f"quantizer instance: d_∞ = {d_inf}, C1 bound {on_image}",
                               counterexample={"G": G, "H": H, "w": w, "d_inf": d_inf, "bound": on_image})
-    return EvidenceResult("passed", f"{len(lines)} exact blur instances attain C1 exactly (e.g. {lines[0]}); on C3's quantizer "
-                                    f"instance (G = {G}, H = {H}, w = {w}) d_∞ = {d_inf} = 0 + sup_{{q(D)}}|g₂| = {on_image}: "
-                                    "C1 is exact where the naive L_p form fails", observed=1.0, bound=1)
+    return EvidenceResult("passed", f"{len(lines)} exact blur instances attain C1 exactly (e.g. {lines[0]}); on C3's "
+                                    f"quantizer instance (G = {G}, H = {H}, w = {w}) d_∞ = {d_inf} = 0 + "
+                                    f"sup_{{q(D)}}|g₂| = {on_image}: C1 is exact where the naive L_p form "
+                                    "fails", observed=1.0, bound=1)
 
 
 def two_layer_property(ctx: Context) -> EvidenceResult:
@@ -202,7 +210,8 @@ def two_layer_property(ctx: Context) -> EvidenceResult:
         side, layers, points = example
         worst, errs, lips, fs = _run_chain(side, layers[:2], points)
         allowed = lips[1] * errs[0] + errs[1]
-        return _ratio(worst, allowed), f"{fs[0].name} ({layers[0][2]}, ε={layers[0][3]}) then {fs[1].name} ({layers[1][2]}, ε={layers[1][3]})"
+        return _ratio(worst, allowed), (f"{fs[0].name} ({layers[0][2]}, ε={layers[0][3]}) then {fs[1].name} "
+                                        f"({layers[1][2]}, ε={layers[1][3]})")
 
     return run_property(prop, _chain_strategy(2, 2), ctx, quick=40, full=400, label="C1 error / (L₂e₁ + e₂ on g₁(D))")
 
@@ -231,7 +240,8 @@ def k_layer_property(ctx: Context) -> EvidenceResult:
         side, layers, points = example
         worst, errs, lips, fs = _run_chain(side, layers, points)
         allowed = sc.k_layer_bound(errs, lips)
-        return _ratio(worst, allowed), f"K = {len(layers)}: " + " → ".join(f"{f.name.split('(')[0]}[{l[2]}, ε={l[3]}]" for f, l in zip(fs, layers))
+        return _ratio(worst, allowed), f"K = {len(layers)}: " + " → ".join(
+            f"{f.name.split('(')[0]}[{layer[2]}, ε={layer[3]}]" for f, layer in zip(fs, layers))
 
     return run_property(prop, _chain_strategy(2, 4), ctx, quick=30, full=300, label="C2 error / Σ ε_k Π L_j")
 
@@ -274,18 +284,21 @@ CLAIMS = (
         label="C1",
         title="Two-layer perturbation in sup norm, error measured on the image of the approximant",
         statement=(
-            "For maps f₁, g₁ : D → R^m and f₂, g₂ defined on f₁(D) ∪ g₁(D), with f₂ L₂-Lipschitz (∞ → ∞): "
-            "d_∞(f₂∘f₁, g₂∘g₁) ≤ L₂·d_∞(f₁, g₁) + sup_{y ∈ g₁(D)} ‖f₂(y) − g₂(y)‖_∞. The second term is g₂'s error on the "
-            "image of the previous approximant g₁ (not on f₂'s nominal domain), the Lipschitz constant is the target's, "
-            "and both coefficients are attained (the bound is sharp)."
+            "For maps f₁, g₁ : D → R^m and f₂, g₂ defined on f₁(D) ∪ g₁(D), with f₂ L₂-Lipschitz (∞ → ∞): d_∞(f₂∘f₁, "
+            "g₂∘g₁) ≤ L₂·d_∞(f₁, g₁) + sup_{y ∈ g₁(D)} ‖f₂(y) − g₂(y)‖_∞. The second term is g₂'s error on the image "
+            "of the previous approximant g₁ (not on f₂'s nominal domain), the Lipschitz constant is the target's, and "
+            "both coefficients are attained (the bound is sharp)."
         ),
         paper_ref=LEMMAS + "; the sound sup-norm form (varcheck formalisation)",
         expected="holds",
         hypotheses=("‖·‖_∞ on outputs, Lip(f₂) with respect to ‖·‖_∞ on both sides", "g₂ defined on g₁(D)"),
         evidence=(
-            E("symbolic", symbolic_two_layer, "telescoping identity with undefined functions and the attaining linear instance, exact"),
-            E("construction", exact_two_layer_attained, "exact blur instances where error = L₂ε₁ + ε₂; C3's quantizer instance in sup norm (d_∞ = H = bound)"),
-            E("numeric", two_layer_property, "Hypothesis + target over Lipschitz targets and exact perturbations (shift, floor quantizer, ripple), over Q"),
+            E("symbolic", symbolic_two_layer, "telescoping identity with undefined functions and the attaining linear "
+                                              "instance, exact"),
+            E("construction", exact_two_layer_attained, "exact blur instances where error = L₂ε₁ + ε₂; C3's quantizer "
+                                                        "instance in sup norm (d_∞ = H = bound)"),
+            E("numeric", two_layer_property, "Hypothesis + target over Lipschitz targets and exact perturbations "
+                                             "(shift, floor quantizer, ripple), over Q"),
         ),
     ),
     Claim(
@@ -293,9 +306,9 @@ CLAIMS = (
         label="C2",
         title="K-layer perturbation in sup norm",
         statement=(
-            "With F_K = f_K∘…∘f_1, G_K = g_K∘…∘g_1, L_j = Lip(f_j) (∞ → ∞) and ε_k = sup_{y ∈ G_{k−1}(D)} ‖f_k(y) − g_k(y)‖_∞ "
-            "(G_0 = id): d_∞(F_K, G_K) ≤ Σ_{k=1}^{K} ε_k Π_{j>k} L_j, the solution of B_k = L_k B_{k−1} + ε_k (C1 per layer); "
-            "attained by scalar linear layers."
+            "With F_K = f_K∘…∘f_1, G_K = g_K∘…∘g_1, L_j = Lip(f_j) (∞ → ∞) and ε_k = sup_{y ∈ G_{k−1}(D)} ‖f_k(y) − "
+            "g_k(y)‖_∞ (G_0 = id): d_∞(F_K, G_K) ≤ Σ_{k=1}^{K} ε_k Π_{j>k} L_j, the solution of B_k = L_k B_{k−1} + "
+            "ε_k (C1 per layer); attained by scalar linear layers."
         ),
         paper_ref=LEMMAS + "; the sound sup-norm form (varcheck formalisation)",
         expected="holds",
@@ -303,8 +316,10 @@ CLAIMS = (
         hypotheses=("each ε_k measured on the image of the previous approximate layers",),
         constants=(("BOUND_K", "Σ_k ε_k Π_{j>k} L_j", "unrolled recursion B_k = L_k B_{k−1} + ε_k, B_1 = ε_1"),),
         evidence=(
-            E("symbolic", symbolic_k_layers, "recursion = closed form, induction step, attainment: polynomial identities for K = 2..5"),
-            E("numeric", k_layer_property, "Hypothesis + target over chains of 2–4 Lipschitz targets with exact perturbations, over Q"),
+            E("symbolic", symbolic_k_layers, "recursion = closed form, induction step, attainment: polynomial "
+                                             "identities for K = 2..5"),
+            E("numeric", k_layer_property, "Hypothesis + target over chains of 2–4 Lipschitz targets with exact "
+                                           "perturbations, over Q"),
         ),
     ),
 )

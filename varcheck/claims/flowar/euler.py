@@ -111,7 +111,9 @@ def exact_recovery_grids(ctx: Context) -> EvidenceResult:
     rng = np.random.default_rng([ctx.seed, 63])
     grids = named_exact_grids()
     for i in range(ctx.pick(2, 10)):
-        inner = sorted({Fraction(int(v), 997) for v in rng.integers(1, 997, size=int(rng.integers(1, 12)))}, reverse=True)
+        inner = sorted(
+            {Fraction(int(v), 997) for v in rng.integers(1, 997, size=int(rng.integers(1, 12)))}, reverse=True
+        )
         grids[f"random{i}"] = (Fraction(1),) + tuple(inner) + (Fraction(0),)
     draws, steps = 0, 0
     for name, grid in grids.items():
@@ -124,7 +126,8 @@ def exact_recovery_grids(ctx: Context) -> EvidenceResult:
             for k, (t, xk) in enumerate(zip(grid, states)):
                 if xk != ef.path_point(noise, y, t):
                     return EvidenceResult("refuted", f"{name}: iterate {k} is off the path",
-                                          counterexample={"grid": name, "k": k, "t": t, "x_k": xk, "path": ef.path_point(noise, y, t)})
+                                          counterexample={"grid": name, "k": k,
+                                                          "t": t, "x_k": xk, "path": ef.path_point(noise, y, t)})
             if grid[-1] != 0 or states[-1] != y:
                 return EvidenceResult("failed", f"{name}: ends at t = {grid[-1]} with x_K − Ŷ = "
                                                 f"{[str(a - b) for a, b in zip(states[-1], y)][:4]}… ≠ 0",
@@ -140,10 +143,11 @@ def exact_recovery_grids(ctx: Context) -> EvidenceResult:
     gaps = {n: g[-2] for n, g in grids.items() if not n.startswith("random")}
     return EvidenceResult(
         "passed",
-        f"{draws} noise draws on {len(grids)} grids ({steps} exact Euler steps): every iterate on the path, x_K = Ŷ exactly "
-        f"(last nonzero times: {', '.join(f'{n} {float(v):.6g}' for n, v in gaps.items())}). Stopped at t = {STOPPED_AT}: "
-        f"x_K = Ŷ + {STOPPED_AT}(ε − Ŷ) exactly. Time discretised to 1/1000 inside the head (VAR_FACTS): "
-        + _discretisation_note(grids) + " — the exact head must use the grid time (a lookup on τ works where τ is injective).",
+        f"{draws} noise draws on {len(grids)} grids ({steps} exact Euler steps): every iterate on the path, x_K = Ŷ "
+        f"exactly (last nonzero times: {', '.join(f'{n} {float(v):.6g}' for n, v in gaps.items())}). Stopped at t = "
+        f"{STOPPED_AT}: x_K = Ŷ + {STOPPED_AT}(ε − Ŷ) exactly. Time discretised to 1/1000 inside the head (VAR_FACTS): "
+        + _discretisation_note(grids) + " — the exact head must use the grid time (a lookup on τ works where τ is "
+                                        "injective).",
         observed=draws,
     )
 
@@ -160,7 +164,10 @@ def _torch_grid(kind, seed, dtype):
     if kind == "uniform51":
         return rf.uniform_grid(51, dtype)
     rng = np.random.default_rng(seed)
-    inner = sorted(set(rng.random(int(rng.integers(1, 30))).astype(np.float32 if dtype == torch.float32 else np.float64).tolist()), reverse=True)
+    inner = sorted(
+        set(rng.random(int(rng.integers(1, 30))).astype(np.float32 if dtype == torch.float32 else np.float64).tolist()),
+        reverse=True,
+    )
     inner = [v for v in inner if 0 < v < 1]
     return rf.check_grid(torch.tensor([1.0] + inner + [0.0], dtype=dtype))
 
@@ -192,7 +199,8 @@ def _sample(kind, grid_seed, dtype_name, side, seed, perturbation=None):
 
 
 def _certified_ratio(observed_diff, allowed):
-    """(ratio, exceeds): |fl(a − b)| ≥ |a − b|/(1+u) so a violation is certified when |fl(a − b)|/(1 + 2⁻⁵²) > allowed."""
+    """(ratio, exceeds): |fl(a − b)| ≥ |a − b|/(1+u) so a violation is certified when |fl(a − b)|/(1 + 2⁻⁵²) >
+    allowed."""
     import torch
 
     lower = observed_diff / (1 + 2.0**-52)
@@ -216,7 +224,8 @@ def torch_exact_recovery(ctx: Context) -> EvidenceResult:
         bound = rf.final_step_rounding_bound(states[-2], y, grid[-2])
         diff = (states[-1].to(torch.float64) - y.to(torch.float64)).abs()
         ratio, _ = _certified_ratio(diff, bound)
-        return ratio, f"{kind} ({len(grid) - 1} steps, {dtype_name}), side {side}, seed {seed}, max |x_K − Ŷ| = {float(diff.max()):.3g}"
+        return ratio, (f"{kind} ({len(grid) - 1} steps, {dtype_name}), side {side}, seed {seed}, max |x_K − Ŷ| = "
+                       f"{float(diff.max()):.3g}")
 
     strategy = st.tuples(st.sampled_from(("flowar25", "uniform50", "uniform51", "random")), st.integers(0, 2**32 - 1),
                          st.sampled_from(("float64", "float32")), st.integers(1, 3), st.integers(0, 2**32 - 1))
@@ -258,7 +267,8 @@ def symbolic_robust_bound(ctx: Context) -> EvidenceResult:
             gamma_ = sum(((ts[k] - ts[k + 1]) * _product(ts, k, K) for k in range(K)), sp.Integer(0))
             if terminal_zero:
                 if sp.cancel(sp.together(xh - x + ts[K - 1] * es[K - 1])) != 0 or sp.cancel(gamma_ - ts[K - 1]) != 0:
-                    return EvidenceResult("undecided", f"K = {K}, t_K = 0: deviation or Γ did not collapse to the last step")
+                    return EvidenceResult("undecided", f"K = {K}, t_K = 0: deviation or Γ did not collapse to the last "
+                                                       "step")
             else:
                 # t_K = c ≥ 0, t_k = c + h_k + … + h_{K−1} with h > 0: numerator of t_0 − t_K − Γ
                 c = sp.Symbol("c", nonnegative=True)
@@ -271,10 +281,11 @@ def symbolic_robust_bound(ctx: Context) -> EvidenceResult:
     K_max = ctx.pick(5, 7)
     return EvidenceResult(
         "proved",
-        f"K = 1..{K_max}: x̂_K − x_K = Σ_k (t_{{k+1}} − t_k)e_k Π_{{j=k+1}}^{{K−1}} t_{{j+1}}/t_j and x_K − Ŷ = (t_K/t_0)(x_0 − Ŷ) "
-        "(rational identities); at t_K = 0 the deviation is −t_{K−1}e_{K−1} and Γ = t_{K−1}; for t_K ≥ 0, t_0 − t_K − Γ is a "
-        "ratio of polynomials with non-negative coefficients in (t_K, increments). So ‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_vΓ, "
-        "= ε_v·t_{K−1} on grids ending at 0 (≤ ε_v·t_0 = ε_v, THEORY's cruder form).",
+        f"K = 1..{K_max}: x̂_K − x_K = Σ_k (t_{{k+1}} − t_k)e_k Π_{{j=k+1}}^{{K−1}} t_{{j+1}}/t_j and x_K − Ŷ = "
+        "(t_K/t_0)(x_0 − Ŷ) (rational identities); at t_K = 0 the deviation is −t_{K−1}e_{K−1} and Γ = t_{K−1}; for "
+        "t_K ≥ 0, t_0 − t_K − Γ is a ratio of polynomials with non-negative coefficients in (t_K, increments). So "
+        "‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_vΓ, = ε_v·t_{K−1} on grids ending at 0 (≤ ε_v·t_0 = ε_v, THEORY's "
+        "cruder form).",
     )
 
 
@@ -290,19 +301,23 @@ def exact_robust_attained(ctx: Context) -> EvidenceResult:
         gamma_ = ef.gronwall_factor(grid)
         stopped = grid[-1] != 0
         if (not stopped and gamma_ != grid[-2]) or gamma_ > grid[0] - grid[-1]:
-            return EvidenceResult("refuted", f"{name}: Γ = {gamma_}, t_(K−1) = {grid[-2]}, t_0 − t_K = {grid[0] - grid[-1]}",
+            return EvidenceResult("refuted", f"{name}: Γ = {gamma_}, t_(K−1) = {grid[-2]}, t_0 − t_K = "
+                                             f"{grid[0] - grid[-1]}",
                                   counterexample={"grid": name, "Gamma": gamma_})
         for trial in range(ctx.pick(2, 6)):
             eps_v = Fraction(1, 2 ** int(rng.integers(1, 40)))
             y = rational_vector(rng, 3, 32)
             noise = y if stopped else rational_vector(rng, 3, 2 ** int(rng.integers(1, 20)))
             sigma = tuple(int(s) for s in rng.choice((-1, 1), size=3))
-            aligned = ef.euler_trajectory(noise, y, grid, errors=lambda k, x: tuple(eps_v * s for s in sigma), terminal_zero=False)[-1]
+            aligned = ef.euler_trajectory(
+                noise, y, grid, errors=lambda k, x: tuple(eps_v * s for s in sigma), terminal_zero=False
+            )[-1]
             err = max(abs(a - b) for a, b in zip(aligned, y))
             if err != eps_v * gamma_:
                 return EvidenceResult("refuted" if err > eps_v * gamma_ else "failed",
                                       f"{name}: aligned error {err} ≠ ε_vΓ = {eps_v * gamma_}",
-                                      counterexample={"grid": name, "eps_v": eps_v, "error": err, "bound": eps_v * gamma_})
+                                      counterexample={"grid": name, "eps_v": eps_v,
+                                                      "error": err, "bound": eps_v * gamma_})
             K = len(grid) - 1
             errs = [tuple(eps_v * Fraction(int(v), 64) for v in rng.integers(-64, 65, size=3)) for _ in range(K)]
             rand = ef.euler_trajectory(noise, y, grid, errors=errs, terminal_zero=False)[-1]
@@ -311,7 +326,8 @@ def exact_robust_attained(ctx: Context) -> EvidenceResult:
                 return EvidenceResult("refuted", f"{name}: random-error deviation {err_r} > ε_vΓ = {eps_v * gamma_}",
                                       counterexample={"grid": name, "eps_v": eps_v, "error": err_r})
         rows.append(f"{name}: Γ = {gamma_}" + (f" ≤ t_0 − t_K = {grid[0] - grid[-1]}" if stopped else ""))
-    return EvidenceResult("passed", "aligned head errors attain ε_v·Γ exactly, random ones stay below: " + "; ".join(rows),
+    return EvidenceResult("passed", "aligned head errors attain ε_v·Γ exactly, random ones stay "
+                                    "below: " + "; ".join(rows),
                           observed=1.0, bound=1)
 
 
@@ -342,9 +358,11 @@ def torch_robust_bound(ctx: Context) -> EvidenceResult:
         allowed = eps_v * float(t) * (1 + 2.0**-52) + rf.final_step_rounding_bound(states[-2], y, t, e=e_last)
         diff = (states[-1] - y).abs()
         ratio, _ = _certified_ratio(diff, allowed)
-        return ratio, f"{kind}, ε_v = 2^-{k}, {grid_kind} (Γ = t_K−1 = {float(t):.6g}), max |x_K − Ŷ| = {float(diff.max()):.6g}"
+        return ratio, (f"{kind}, ε_v = 2^-{k}, {grid_kind} (Γ = t_K−1 = {float(t):.6g}), max |x_K − Ŷ| = "
+                       f"{float(diff.max()):.6g}")
 
-    strategy = st.tuples(st.sampled_from(("aligned", "pseudo-random", "clipped")), st.sampled_from(("flowar25", "uniform50", "random")),
+    strategy = st.tuples(st.sampled_from(("aligned", "pseudo-random", "clipped")), st.sampled_from((
+        "flowar25", "uniform50", "random")),
                          st.integers(0, 2**32 - 1), st.integers(1, 2), st.integers(0, 2**32 - 1), st.integers(2, 30))
     return run_property(prop, strategy, ctx, quick=20, full=200, label="|x̃_K − Ŷ| / (ε_v·Γ + rounding)")
 
@@ -386,30 +404,36 @@ CLAIMS = (
         label="T3",
         title="Euler with the head (x − Ŷ)/t returns Ŷ exactly on any grid ending at t = 0",
         statement=(
-            "Let Ŷ(S) be any approximator of the per-scale target and v(x, t, S) = (x − Ŷ(S))/t = x·(1 + s(t)) + b(S, t) "
-            "with s(t) = 1/t − 1, b(S, t) = −Ŷ(S)/t (an AdaLN scale-and-shift). For every grid t_0 > t_1 > … > t_K = 0 with "
-            "t_k > 0 for k < K, explicit Euler x_{k+1} = x_k + (t_{k+1} − t_k)v(x_k, t_k, S) satisfies "
-            "x_k − Ŷ = (t_k/t_0)(x_0 − Ŷ) (for t_0 = 1 the iterates are the path points (1 − t_k)Ŷ + t_kε) and x_K = Ŷ(S) "
-            "for every noise draw x_0 = ε; hence d_p(f, FlowAR) = d_p(f, Ŷ) ≤ ε in exact arithmetic. In float64 the output "
-            "differs from the head's Ŷ by at most the last step's rounding, ≈ 6u|x_{K−1}| + 4u|Ŷ| entrywise (derived bound), "
-            "whatever the earlier steps did. Checked on FlowAR's 25-step grid (linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13), "
-            "decimal and float32 values) and the uniform 50-point grid (and 51 points)."
+            "Let Ŷ(S) be any approximator of the per-scale target and v(x, t, S) = (x − Ŷ(S))/t = x·(1 + s(t)) + b(S, "
+            "t) with s(t) = 1/t − 1, b(S, t) = −Ŷ(S)/t (an AdaLN scale-and-shift). For every grid t_0 > t_1 > … > t_K "
+            "= 0 with t_k > 0 for k < K, explicit Euler x_{k+1} = x_k + (t_{k+1} − t_k)v(x_k, t_k, S) satisfies x_k − "
+            "Ŷ = (t_k/t_0)(x_0 − Ŷ) (for t_0 = 1 the iterates are the path points (1 − t_k)Ŷ + t_kε) and x_K = Ŷ(S) "
+            "for every noise draw x_0 = ε; hence d_p(f, FlowAR) = d_p(f, Ŷ) ≤ ε in exact arithmetic. In float64 the "
+            "output differs from the head's Ŷ by at most the last step's rounding, ≈ 6u|x_{K−1}| + 4u|Ŷ| entrywise "
+            "(derived bound), whatever the earlier steps did. Checked on FlowAR's 25-step grid (linspace(1, 0.3, 12) "
+            "++ linspace(0.25, 0, 13), decimal and float32 values) and the uniform 50-point grid (and 51 points)."
         ),
         paper_ref=_COR,
         expected="holds",
         hypotheses=(
             "the grid decreases strictly to exactly 0, positive before the last point (a grid stopped at t = 1/1000 "
             "ends at Ŷ + (1/1000)(ε − Ŷ))",
-            "the head is evaluated at the grid time t itself; a head that only sees t rounded to 1/1000 (VAR_FACTS) needs "
-            "a lookup τ ↦ 1/t on the grid (injective on both grids), else the last step leaves a residual factor 1 − t/τ",
+            "the head is evaluated at the grid time t itself; a head that only sees t rounded to 1/1000 (VAR_FACTS) "
+            "needs a lookup τ ↦ 1/t on the grid (injective on both grids), else the last step leaves a residual factor "
+            "1 − t/τ",
         ),
         constants=(
-            ("LAST_STEP_ROUNDING", "(1+u)((1+|η|)(1+u)⁴ − 1)|x| + ((1+u)((1+u)³ − 1) + u)|Ŷ| + (2t+1)(1+u)⁴η₀", "the last step's eight correctly rounded operations (varcheck.exact.flowar); |η| ≤ u + (|1−t| + u)u"),
+            ("LAST_STEP_ROUNDING", "(1+u)((1+|η|)(1+u)⁴ − 1)|x| + ((1+u)((1+u)³ − 1) + u)|Ŷ| + (2t+1)(1+u)⁴η₀",
+             "the last step's eight correctly rounded operations (varcheck.exact.flowar); |η| ≤ u + (|1−t| + u)u"),
         ),
         evidence=(
-            E("symbolic", symbolic_exact_recovery, "AdaLN form, path velocity, path-to-path step, contraction and last step as rational-function identities"),
-            E("construction", exact_recovery_grids, "exact Euler over Q on FlowAR's grids (decimal and float32 values), uniform 50/51 and random grids; stopped-grid and time-discretisation notes"),
-            E("numeric", torch_exact_recovery, "Hypothesis + target: the torch sampler (float64 and float32) against the derived last-step rounding bound"),
+            E("symbolic", symbolic_exact_recovery, "AdaLN form, path velocity, path-to-path step, contraction and last "
+                                                   "step as rational-function identities"),
+            E("construction", exact_recovery_grids, "exact Euler over Q on FlowAR's grids (decimal and float32 "
+                                                    "values), uniform 50/51 and random grids; stopped-grid and "
+                                                    "time-discretisation notes"),
+            E("numeric", torch_exact_recovery, "Hypothesis + target: the torch sampler (float64 and float32) against "
+                                               "the derived last-step rounding bound"),
         ),
     ),
     Claim(
@@ -417,22 +441,28 @@ CLAIMS = (
         label="T3-robust",
         title="An ε_v-accurate head gives output error ≤ ε_v·Γ, Γ = t_{K−1} on grids ending at 0",
         statement=(
-            "If the head is v = v* + e_k with ‖e_k‖_∞ ≤ ε_v (v* the exact head of T3), explicit Euler satisfies "
-            "x̂_K − x_K = Σ_k (t_{k+1} − t_k)e_k Π_{j=k+1}^{K−1}(t_{j+1}/t_j) (every factor t_{j+1}/t_j ∈ [0, 1]: Euler for "
-            "the exact head contracts), so ‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_v·Γ with "
-            "Γ = Σ_k (t_k − t_{k+1})Π_{j>k}(t_{j+1}/t_j) ≤ t_0 − t_K. On a grid ending at t_K = 0 only the last step's error "
-            "survives: x̂_K − Ŷ = −t_{K−1}e_{K−1}, Γ = t_{K−1} (1/48 on FlowAR's 25-step grid, 1/49 on the uniform 50-point "
-            "grid), attained by a sign-aligned constant error; THEORY's ε_v·t_0 = ε_v is a valid but cruder bound."
+            "If the head is v = v* + e_k with ‖e_k‖_∞ ≤ ε_v (v* the exact head of T3), explicit Euler satisfies x̂_K − "
+            "x_K = Σ_k (t_{k+1} − t_k)e_k Π_{j=k+1}^{K−1}(t_{j+1}/t_j) (every factor t_{j+1}/t_j ∈ [0, 1]: Euler for "
+            "the exact head contracts), so ‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_v·Γ with Γ = Σ_k (t_k − "
+            "t_{k+1})Π_{j>k}(t_{j+1}/t_j) ≤ t_0 − t_K. On a grid ending at t_K = 0 only the last step's error "
+            "survives: x̂_K − Ŷ = −t_{K−1}e_{K−1}, Γ = t_{K−1} (1/48 on FlowAR's 25-step grid, 1/49 on the uniform "
+            "50-point grid), attained by a sign-aligned constant error; THEORY's ε_v·t_0 = ε_v is a valid but cruder "
+            "bound."
         ),
         paper_ref=_COR + "; robustness to the head's error (varcheck formalisation)",
         expected="holds",
         depends_on=("flowar.euler-exact-recovery",),
         hypotheses=("‖e_k(x)‖_∞ ≤ ε_v for all x and grid times", "grid strictly decreasing with t_k > 0 for k < K"),
-        constants=(("GRONWALL_FACTOR", "Γ = Σ_k (t_k − t_{k+1})Π_{j>k} t_{j+1}/t_j", "unrolled error recursion d_{k+1} = (t_{k+1}/t_k)d_k + (t_{k+1} − t_k)e_k; = t_{K−1} when t_K = 0"),),
+        constants=(("GRONWALL_FACTOR", "Γ = Σ_k (t_k − t_{k+1})Π_{j>k} t_{j+1}/t_j",
+                    "unrolled error recursion d_{k+1} = (t_{k+1}/t_k)d_k + (t_{k+1} − t_k)e_k; = t_{K−1} when t_K = "
+                    "0"),),
         evidence=(
-            E("symbolic", symbolic_robust_bound, "unrolled recursion = closed form for K ≤ 5, collapse at t_K = 0, Γ ≤ t_0 − t_K by non-negative coefficients"),
-            E("construction", exact_robust_attained, "exact Euler with aligned (attaining ε_vΓ exactly) and random head errors; a grid stopped at 1/1000"),
-            E("numeric", torch_robust_bound, "Hypothesis + target: torch float64 heads with bounded errors against ε_v·t_{K−1} + rounding"),
+            E("symbolic", symbolic_robust_bound, "unrolled recursion = closed form for K ≤ 5, collapse at t_K = 0, Γ ≤ "
+                                                 "t_0 − t_K by non-negative coefficients"),
+            E("construction", exact_robust_attained, "exact Euler with aligned (attaining ε_vΓ exactly) and random "
+                                                     "head errors; a grid stopped at 1/1000"),
+            E("numeric", torch_robust_bound, "Hypothesis + target: torch float64 heads with bounded errors against "
+                                             "ε_v·t_{K−1} + rounding"),
         ),
     ),
 )

@@ -43,13 +43,15 @@ def flowar_network_recovery(ctx: Context) -> EvidenceResult:
         ratio = float(torch.where(bound > 0, dev / bound.clamp(min=1e-300), (dev > 0) * math.inf).max())
         return ratio, f"grid {grid}, word {w}, noise seed {noise_seed}, scale {scale}"
 
-    strategy = st.tuples(st.floats(0, 1), st.integers(0, 2**16), st.sampled_from(["25", "50"]), st.sampled_from([1.0, 1e3]))
+    strategy = st.tuples(st.floats(0, 1), st.integers(0, 2**16), st.sampled_from([
+        "25", "50"]), st.sampled_from([1.0, 1e3]))
     result = run_property(prop, strategy, ctx, quick=8, full=80, label="|x_K − Ŷ| / last-step bound")
     certs = {g: t3(g)[1].certificate() for g in ("25", "50")}
     if result.verdict == "passed" and not all(c["certified"] for c in certs.values()):
         return EvidenceResult("failed", result.detail + "; Ŷ is not certified")
-    result.detail += (f"; Ŷ certified d̄_2 ≤ {format_bound(certs['25']['lp_bound'], 'upper', 4)} ≤ ε = {T3_EPS}; the time "
-                      f"MLP errs by ≤ {format_bound(certs['25']['head_relative_error'], 'upper', 2)} relative at the last grid time")
+    result.detail += (f"; Ŷ certified d̄_2 ≤ {format_bound(certs['25']['lp_bound'], 'upper', 4)} ≤ ε = {T3_EPS}; the "
+                      f"time MLP errs by ≤ {format_bound(certs['25']['head_relative_error'], 'upper', 2)} relative at "
+                      "the last grid time")
     return result
 
 
@@ -88,20 +90,22 @@ CLAIMS = (
         label="T3-net",
         title="FlowAR's T3 as a network of the model class: dense Ŷ, AdaLN flow head, Euler on FlowAR's grids",
         statement=(
-            "Ŷ is the dense float64 word-to-image VarTransformer on the flowar pyramid (1, 2, 4, 8, 16) for a smooth-field "
-            "target (d = 1, 2 channels), certified to d̄_2 ≤ 1/50; the head is v = AdaLN(h; t) = h·(1 + s(t)) with "
-            "h = [I, −I](x, Ŷ) = x − Ŷ and the time scale 1 + s(t) = 1/t computed by a ReLU MLP (one hidden layer of "
-            "2(K − 1) units) exact at the grid times up to rounding. Euler from noise at t = 1 to t = 0 on FlowAR's 25- "
-            "and 50-step grids lands within (1 + u)θ|x_{K−1} − Ŷ| + u|Ŷ| of Ŷ entrywise (θ derived from the time MLP's "
-            "rounding), for every noise draw; hence d̄_2(f, FlowAR) ≤ d̄_2(f, Ŷ) + that bound."
+            "Ŷ is the dense float64 word-to-image VarTransformer on the flowar pyramid (1, 2, 4, 8, 16) for a "
+            "smooth-field target (d = 1, 2 channels), certified to d̄_2 ≤ 1/50; the head is v = AdaLN(h; t) = h·(1 + "
+            "s(t)) with h = [I, −I](x, Ŷ) = x − Ŷ and the time scale 1 + s(t) = 1/t computed by a ReLU MLP (one hidden "
+            "layer of 2(K − 1) units) exact at the grid times up to rounding. Euler from noise at t = 1 to t = 0 on "
+            "FlowAR's 25- and 50-step grids lands within (1 + u)θ|x_{K−1} − Ŷ| + u|Ŷ| of Ŷ entrywise (θ derived from "
+            "the time MLP's rounding), for every noise draw; hence d̄_2(f, FlowAR) ≤ d̄_2(f, Ŷ) + that bound."
         ),
         paper_ref=_COR + "; realised as a network (varcheck formalisation)",
         expected="holds",
         depends_on=("flowar.euler-exact-recovery", "ua.word-to-image"),
-        constants=(("TIME_MLP_SLOPE", "2^⌈log2(2/min gap)⌉", "steps at the midpoints of the grid times saturate at every "
+        constants=(("TIME_MLP_SLOPE", "2^⌈log2(2/min "
+                                      "gap)⌉", "steps at the midpoints of the grid times saturate at every "
                     "grid time when w·(half the smallest gap) ≥ 1"),),
         evidence=(
-            E("numeric", flowar_network_recovery, "Hypothesis over words and noise draws (scales 1 and 10³) on both grids: |x_K − Ŷ| below the derived last-step bound; Ŷ certified"),
+            E("numeric", flowar_network_recovery, "Hypothesis over words and noise draws (scales 1 and 10³) on both "
+                                                  "grids: |x_K − Ŷ| below the derived last-step bound; Ŷ certified"),
         ),
     ),
 )

@@ -79,30 +79,35 @@ def exact_downsampling_separation(ctx: Context) -> EvidenceResult:
                               counterexample={"gap^2": gap, "tau": tau, "norm^2": norm})
     return EvidenceResult(
         "passed",
-        "; ".join(rows) + f"; target maps area 16→s: ranks {ranks}; stacked scales {coarse}: rank {stacked.rank()} (1-D), kernel "
-        f"vector z = ({', '.join(str(v) for v in z[:4])}, …): Y' = Y + z⊗z ≠ Y has identical targets at scales {coarse} and "
-        f"differs only at 16×16; ‖(E⊗E)Δ‖² = {float(gap):.4g} ≥ τ²‖Δ‖² = {float(tau * tau * norm):.4g} "
-        "for a random scale-8 difference Δ.",
+        "; ".join(rows) + f"; target maps area 16→s: ranks {ranks}; stacked scales {coarse}: rank {stacked.rank()} "
+                          f"(1-D), kernel vector z = ({', '.join(str(v) for v in z[:4])}, …): Y' = Y + z⊗z ≠ Y has "
+                          f"identical targets at scales {coarse} and differs only at 16×16; ‖(E⊗E)Δ‖² = "
+                          f"{float(gap):.4g} ≥ τ²‖Δ‖² = {float(tau * tau * norm):.4g} for a random scale-8 difference "
+                          "Δ.",
         observed=stacked.rank(), bound=full,
     )
 
 
 def certified_effective_map_sigma(ctx: Context) -> EvidenceResult:
-    """σ_min(E_k) > √τ_k for FlowAR's four steps, certified by exact LDLᵀ of E_kᵀE_k − τ_kI over Q; 2-D: σ_min(E⊗E) = σ_min(E)²."""
+    """σ_min(E_k) > √τ_k for FlowAR's four steps, certified by exact LDLᵀ of E_kᵀE_k − τ_kI over Q; 2-D: σ_min(E⊗E) =
+    σ_min(E)²."""
     scales = PRESETS["flowar"]
     lines, worst = [], None
     for s, s_next in zip(scales, scales[1:]):
         e = var_effective_map(s, s_next, exact=True)
         tau = injectivity.certified_lambda_min_lower(e)
         if tau <= 0 or not injectivity.is_positive_definite(injectivity.gram(e), tau):
-            return EvidenceResult("refuted", f"E {s}→{s_next}: no certified positive σ_min", counterexample={"s": s, "s_next": s_next})
+            return EvidenceResult("refuted", f"E {s}→{s_next}: no certified positive "
+                                             "σ_min", counterexample={"s": s, "s_next": s_next})
         if tau <= SIGMA_FLOOR**2:
-            return EvidenceResult("failed", f"E {s}→{s_next}: certified σ_min² > {tau} only, not above {SIGMA_FLOOR}² as stated",
+            return EvidenceResult("failed", f"E {s}→{s_next}: certified σ_min² > {tau} only, not above {SIGMA_FLOOR}² "
+                                            "as stated",
                                   observed=str(tau), bound=str(SIGMA_FLOOR**2))
         sigma = arb_of(tau).sqrt()  # σ_min > √τ; printed rounded down from the ball's lower end
         lines.append(f"{s}→{s_next}: σ_min > {format_bound(sigma, 'lower', 6)} (2-D > {format_bound(tau, 'lower', 6)})")
         worst = tau if worst is None else min(worst, tau)
-    return EvidenceResult("passed", "; ".join(lines), observed=format_bound(arb_of(worst).sqrt(), "lower", 6), bound="0")
+    return EvidenceResult("passed", "; ".join(lines), observed=format_bound(arb_of(worst).sqrt(),
+        "lower", 6), bound="0")
 
 
 # --------------------------------------------------------------------------- mutants
@@ -135,22 +140,26 @@ CLAIMS = (
         label="T3-sep",
         title="FlowAR separates contexts through injective up-sampled inputs, not through down-sampled targets",
         statement=(
-            "For FlowAR's scales (1, 2, 4, 8, 16) the next-scale input map E_k = area_{s_{k+1}←16}·bicubic_{16←s_k} (per "
-            "axis; E_k⊗E_k on maps) has full column rank s_k at every step, with certified σ_min(E_k) > 1.02 (so distinct "
-            "scale-k maps give next-scale inputs at least σ_min(E_k)²·‖x − x'‖ apart), while the per-scale targets "
-            "x_k = area_{s_k←16}(Y) are not injective in the final latent Y: area_{s_k←16} has rank s_k < 16 and the targets "
-            "of scales 1–4 together have rank 8 per axis (64 of 256 on maps), with an exact pair Y ≠ Y' that agrees at every "
-            "scale below 16. Hence the contextual mapping of the corollary can only separate what the context determines: "
-            "the previous scale maps, through the injective E_k, and the conditioning (start/class token) visible to every "
-            "scale; the down-sampled targets do not separate final latents, so the map approximated at scale k + 1 must be a "
-            "function of (condition, x_1, …, x_k), which a deterministic image-to-image f guarantees through the condition."
+            "For FlowAR's scales (1, 2, 4, 8, 16) the next-scale input map E_k = area_{s_{k+1}←16}·bicubic_{16←s_k} "
+            "(per axis; E_k⊗E_k on maps) has full column rank s_k at every step, with certified σ_min(E_k) > 1.02 (so "
+            "distinct scale-k maps give next-scale inputs at least σ_min(E_k)²·‖x − x'‖ apart), while the per-scale "
+            "targets x_k = area_{s_k←16}(Y) are not injective in the final latent Y: area_{s_k←16} has rank s_k < 16 "
+            "and the targets of scales 1–4 together have rank 8 per axis (64 of 256 on maps), with an exact pair Y ≠ "
+            "Y' that agrees at every scale below 16. Hence the contextual mapping of the corollary can only separate "
+            "what the context determines: the previous scale maps, through the injective E_k, and the conditioning "
+            "(start/class token) visible to every scale; the down-sampled targets do not separate final latents, so "
+            "the map approximated at scale k + 1 must be a function of (condition, x_1, …, x_k), which a deterministic "
+            "image-to-image f guarantees through the condition."
         ),
-        paper_ref=_COR + "; THEORY.md: 'Down-sampling is not injective (I6): state which separation the corollary then relies on' (varcheck formalisation)",
+        paper_ref=_COR + "; THEORY.md: 'Down-sampling is not injective (I6): state which separation the corollary then "
+                         "relies on' (varcheck formalisation)",
         expected="holds",
         depends_on=("interp.upsampling-injective", "interp.var-effective-map"),
         hypotheses=("FlowAR's next-scale input is area_{s_{k+1}}(bicubic_{→16}(x_k)) (VAR_FACTS.md)",),
         evidence=(
-            E("construction", exact_downsampling_separation, "exact ranks of E_k and of the area target maps, stacked coarse kernel and an exact latent pair, separation transfer on a random difference"),
+            E("construction", exact_downsampling_separation, "exact ranks of E_k and of the area target maps, stacked "
+                                                             "coarse kernel and an exact latent pair, separation "
+                                                             "transfer on a random difference"),
             E("certified", certified_effective_map_sigma, "σ_min(E_k) lower bounds by exact LDLᵀ of E_kᵀE_k − τI"),
         ),
     ),

@@ -38,7 +38,8 @@ SPREADS = (Fraction(1, 4), Fraction(1, 2), Fraction(1), Fraction(2))
 CERT_SPREAD = Fraction(1, 2)
 
 
-#: hofar.taylor-rate's statement quotes |e_K|/|ε| at s = 1/2 (k = 1, 2, 3, three digits) and hofar.conditional-targets the
+#: hofar.taylor-rate's statement quotes |e_K|/|ε| at s = 1/2 (k = 1, 2, 3, three digits) and hofar.conditional-targets
+#: the
 #: order-2 gain over Euler on the 25-step grid; the construction evidence checks them so the text cannot drift.
 QUOTED_ERRORS = {"flowar25": ("3.04e-02", "1.39e-03", "2.13e-05"), "uniform50": ("1.49e-02", "1.03e-04", "3.22e-06")}
 
@@ -105,7 +106,9 @@ def symbolic_taylor_rate(ctx: Context) -> EvidenceResult:
     rs = sp.symbols(f"r0:{K}")
     lhs = sp.Poly(sp.expand(sp.Mul(*[1 - r for r in rs]) - 1), *rs)
     rhs = sp.Poly(sp.expand(sp.Mul(*[1 + r for r in rs]) - 1), *rs)
-    if sorted(lhs.monoms()) != sorted(rhs.monoms()) or any(abs(lhs.coeff_monomial(m)) != rhs.coeff_monomial(m) for m in rhs.monoms()):
+    if sorted(lhs.monoms()) != sorted(rhs.monoms()) or any(
+        abs(lhs.coeff_monomial(m)) != rhs.coeff_monomial(m) for m in rhs.monoms()
+    ):
         return EvidenceResult("undecided", "Π(1 − r) − 1 is not dominated termwise by Π(1 + |r|) − 1")
     extra = ""
     if ctx.full:
@@ -115,23 +118,27 @@ def symbolic_taylor_rate(ctx: Context) -> EvidenceResult:
             taylor = sum((h**j / sp.factorial(j) * Nh[j] / qh**j for j in range(k + 1)), sp.Integer(0)) * sp.sqrt(qh)
             ser = sp.series(sp.sqrt(sh.spread_polynomial(t + h, s_half)) - taylor, h, 0, k + 2).removeO()
             if sp.simplify(ser - h ** (k + 1) / sp.factorial(k + 1) * Nh[k + 1] / qh ** (k + 1) * sp.sqrt(qh)) != 0:
-                return EvidenceResult("undecided", f"local error of order {k} is not h^{k + 1}σ^({k + 1})/(k+1)! + O(h^{k + 2})")
-        extra = " Full profile: the series of σ(t + h) − T_kσ(t; h) at s = 1/2 starts with h^{k+1}σ^{(k+1)}(t)/(k+1)! for k = 1, 2, 3."
+                return EvidenceResult("undecided", f"local error of order {k} is not h^{k + 1}σ^({k + 1})/(k+1)! + "
+                                                   f"O(h^{k + 2})")
+        extra = (" Full profile: the series of σ(t + h) − T_kσ(t; h) at s = 1/2 starts with h^{k+1}σ^{(k+1)}(t)/(k+1)! "
+                 "for k = 1, 2, 3.")
     return EvidenceResult(
         "proved",
-        f"Gaussian regression: E[ε − Y | x_t = x] = −μ + q'/(2q)(x − (1 − t)μ), q = s²(1 − t)² + t²; its flow (1 − t)μ + √q·ε runs "
-        f"from ε to μ + sε; D^{{j−1}}v_s = −μ[j = 1] + (N_j/q^j)(x − (1 − t)μ) for j = 1..{jmax}; σ^(j) = N_j/q^(j−1/2) for j ≤ {jmax + 1} "
-        "(chain rule), N_2 = s² (σ'' = s²/σ³: straight iff s = 0), and varcheck.exact.hofar's N_j agree at s = 1/2 and 3; the "
-        "order-k step is x' − (1 − t')μ = P(x − (1 − t)μ), P = Σ_j h^j/j!·A_j(t); ΠP_nσ_n/σ_(n+1) = ΠP/s (σ_0 = 1, σ_K = s); "
-        "|Π(1 − r_n) − 1| ≤ Π(1 + |r_n|) − 1 ≤ exp(Σ|r_n|) − 1 (termwise, K = 3 shown). With Lagrange's remainder "
-        "|r_n| ≤ |h_n|^(k+1)/(k+1)!·max|σ^(k+1)|/σ(t_(n+1)): |e_K| ≤ |ε|s(exp(R_k) − 1) ≤ |ε|·K_k·h^k·exp(C_k h^k), "
-        "C_k = max|σ^(k+1)|/((k+1)!σ_min), K_k = s·C_k = √(1+s²)·max|σ^(k+1)|/(k+1)!." + extra,
+        "Gaussian regression: E[ε − Y | x_t = x] = −μ + q'/(2q)(x − (1 − t)μ), q = s²(1 − t)² + t²; its flow (1 − t)μ "
+        f"+ √q·ε runs from ε to μ + sε; D^{{j−1}}v_s = −μ[j = 1] + (N_j/q^j)(x − (1 − t)μ) for j = 1..{jmax}; σ^(j) = "
+        f"N_j/q^(j−1/2) for j ≤ {jmax + 1} (chain rule), N_2 = s² (σ'' = s²/σ³: straight iff s = 0), and "
+        "varcheck.exact.hofar's N_j agree at s = 1/2 and 3; the order-k step is x' − (1 − t')μ = P(x − (1 − t)μ), P = "
+        "Σ_j h^j/j!·A_j(t); ΠP_nσ_n/σ_(n+1) = ΠP/s (σ_0 = 1, σ_K = s); |Π(1 − r_n) − 1| ≤ Π(1 + |r_n|) − 1 ≤ "
+        "exp(Σ|r_n|) − 1 (termwise, K = 3 shown). With Lagrange's remainder |r_n| ≤ "
+        "|h_n|^(k+1)/(k+1)!·max|σ^(k+1)|/σ(t_(n+1)): |e_K| ≤ |ε|s(exp(R_k) − 1) ≤ |ε|·K_k·h^k·exp(C_k h^k), C_k = "
+        "max|σ^(k+1)|/((k+1)!σ_min), K_k = s·C_k = √(1+s²)·max|σ^(k+1)|/(k+1)!." + extra,
     )
 
 
 def exact_curved_path_errors(ctx: Context) -> EvidenceResult:
     """Exact over Q for data spreads s ∈ SPREADS on FlowAR's 25-step and uniform 50-point grids, orders 1–3 (full 1–4):
-    the sampler's end error equals ε·(Π_n P_n − s) (trajectory and product agree exactly), every order beats the one below
+    the sampler's end error equals ε·(Π_n P_n − s) (trajectory and product agree exactly), every order beats the one
+    below
     on both grids (what the higher-order terms buy), and on uniform grids of 10, 20, 40 (full 80) steps the error ratios
     e(N)/e(2N) are reported (the rate 2^k)."""
     orders = ORDERS[ctx.full]
@@ -149,16 +156,18 @@ def exact_curved_path_errors(ctx: Context) -> EvidenceResult:
                     return EvidenceResult("failed", f"s = {s}, {name}, k = {k}: end error ≠ ε·(ΠP − s)")
                 errs.append(abs(factor))
             if not all(b < a for a, b in zip(errs, errs[1:])):
-                return EvidenceResult("failed", f"s = {s}, {name}: |e| by order {[float(e) for e in errs]} does not decrease",
+                return EvidenceResult("failed", f"s = {s}, {name}: |e| by order {[float(e) for e in errs]} does not "
+                                                "decrease",
                                       observed=str([float(e) for e in errs]))
             rows.append(f"s = {s}, {name}: |e|/|ε| = " + ", ".join(f"{float(e):.3e}" for e in errs))
     for name, grid in grids.items():
         errs = [abs(eh.global_error_factor(Fraction(1, 2), grid, k)) for k in (1, 2, 3)]
         if tuple(f"{float(e):.2e}" for e in errs) != QUOTED_ERRORS[name]:
-            return EvidenceResult("failed", f"s = 1/2, {name}: errors {[f'{float(e):.2e}' for e in errs]} differ from the statement's "
-                                  f"{QUOTED_ERRORS[name]}")
+            return EvidenceResult("failed", f"s = 1/2, {name}: errors {[f'{float(e):.2e}' for e in errs]} differ from "
+                                            f"the statement's {QUOTED_ERRORS[name]}")
         if name == "flowar25" and f"{float(errs[0] / errs[1]):.1f}" != QUOTED_GAIN:
-            return EvidenceResult("failed", f"order-2 gain {float(errs[0] / errs[1]):.3f} differs from the quoted {QUOTED_GAIN}×")
+            return EvidenceResult("failed", f"order-2 gain {float(errs[0] / errs[1]):.3f} differs from the quoted "
+                                            f"{QUOTED_GAIN}×")
     rates = []
     for k in (1, 2, 3):
         ns = (10, 20, 40, 80) if ctx.full else (10, 20, 40)
@@ -166,8 +175,10 @@ def exact_curved_path_errors(ctx: Context) -> EvidenceResult:
         rates.append(f"k = {k}: " + ", ".join(f"{float(a / b):.3f}" for a, b in zip(e, e[1:])))
     return EvidenceResult(
         "passed",
-        "end error = ε·(Π_n P_n − s) exactly on every run; by order k = " + ", ".join(map(str, orders)) + ": " + "; ".join(rows)
-        + f". Uniform grids, s = {CERT_SPREAD}, e(N)/e(2N) for N = 10, 20{', 40' if ctx.full else ''} (→ 2^k): " + "; ".join(rates),
+        "end error = ε·(Π_n P_n − s) exactly on every run; by order k "
+        "= " + ", ".join(map(str, orders)) + ": " + "; ".join(rows)
+        + f". Uniform grids, s = {CERT_SPREAD}, e(N)/e(2N) for N = 10, 20{', 40' if ctx.full else ''} (→ "
+          "2^k): " + "; ".join(rates),
         observed=len(rows),
     )
 
@@ -180,7 +191,8 @@ def _error_factor(spread: Fraction, grid: tuple, order: int) -> Fraction:
 @single_threaded
 def torch_taylor_rate(ctx: Context) -> EvidenceResult:
     """Hypothesis + target over spreads, orders 1–3, grids (FlowAR's 25, uniform 50/51, random), float64/float32, noise
-    and Ŷ: the torch sampler's end error |x̃_K − (Ŷ + sε)| ≤ |ε|·F_k (certified discretisation bound) + Σ_n Π_{m>n}|P_m|·ℓ_n
+    and Ŷ: the torch sampler's end error |x̃_K − (Ŷ + sε)| ≤ |ε|·F_k (certified discretisation bound) + Σ_n
+    Π_{m>n}|P_m|·ℓ_n
     (ℓ_n the derived rounding bound of step n, propagated by the exact step factors), all compared exactly over Q."""
 
     from ...runtime import hofar as rh
@@ -198,7 +210,8 @@ def torch_taylor_rate(ctx: Context) -> EvidenceResult:
         F = _error_factor(s, times, order)
         out = [Fraction(v) for v in states[-1].flatten().tolist()]
         ratio = max(abs(o - (yi + s * ei)) / (abs(ei) * F + r) for o, yi, ei, r in zip(out, y, eps, rounding))
-        return exact_ratio(ratio), f"{kind} ({len(times) - 1} steps, {dtype_name}), order {order}, s = {s}, certified factor {float(F):.4g}"
+        return exact_ratio(ratio), (f"{kind} ({len(times) - 1} steps, {dtype_name}), order {order}, s = {s}, certified "
+                                    f"factor {float(F):.4g}")
 
     strategy = st.tuples(st.sampled_from(("flowar25", "uniform50", "uniform51", "random")), st.integers(0, 2**32 - 1),
                          st.sampled_from(("float64", "float32")), st.integers(1, 3), st.integers(1, 16),
@@ -207,8 +220,10 @@ def torch_taylor_rate(ctx: Context) -> EvidenceResult:
 
 
 def certified_taylor_rate(ctx: Context) -> EvidenceResult:
-    """Ball arithmetic (arb) for k = 1, 2, 3 on FlowAR's 25-step and uniform 50-point grids at s = CERT_SPREAD (full: every
-    spread of SPREADS): the exact error factor |Π_n P_n − s| ≤ F_k = s(exp(R_k) − 1) and ≤ K_k h^k exp(C_k h^k) (both certified
+    """Ball arithmetic (arb) for k = 1, 2, 3 on FlowAR's 25-step and uniform 50-point grids at s = CERT_SPREAD (full:
+    every
+    spread of SPREADS): the exact error factor |Π_n P_n − s| ≤ F_k = s(exp(R_k) − 1) and ≤ K_k h^k exp(C_k h^k) (both
+    certified
     upper bounds), with the certified constants S_{k+1}, C_k, K_k."""
     spreads = SPREADS if ctx.full else (CERT_SPREAD,)
     lines = []
@@ -222,17 +237,19 @@ def certified_taylor_rate(ctx: Context) -> EvidenceResult:
                 F = eh.upper_fraction(eh.certified_error_factor(s, grid, k))
                 RB = eh.upper_fraction(eh.certified_rate_bound(s, grid, k))
                 if e > F or e > RB:
-                    return EvidenceResult("refuted", f"s = {s}, k = {k}, {name}: |e| = {float(e):.6g} exceeds F = {float(F):.6g} or "
-                                          f"K h^k e^(C h^k) = {float(RB):.6g}",
+                    return EvidenceResult("refuted", f"s = {s}, k = {k}, {name}: |e| = {float(e):.6g} exceeds F = "
+                                                     f"{float(F):.6g} or K h^k e^(C h^k) = {float(RB):.6g}",
                                           counterexample={"spread": s, "k": k, "grid": name, "error": decimal_up(e),
                                                           "F": decimal_up(F), "rate_bound": decimal_up(RB)})
                 worst = max(worst, e / F)
                 parts.append(f"{name} (h = {eh.max_step(grid)}): |e| ≈ {float(e):.3e} ≤ F = {decimal_up(F, 4)} "
                              f"(ratio {float(e / F):.3f}) ≤ K h^k e^(Ch^k) = {decimal_up(RB, 4)}")
-            lines.append(f"s = {s}, k = {k}: S = {decimal_up(eh.upper_fraction(consts['S']), 4)}, "
-                         f"C = {decimal_up(eh.upper_fraction(consts['C']), 4)}, K = {decimal_up(eh.upper_fraction(consts['K']), 4)}; "
+            lines.append(f"s = {s}, k = {k}: S = {decimal_up(eh.upper_fraction(consts['S']), 4)}, C = "
+                         f"{decimal_up(eh.upper_fraction(consts['C']), 4)}, K = "
+                         f"{decimal_up(eh.upper_fraction(consts['K']), 4)}; "
                          + "; ".join(parts))
-    return EvidenceResult("passed", "certified (arb, 128 bits): " + " | ".join(lines), observed=f"{float(worst):.6f}", bound="1")
+    return EvidenceResult("passed", "certified (arb, 128 "
+                                    "bits): " + " | ".join(lines), observed=f"{float(worst):.6f}", bound="1")
 
 
 # --------------------------------------------------------------------------- constants
@@ -244,26 +261,31 @@ def hofar_constants() -> list:
     g25, g50 = ef.flowar_grid_25(), ef.uniform_grid(50)
     rows = [
         ("grid25_last_time", g25[-2], True, "t_{K−1} of FlowAR's 25-step grid", "hofar.inexact-heads", "exact"),
-        ("grid25_max_step", eh.max_step(g25), True, "h = max |t_{n+1} − t_n| of FlowAR's 25-step grid", "hofar.taylor-rate", "exact"),
+        ("grid25_max_step", eh.max_step(g25), True, "h = max |t_{n+1} − t_n| of FlowAR's 25-step "
+                                                    "grid", "hofar.taylor-rate", "exact"),
         ("uniform50_max_step", eh.max_step(g50), True, "h of the uniform 50-point grid", "hofar.taylor-rate", "exact"),
     ]
     for k in (2, 3):
         rows.append((f"inexact_factor_order{k}_grid25", eh.inexact_head_bound(g25, (Fraction(1),) * k), True,
                      f"Σ_(j≤{k}) t_(K−1)^j/j!: worst-case error of order-{k} heads each 1-accurate, 25-step grid",
                      "hofar.inexact-heads", "exact"))
-    rows.append(("cert_spread", CERT_SPREAD, True, "data spread s of the certified instances", "hofar.taylor-rate", "exact"))
+    rows.append(("cert_spread", CERT_SPREAD, True, "data spread s of the certified "
+                                                   "instances", "hofar.taylor-rate", "exact"))
     for k in (1, 2, 3):
         c = eh.certified_rate_constants(CERT_SPREAD, k)
         rows.append((f"rate_constant_K_order{k}", c["K"], False,
-                     f"K_{k} = √(1+s²)·max|σ^({k + 1})|/{k + 1}! at s = {CERT_SPREAD} (certified upper bound)", "hofar.taylor-rate", "upper"))
+                     f"K_{k} = √(1+s²)·max|σ^({k + 1})|/{k + 1}! at s = {CERT_SPREAD} (certified upper "
+                     "bound)", "hofar.taylor-rate", "upper"))
         rows.append((f"rate_exponent_C_order{k}", c["C"], False,
                      f"C_{k} = K_{k}/s at s = {CERT_SPREAD} (certified upper bound)", "hofar.taylor-rate", "upper"))
         for name, grid in (("grid25", g25), ("uniform50", g50)):
             rows.append((f"error_order{k}_{name}", arb_of(abs(eh.global_error_factor(CERT_SPREAD, grid, k))), False,
-                         f"|e_K|/|ε| of the order-{k} sampler, s = {CERT_SPREAD} (ball around the exact value)", "hofar.taylor-rate",
+                         f"|e_K|/|ε| of the order-{k} sampler, s = {CERT_SPREAD} (ball around the exact "
+                         "value)", "hofar.taylor-rate",
                          "upper"))
             rows.append((f"error_bound_order{k}_{name}", eh.certified_error_factor(CERT_SPREAD, grid, k), False,
-                         f"certified F_{k} = s(exp(R_{k}) − 1) ≥ |e_K|/|ε|, s = {CERT_SPREAD}", "hofar.taylor-rate", "upper"))
+                         f"certified F_{k} = s(exp(R_{k}) − 1) ≥ |e_K|/|ε|, s = "
+                         f"{CERT_SPREAD}", "hofar.taylor-rate", "upper"))
     return [Constant(*row) for row in rows]
 
 
@@ -271,7 +293,8 @@ def hofar_constants() -> list:
 
 
 def _mutant_transport_dropped(p):
-    """The higher trajectory terms by ∂_t alone (A_{j+1} = A_j' instead of A_j' + A_j·A_1): N_{j+1} = N_j'q − j·N_jq' for
+    """The higher trajectory terms by ∂_t alone (A_{j+1} = A_j' instead of A_j' + A_j·A_1): N_{j+1} = N_j'q − j·N_jq'
+    for
     j ≥ 1 (the velocity N_1 = q'/2 itself is kept)."""
     original = eh.numerator_step
 
@@ -307,44 +330,55 @@ CLAIMS = (
     Claim(
         id="hofar.taylor-rate",
         label="H2",
-        title="Where higher orders pay: on curved trajectories the order-k step's error is O(h^k), with certified constants",
+        title="Where higher orders pay: on curved trajectories the order-k step's error is O(h^k), with certified "
+              "constants",
         statement=(
-            "Same linear path, data Y ~ N(Ŷ, s²) per entry, s > 0 (s = 0 is T3): the marginal velocity is "
-            "v_s(x, t) = E[ε − Y | x_t = x] = −Ŷ + (q'/(2q))·(x − (1 − t)Ŷ), q = s²(1 − t)² + t², with trajectories "
-            "x(t) = (1 − t)Ŷ + σ(t)ε, σ = √q (ε at t = 1, Ŷ + sε at t = 0); σ'' = s²/σ³, so they bend iff s > 0. Its trajectory terms "
-            "are D^{j−1}v_s = −Ŷ·[j = 1] + A_j(t)·(x − (1 − t)Ŷ), A_j = N_j/q^j (N_0 = 1, N_{j+1} = N_j'q − (j − ½)N_j q'). From "
-            "x_0 = ε the order-k sampler errs by exactly e_K = ε·(Π_n P_n − s), P_n = Σ_{j≤k} (h_n^j/j!)·A_j(t_n), and "
-            "|e_K| ≤ |ε|·s·(exp(R_k) − 1), R_k = Σ_n |h_n|^{k+1}/(k+1)!·max_{[t_{n+1},t_n]}|σ^{(k+1)}|/σ(t_{n+1}) ≤ C_k h^k, hence "
-            "|e_K| ≤ |ε|·K_k·h^k·exp(C_k h^k) with h = max_n |h_n|, C_k = max_{[0,1]}|σ^{(k+1)}|/((k+1)!·σ_min), σ_min = s/√(1 + s²), "
-            "K_k = s·C_k: global order k (e(N)/e(2N) → 2^k on uniform grids). At s = 1/2 on FlowAR's 25-step grid (h = 7/110) "
-            "|e_K|/|ε| = 3.04e-02, 1.39e-03, 2.13e-05 for k = 1, 2, 3 (uniform 50 points: 1.49e-02, 1.03e-04, 3.22e-06), below the "
-            "certified s(exp(R_k) − 1); every order beats the one below on both grids for s = 1/4, 1/2, 1, 2. In torch (float64 "
-            "and float32) the output stays within |ε|·s(exp(R_k) − 1) plus the propagated derived rounding bound."
+            "Same linear path, data Y ~ N(Ŷ, s²) per entry, s > 0 (s = 0 is T3): the marginal velocity is v_s(x, t) = "
+            "E[ε − Y | x_t = x] = −Ŷ + (q'/(2q))·(x − (1 − t)Ŷ), q = s²(1 − t)² + t², with trajectories x(t) = (1 − "
+            "t)Ŷ + σ(t)ε, σ = √q (ε at t = 1, Ŷ + sε at t = 0); σ'' = s²/σ³, so they bend iff s > 0. Its trajectory "
+            "terms are D^{j−1}v_s = −Ŷ·[j = 1] + A_j(t)·(x − (1 − t)Ŷ), A_j = N_j/q^j (N_0 = 1, N_{j+1} = N_j'q − (j − "
+            "½)N_j q'). From x_0 = ε the order-k sampler errs by exactly e_K = ε·(Π_n P_n − s), P_n = Σ_{j≤k} "
+            "(h_n^j/j!)·A_j(t_n), and |e_K| ≤ |ε|·s·(exp(R_k) − 1), R_k = Σ_n "
+            "|h_n|^{k+1}/(k+1)!·max_{[t_{n+1},t_n]}|σ^{(k+1)}|/σ(t_{n+1}) ≤ C_k h^k, hence |e_K| ≤ |ε|·K_k·h^k·exp(C_k "
+            "h^k) with h = max_n |h_n|, C_k = max_{[0,1]}|σ^{(k+1)}|/((k+1)!·σ_min), σ_min = s/√(1 + s²), K_k = s·C_k: "
+            "global order k (e(N)/e(2N) → 2^k on uniform grids). At s = 1/2 on FlowAR's 25-step grid (h = 7/110) "
+            "|e_K|/|ε| = 3.04e-02, 1.39e-03, 2.13e-05 for k = 1, 2, 3 (uniform 50 points: 1.49e-02, 1.03e-04, "
+            "3.22e-06), below the certified s(exp(R_k) − 1); every order beats the one below on both grids for s = "
+            "1/4, 1/2, 1, 2. In torch (float64 and float32) the output stays within |ε|·s(exp(R_k) − 1) plus the "
+            "propagated derived rounding bound."
         ),
         paper_ref=_COR + "; the discretisation error of the higher-order sampler (varcheck formalisation)",
         expected="holds",
         depends_on=("hofar.corollary",),
         hypotheses=(
-            "data Y ~ N(Ŷ, s²) per entry, independent of the noise ε ~ N(0, 1); the heads are the exact trajectory terms of the "
-            "marginal velocity v_s; the grid starts at t_0 = 1 and decreases strictly to 0",
-            "σ ∈ C^{k+1}[0, 1] with σ ≥ σ_min > 0 (true for s > 0): this smoothness of the trajectories, i.e. bounded higher "
-            "heads, is an extra hypothesis beyond T3's; as s → 0 the bend concentrates in a window of width ≈ s around "
-            "t* = s²/(1 + s²), K_k grows like s^{−k} and C_k like s^{−k−1} (the O(h^k) regime needs h ≪ s), although the "
-            "error itself tends to T3's 0",
+            "data Y ~ N(Ŷ, s²) per entry, independent of the noise ε ~ N(0, 1); the heads are the exact trajectory "
+            "terms of the marginal velocity v_s; the grid starts at t_0 = 1 and decreases strictly to 0",
+            "σ ∈ C^{k+1}[0, 1] with σ ≥ σ_min > 0 (true for s > 0): this smoothness of the trajectories, i.e. bounded "
+            "higher heads, is an extra hypothesis beyond T3's; as s → 0 the bend concentrates in a window of width ≈ s "
+            "around t* = s²/(1 + s²), K_k grows like s^{−k} and C_k like s^{−k−1} (the O(h^k) regime needs h ≪ s), "
+            "although the error itself tends to T3's 0",
         ),
         constants=(
             ("RATE_CONSTANT", "K_k = √(1 + s²)·max_{[0,1]}|σ^{(k+1)}|/(k+1)!",
-             "e^x − 1 ≤ x·e^x applied to s(exp(R_k) − 1) with R_k ≤ C_k h^k (Σ_n|h_n| = 1, |h_n|^{k+1} ≤ h^k|h_n|, σ ≥ σ_min)"),
+             "e^x − 1 ≤ x·e^x applied to s(exp(R_k) − 1) with R_k ≤ C_k h^k (Σ_n|h_n| = 1, |h_n|^{k+1} ≤ h^k|h_n|, σ ≥ "
+             "σ_min)"),
             ("RATE_EXPONENT", "C_k = max_{[0,1]}|σ^{(k+1)}|/((k+1)!·σ_min), σ_min = s/√(1 + s²)",
-             "Lagrange's remainder |σ(t + h) − T_kσ(t; h)| ≤ |h|^{k+1}/(k+1)!·max|σ^{(k+1)}|, divided by σ ≥ σ_min = √(min q)"),
+             "Lagrange's remainder |σ(t + h) − T_kσ(t; h)| ≤ |h|^{k+1}/(k+1)!·max|σ^{(k+1)}|, divided by σ ≥ σ_min = "
+             "√(min q)"),
             ("ERROR_IDENTITY", "e_K = ε·(Π_n P_n − s)",
-             "the step is affine about the mean path: x' − (1 − t')Ŷ = P·(x − (1 − t)Ŷ); x_0 = ε; the flow ends at Ŷ + sε"),
+             "the step is affine about the mean path: x' − (1 − t')Ŷ = P·(x − (1 − t)Ŷ); x_0 = ε; the flow ends at Ŷ + "
+             "sε"),
         ),
         evidence=(
-            E("symbolic", symbolic_taylor_rate, "Gaussian regression, the flow, the trajectory terms, σ^{(j)} = N_j/q^{j−1/2}, the affine step, telescoping and the product bound"),
-            E("construction", exact_curved_path_errors, "exact errors on FlowAR's 25/50 grids for s = 1/4..2 and k = 1–3: identity, order-by-order gain, quoted values, observed rates"),
-            E("numeric", torch_taylor_rate, "Hypothesis + target over spreads, orders, grids and dtypes: torch error against the certified bound plus propagated rounding"),
-            E("certified", certified_taylor_rate, "arb: |e_K| ≤ s(exp(R_k) − 1) and ≤ K_k h^k exp(C_k h^k) for k = 1, 2, 3 on both FlowAR grids"),
+            E("symbolic", symbolic_taylor_rate, "Gaussian regression, the flow, the trajectory terms, σ^{(j)} = "
+                                                "N_j/q^{j−1/2}, the affine step, telescoping and the product bound"),
+            E("construction", exact_curved_path_errors, "exact errors on FlowAR's 25/50 grids for s = 1/4..2 and k = "
+                                                        "1–3: identity, order-by-order gain, quoted values, observed "
+                                                        "rates"),
+            E("numeric", torch_taylor_rate, "Hypothesis + target over spreads, orders, grids and dtypes: torch error "
+                                            "against the certified bound plus propagated rounding"),
+            E("certified", certified_taylor_rate, "arb: |e_K| ≤ s(exp(R_k) − 1) and ≤ K_k h^k exp(C_k h^k) for k = 1, "
+                                                  "2, 3 on both FlowAR grids"),
         ),
     ),
 )

@@ -36,7 +36,8 @@ def flowar_grids() -> dict:
 
 
 def exact_ratio(q: Fraction) -> float:
-    """observed/allowed as a float that is > 1 exactly when the exact ratio q is (float rounding never hides a violation)."""
+    """observed/allowed as a float that is > 1 exactly when the exact ratio q is (float rounding never hides a
+    violation)."""
     f = float(q)
     if q > 1:
         return max(f, math.nextafter(1.0, 2.0))
@@ -88,11 +89,11 @@ def symbolic_straight_path(ctx: Context) -> EvidenceResult:
         return EvidenceResult("undecided", "the marginal velocity of the point mass is not T3's head")
     return EvidenceResult(
         "proved",
-        f"rational-function identities in (x, Ŷ, ε, t > 0, h): D^j v = (∂_t + v∂_x)^j v = 0 for v = (x − Ŷ)/t and j = 1..{order - 1} "
-        f"(D v = −(x − Ŷ)/t² + (x − Ŷ)/t² and D of 0 is 0, so for every j); d^j x_t/dt^j = 0 for j = 2..{order} on x_t = "
-        f"(1 − t)Y + tε; x + Σ_{{j≤k}} h^j/j!·D^{{j−1}}v = x + h·v for k = 1..{order}; E[ε − Y | x_t = x] = (x − μ)/t for Y = μ "
-        "(spread 0). So every higher-order head of the straight path is 0, the order-k HOFAR step is FlowAR's Euler step "
-        "and HOFAR's output is T3's: d_p(f, HOFAR) = d_p(f, Ŷ) ≤ ε.",
+        "rational-function identities in (x, Ŷ, ε, t > 0, h): D^j v = (∂_t + v∂_x)^j v = 0 for v = (x − Ŷ)/t and j = "
+        f"1..{order - 1} (D v = −(x − Ŷ)/t² + (x − Ŷ)/t² and D of 0 is 0, so for every j); d^j x_t/dt^j = 0 for j = "
+        f"2..{order} on x_t = (1 − t)Y + tε; x + Σ_{{j≤k}} h^j/j!·D^{{j−1}}v = x + h·v for k = 1..{order}; E[ε − Y | "
+        "x_t = x] = (x − μ)/t for Y = μ (spread 0). So every higher-order head of the straight path is 0, the order-k "
+        "HOFAR step is FlowAR's Euler step and HOFAR's output is T3's: d_p(f, HOFAR) = d_p(f, Ŷ) ≤ ε.",
     )
 
 
@@ -103,7 +104,9 @@ def exact_straight_path_reduction(ctx: Context) -> EvidenceResult:
     rng = np.random.default_rng([ctx.seed, 101])
     grids = named_exact_grids()
     for i in range(ctx.pick(2, 8)):
-        inner = sorted({Fraction(int(v), 997) for v in rng.integers(1, 997, size=int(rng.integers(1, 12)))}, reverse=True)
+        inner = sorted(
+            {Fraction(int(v), 997) for v in rng.integers(1, 997, size=int(rng.integers(1, 12)))}, reverse=True
+        )
         grids[f"random{i}"] = (Fraction(1),) + tuple(inner) + (Fraction(0),)
     orders = range(1, 5)
     runs = 0
@@ -131,8 +134,9 @@ def exact_straight_path_reduction(ctx: Context) -> EvidenceResult:
                 runs += 1
     return EvidenceResult(
         "passed",
-        f"{runs} exact runs (orders 1–4) on {len(grids)} grids ({', '.join(grids)}): every iterate equals FlowAR's Euler iterate, "
-        "x_K = Ŷ exactly; at every grid time A_j(t) = 0 for j = 2..4 and the step factor is t_{n+1}/t_n for every order.",
+        f"{runs} exact runs (orders 1–4) on {len(grids)} grids ({', '.join(grids)}): every iterate equals FlowAR's "
+        "Euler iterate, x_K = Ŷ exactly; at every grid time A_j(t) = 0 for j = 2..4 and the step factor is t_{n+1}/t_n "
+        "for every order.",
         observed=runs,
     )
 
@@ -152,19 +156,29 @@ def torch_hofar_is_flowar(ctx: Context) -> EvidenceResult:
         hofar = rh.hofar_sample(rh.HOFARHead(lambda s: target(s), order), noise, S, grid, trajectory=True)
         diff = max(float((a.double() - b.double()).abs().max()) for a, b in zip(euler, hofar))
         same = all(torch.equal(a, b) for a, b in zip(euler, hofar))
-        return (0.0 if same else UNBOUNDED_RATIO), f"{kind} ({len(grid) - 1} steps, {dtype_name}), order {order}, max |Δ| = {diff:.3g}"
+        return (0.0 if same else UNBOUNDED_RATIO), (f"{kind} ({len(grid) - 1} steps, {dtype_name}), order {order}, max "
+                                                    f"|Δ| = {diff:.3g}")
 
-    strategy = st.tuples(st.sampled_from(("flowar25", "uniform50", "uniform51", "random")), st.integers(0, 2**32 - 1),
-                         st.sampled_from(("float64", "float32")), st.integers(1, 4), st.integers(1, 2), st.integers(0, 2**32 - 1))
-    return run_property(prop, strategy, ctx, quick=12, full=150, label="HOFAR (spread 0) ≠ FlowAR Euler, iterates bit for bit")
+    strategy = st.tuples(
+        st.sampled_from(("flowar25", "uniform50", "uniform51", "random")),
+        st.integers(0, 2**32 - 1),
+        st.sampled_from(("float64", "float32")),
+        st.integers(1, 4),
+        st.integers(1, 2),
+        st.integers(0, 2**32 - 1),
+    )
+    return run_property(prop, strategy, ctx, quick=12, full=150, label="HOFAR (spread 0) ≠ FlowAR Euler, iterates bit "
+                                                                       "for bit")
 
 
 # --------------------------------------------------------------------------- H1-robust: inexact higher heads
 
 
 def symbolic_inexact_heads(ctx: Context) -> EvidenceResult:
-    """For K = 1..3 (full ..4) symbolic grids and orders k = 1..3 with symbolic head errors e_{j,n}: the deviation of the
-    order-k sampler with T3's heads is Σ_n Σ_j c_j(h_n)e_{j,n} Π_{m>n} t_{m+1}/t_m, and x̂_K − Ŷ = Σ_j (−t_{K−1})^j/j!·e_{j,K−1}
+    """For K = 1..3 (full ..4) symbolic grids and orders k = 1..3 with symbolic head errors e_{j,n}: the deviation of
+    the
+    order-k sampler with T3's heads is Σ_n Σ_j c_j(h_n)e_{j,n} Π_{m>n} t_{m+1}/t_m, and x̂_K − Ŷ = Σ_j
+    (−t_{K−1})^j/j!·e_{j,K−1}
     when t_K = 0 (only the last step's errors survive)."""
     x0, y = sp.symbols("x0 Yhat", real=True)
     for K in range(1, ctx.pick(4, 5)):
@@ -189,14 +203,16 @@ def symbolic_inexact_heads(ctx: Context) -> EvidenceResult:
                     return EvidenceResult("undecided", f"K = {K}, k = {k}: x̂_K − Ŷ is not the last step's error alone")
     return EvidenceResult(
         "proved",
-        f"K = 1..{ctx.pick(3, 4)} steps, k = 1..3: x̂_K − x_K = Σ_n Σ_j (h_n^j/j!)e_{{j,n}} Π_{{m>n}} t_{{m+1}}/t_m (rational identity) and, "
-        "when t_K = 0, x̂_K − Ŷ = Σ_j (−t_{K−1})^j/j!·e_{j,K−1}; so ‖x̂_K − Ŷ‖_∞ ≤ Σ_j ε_j t_{K−1}^j/j!, with equality for "
-        "e_{j,K−1} = (−1)^j ε_j σ. For k = 1 this is T3-robust's ε_v·t_{K−1}; every higher head adds ε_j t_{K−1}^j/j! ≥ 0.",
+        f"K = 1..{ctx.pick(3, 4)} steps, k = 1..3: x̂_K − x_K = Σ_n Σ_j (h_n^j/j!)e_{{j,n}} Π_{{m>n}} t_{{m+1}}/t_m "
+        "(rational identity) and, when t_K = 0, x̂_K − Ŷ = Σ_j (−t_{K−1})^j/j!·e_{j,K−1}; so ‖x̂_K − Ŷ‖_∞ ≤ Σ_j ε_j "
+        "t_{K−1}^j/j!, with equality for e_{j,K−1} = (−1)^j ε_j σ. For k = 1 this is T3-robust's ε_v·t_{K−1}; every "
+        "higher head adds ε_j t_{K−1}^j/j! ≥ 0.",
     )
 
 
 def exact_inexact_heads_attained(ctx: Context) -> EvidenceResult:
-    """Exact over Q on FlowAR's grids (and one stopped at 1/1000, noise = Ŷ): sign-aligned head errors e_j = (−1)^j ε_j σ
+    """Exact over Q on FlowAR's grids (and one stopped at 1/1000, noise = Ŷ): sign-aligned head errors e_j = (−1)^j ε_j
+    σ
     attain inexact_head_bound exactly; random errors stay below; with ε_j = ε_v for all j the bound exceeds FlowAR's
     ε_v·t_{K−1} (the higher heads only add)."""
     rng = np.random.default_rng([ctx.seed, 102])
@@ -216,10 +232,15 @@ def exact_inexact_heads_attained(ctx: Context) -> EvidenceResult:
                 end = eh.hofar_trajectory(noise, y, grid, k, errors=lambda n, x: aligned, terminal_zero=False)[-1]
                 err = max(abs(a - b) for a, b in zip(end, y))
                 if err != bound:
-                    return EvidenceResult("refuted" if err > bound else "failed", f"{name}, k = {k}: aligned error {err} ≠ bound {bound}",
-                                          counterexample={"grid": name, "k": k, "eps": eps, "error": err, "bound": bound})
+                    return EvidenceResult("refuted" if err > bound else "failed",
+                                          f"{name}, k = {k}: aligned error {err} ≠ bound {bound}",
+                                          counterexample={"grid": name, "k": k,
+                                                          "eps": eps, "error": err, "bound": bound})
                 K = len(grid) - 1
-                errs = [[tuple(e * Fraction(int(v), 64) for v in rng.integers(-64, 65, size=3)) for e in eps] for _ in range(K)]
+                errs = [
+                    [tuple(e * Fraction(int(v), 64) for v in rng.integers(-64, 65, size=3)) for e in eps]
+                    for _ in range(K)
+                ]
                 end = eh.hofar_trajectory(noise, y, grid, k, errors=errs, terminal_zero=False)[-1]
                 err_r = max(abs(a - b) for a, b in zip(end, y))
                 if err_r > bound:
@@ -231,8 +252,8 @@ def exact_inexact_heads_attained(ctx: Context) -> EvidenceResult:
                 return EvidenceResult("failed", f"{name}: factors {ones} do not grow from t_(K−1) = {grid[-2]}")
             if "/" not in name:
                 rows.append(f"{name}: Σ_{{j≤k}} t^j/j! = {', '.join(str(v) for v in ones)} (k = 1, 2, 3)")
-    return EvidenceResult("passed", "aligned errors attain Σ_j ε_j t_{K−1}^j/j! exactly, random ones stay below, on every grid; "
-                          "with ε_j = 1: " + "; ".join(rows), observed=1.0, bound=1)
+    return EvidenceResult("passed", "aligned errors attain Σ_j ε_j t_{K−1}^j/j! exactly, random ones stay below, on "
+                                    "every grid; with ε_j = 1: " + "; ".join(rows), observed=1.0, bound=1)
 
 
 @single_threaded
@@ -266,7 +287,8 @@ def torch_inexact_heads_bound(ctx: Context) -> EvidenceResult:
         ratio = max(abs(o - yi) / (bound + li) for o, yi, li in zip(out, y, ell))
         return exact_ratio(ratio), f"{kind}, order {order}, ε = {eps}, {grid_kind} (t_K−1 = {float(t):.6g})"
 
-    strategy = st.tuples(st.sampled_from(("aligned", "pseudo-random", "clipped")), st.sampled_from(("flowar25", "uniform50", "random")),
+    strategy = st.tuples(st.sampled_from(("aligned", "pseudo-random", "clipped")), st.sampled_from((
+        "flowar25", "uniform50", "random")),
                          st.integers(0, 2**32 - 1), st.integers(1, 3), st.integers(1, 2), st.integers(0, 2**32 - 1),
                          st.lists(st.integers(2, 30), min_size=3, max_size=3))
     return run_property(prop, strategy, ctx, quick=12, full=150, label="|x̃_K − Ŷ| / (Σ_j ε_j t^j/j! + rounding)")
@@ -276,9 +298,12 @@ def torch_inexact_heads_bound(ctx: Context) -> EvidenceResult:
 
 
 def _mutant_higher_errors_ignored(p):
-    """The inexact-head bound with only the velocity's error (FlowAR's ε_1·t_{K−1}), the higher heads' errors dropped."""
+    """The inexact-head bound with only the velocity's error (FlowAR's ε_1·t_{K−1}), the higher heads' errors
+    dropped."""
     original = eh.inexact_head_bound
-    p.setattr(eh, "inexact_head_bound", lambda times, eps, noise_gap=0: original(times, tuple(eps)[:1], noise_gap=noise_gap))
+    p.setattr(
+        eh, "inexact_head_bound", lambda times, eps, noise_gap=0: original(times, tuple(eps)[:1], noise_gap=noise_gap)
+    )
 
 
 def _mutant_partial_time_derivative(p):
@@ -306,49 +331,58 @@ CLAIMS = (
     Claim(
         id="hofar.corollary",
         label="H1",
-        title="HOFAR inherits universality — trivially: on FlowAR's straight path every higher-order term vanishes and HOFAR is FlowAR",
+        title="HOFAR inherits universality — trivially: on FlowAR's straight path every higher-order term vanishes and "
+              "HOFAR is FlowAR",
         statement=(
-            "An order-k HOFAR head outputs (v, Dv, …, D^{k−1}v), D f = ∂_t f + (∂_x f)·v the derivative along the flow, and the "
-            "sampler takes the Taylor steps x ← x + Σ_{j≤k} (h^j/j!)·D^{j−1}v(x, t), h = t_{n+1} − t_n (k = 1 is FlowAR's Euler "
-            "step). For T3's head v(x, t, S) = (x − Ŷ(S))/t, Dv = −(x − Ŷ)/t² + (1/t)·(x − Ŷ)/t ≡ 0 for t > 0, hence D^j v ≡ 0 for "
-            "every j ≥ 1: the exact higher-order heads are zero (AdaLN scale 0, shift 0), the conditional path "
-            "x_t = (1 − t)Y + tε has d^j x_t/dt^j = 0 for j ≥ 2, and the order-k step equals the Euler step at every x and t > 0. "
-            "On every grid ending at t = 0 the order-k iterates are therefore T3's, (1 − t_n)Ŷ + t_nε, and x_K = Ŷ(S) for every "
-            "noise draw: d_p(f, HOFAR) = d_p(f, Ŷ) ≤ ε. Corollary 7.3 holds, but its proof is T3's and the higher-order terms add "
-            "nothing; T3's head is the marginal velocity of the point mass Y = Ŷ (spread 0 of hofar.taylor-rate). In torch the "
-            "order-k sampler with this head reproduces FlowAR's Euler iterates bit for bit (float64 and float32; FlowAR's "
-            "25-step, uniform 50- and 51-point and random grids; k = 1..4)."
+            "An order-k HOFAR head outputs (v, Dv, …, D^{k−1}v), D f = ∂_t f + (∂_x f)·v the derivative along the "
+            "flow, and the sampler takes the Taylor steps x ← x + Σ_{j≤k} (h^j/j!)·D^{j−1}v(x, t), h = t_{n+1} − t_n "
+            "(k = 1 is FlowAR's Euler step). For T3's head v(x, t, S) = (x − Ŷ(S))/t, Dv = −(x − Ŷ)/t² + (1/t)·(x − "
+            "Ŷ)/t ≡ 0 for t > 0, hence D^j v ≡ 0 for every j ≥ 1: the exact higher-order heads are zero (AdaLN scale "
+            "0, shift 0), the conditional path x_t = (1 − t)Y + tε has d^j x_t/dt^j = 0 for j ≥ 2, and the order-k "
+            "step equals the Euler step at every x and t > 0. On every grid ending at t = 0 the order-k iterates are "
+            "therefore T3's, (1 − t_n)Ŷ + t_nε, and x_K = Ŷ(S) for every noise draw: d_p(f, HOFAR) = d_p(f, Ŷ) ≤ ε. "
+            "Corollary 7.3 holds, but its proof is T3's and the higher-order terms add nothing; T3's head is the "
+            "marginal velocity of the point mass Y = Ŷ (spread 0 of hofar.taylor-rate). In torch the order-k sampler "
+            "with this head reproduces FlowAR's Euler iterates bit for bit (float64 and float32; FlowAR's 25-step, "
+            "uniform 50- and 51-point and random grids; k = 1..4)."
         ),
         paper_ref=_COR,
         expected="holds",
         finding="F10",
         depends_on=("flowar.euler-exact-recovery",),
         hypotheses=(
-            "the higher-order heads are the exact trajectory terms D^{j−1}v of the velocity head (the terms the sampler "
-            "integrates with), not independently trained outputs (see hofar.conditional-targets)",
-            "T3's hypotheses: the grid decreases strictly to exactly 0 and the heads are evaluated at grid times t > 0 only "
-            "(the 1/t of the head is never evaluated at the endpoint t = 0)",
+            "the higher-order heads are the exact trajectory terms D^{j−1}v of the velocity head (the terms the "
+            "sampler integrates with), not independently trained outputs (see hofar.conditional-targets)",
+            "T3's hypotheses: the grid decreases strictly to exactly 0 and the heads are evaluated at grid times t > 0 "
+            "only (the 1/t of the head is never evaluated at the endpoint t = 0)",
         ),
         constants=(
-            ("TRAJECTORY_TERMS", "D^j v = 0 for every j ≥ 1", "(∂_t + v∂_x)(x − Ŷ)/t = −(x − Ŷ)/t² + (x − Ŷ)/t² = 0, and D0 = 0"),
+            ("TRAJECTORY_TERMS", "D^j v = 0 for every j ≥ "
+                                 "1", "(∂_t + v∂_x)(x − Ŷ)/t = −(x − Ŷ)/t² + (x − Ŷ)/t² = 0, and D0 = 0"),
         ),
         evidence=(
-            E("symbolic", symbolic_straight_path, "D^j v = 0, straight-path derivatives, order-k increment = Euler increment, point-mass marginal velocity = T3's head"),
-            E("construction", exact_straight_path_reduction, "exact order-1..4 samplers over Q on FlowAR's grids (decimal and float32 values) and random grids: Euler's iterates, x_K = Ŷ"),
-            E("numeric", torch_hofar_is_flowar, "Hypothesis: the torch order-k sampler with the spread-0 HOFAR head equals FlowAR's Euler sampler bit for bit"),
+            E("symbolic", symbolic_straight_path, "D^j v = 0, straight-path derivatives, order-k increment = Euler "
+                                                  "increment, point-mass marginal velocity = T3's head"),
+            E("construction", exact_straight_path_reduction, "exact order-1..4 samplers over Q on FlowAR's grids "
+                                                             "(decimal and float32 values) and random grids: Euler's "
+                                                             "iterates, x_K = Ŷ"),
+            E("numeric", torch_hofar_is_flowar, "Hypothesis: the torch order-k sampler with the spread-0 HOFAR head "
+                                                "equals FlowAR's Euler sampler bit for bit"),
         ),
     ),
     Claim(
         id="hofar.inexact-heads",
         label="H1-robust",
-        title="Inexact higher-order heads on the straight path: error ≤ Σ_j ε_j t_{K−1}^j/j!, attained — higher orders only add",
+        title="Inexact higher-order heads on the straight path: error ≤ Σ_j ε_j t_{K−1}^j/j!, attained — higher orders "
+              "only add",
         statement=(
-            "If head j = 1..k is only ε_j-accurate in sup norm (v + e_1, Dv + e_2 = e_2, …), the order-k sampler deviates from T3's "
-            "run by x̂_K − x_K = Σ_n Σ_j (h_n^j/j!)·e_{j,n}·Π_{m>n}(t_{m+1}/t_m); on a grid ending at t_K = 0 only the last step "
-            "survives: x̂_K − Ŷ = Σ_j ((−t_{K−1})^j/j!)·e_{j,K−1}, so ‖x̂_K − Ŷ‖_∞ ≤ Σ_j ε_j t_{K−1}^j/j!, attained by sign-aligned "
-            "errors e_j = (−1)^j ε_j σ. For k = 1 this is T3-robust's ε_v·t_{K−1}; each higher head adds ε_j t_{K−1}^j/j! ≥ 0 to the "
-            "worst case and removes nothing (ε_j = 1: 1/48, 97/4608, 13969/663552 on FlowAR's 25-step grid for k = 1, 2, 3). In "
-            "float64 the output differs from this by at most the last step's rounding (derived bound, varcheck.exact.hofar)."
+            "If head j = 1..k is only ε_j-accurate in sup norm (v + e_1, Dv + e_2 = e_2, …), the order-k sampler "
+            "deviates from T3's run by x̂_K − x_K = Σ_n Σ_j (h_n^j/j!)·e_{j,n}·Π_{m>n}(t_{m+1}/t_m); on a grid ending "
+            "at t_K = 0 only the last step survives: x̂_K − Ŷ = Σ_j ((−t_{K−1})^j/j!)·e_{j,K−1}, so ‖x̂_K − Ŷ‖_∞ ≤ Σ_j "
+            "ε_j t_{K−1}^j/j!, attained by sign-aligned errors e_j = (−1)^j ε_j σ. For k = 1 this is T3-robust's "
+            "ε_v·t_{K−1}; each higher head adds ε_j t_{K−1}^j/j! ≥ 0 to the worst case and removes nothing (ε_j = 1: "
+            "1/48, 97/4608, 13969/663552 on FlowAR's 25-step grid for k = 1, 2, 3). In float64 the output differs from "
+            "this by at most the last step's rounding (derived bound, varcheck.exact.hofar)."
         ),
         paper_ref=_COR + "; robustness to inexact heads (varcheck formalisation)",
         expected="holds",
@@ -357,14 +391,19 @@ CLAIMS = (
         hypotheses=("‖e_j(x, t)‖_∞ ≤ ε_j for every x and grid time", "grid strictly decreasing with t_n > 0 for n < K"),
         constants=(
             ("HIGHER_ORDER_FACTOR", "Γ_k = Σ_n Σ_j |h_n|^j/j!·ε_j·Π_{m>n} t_{m+1}/t_m",
-             "unrolled recursion d_{n+1} = (t_{n+1}/t_n)d_n + Σ_j (h_n^j/j!)e_{j,n}; = Σ_j ε_j t_{K−1}^j/j! when t_K = 0"),
+             "unrolled recursion d_{n+1} = (t_{n+1}/t_n)d_n + Σ_j (h_n^j/j!)e_{j,n}; = Σ_j ε_j t_{K−1}^j/j! when t_K = "
+             "0"),
             ("ROUNDING_OPS", "M = 3k + 4",
-             "roundings of an elementary term in one float step: j (h̃) + 2(j − 1) (c_j chain) + 1 (c_j·d_j) + 3 (inside d_j) + k − j + 2 (sums)"),
+             "roundings of an elementary term in one float step: j (h̃) + 2(j − 1) (c_j chain) + 1 (c_j·d_j) + 3 "
+             "(inside d_j) + k − j + 2 (sums)"),
         ),
         evidence=(
-            E("symbolic", symbolic_inexact_heads, "symbolic grids (K ≤ 3) and head errors: deviation closed form; only the last step's errors survive at t_K = 0"),
-            E("construction", exact_inexact_heads_attained, "exact runs: aligned errors attain Σ_j ε_j t^j/j!, random errors stay below, the factor grows with k"),
-            E("numeric", torch_inexact_heads_bound, "Hypothesis + target: torch float64 order-k samplers with bounded head errors against the bound plus derived rounding"),
+            E("symbolic", symbolic_inexact_heads, "symbolic grids (K ≤ 3) and head errors: deviation closed form; only "
+                                                  "the last step's errors survive at t_K = 0"),
+            E("construction", exact_inexact_heads_attained, "exact runs: aligned errors attain Σ_j ε_j t^j/j!, random "
+                                                            "errors stay below, the factor grows with k"),
+            E("numeric", torch_inexact_heads_bound, "Hypothesis + target: torch float64 order-k samplers with bounded "
+                                                    "head errors against the bound plus derived rounding"),
         ),
     ),
 )

@@ -96,10 +96,13 @@ def exact_grid_separation(ctx: Context) -> EvidenceResult:
                 best = (q, z)
         bound = tau / G**2
         if best[0] < bound:
-            return EvidenceResult("refuted", f"{config_label((mode, ac))} {h}→{hp}: min ‖Uz‖² = {best[0]} < τ/G² = {bound}",
+            return EvidenceResult("refuted", f"{config_label((mode, ac))} {h}→{hp}: min ‖Uz‖² = {best[0]} < τ/G² = "
+                                             f"{bound}",
                                   counterexample={"mode": mode, "h": h, "h_prime": hp, "z": best[1]})
-        lines.append(f"{config_label((mode, ac))} {h}→{hp}: {format_bound(best[0], 'lower', 4)} ≥ {format_bound(bound, 'lower', 4)}")
-    return EvidenceResult("passed", f"G = {G}; min squared output distance ≥ certified σ_min²·δ²: " + "; ".join(lines[:5]) + " …")
+        lines.append(f"{config_label((mode, ac))} {h}→{hp}: {format_bound(best[0], 'lower', 4)} ≥ "
+                     f"{format_bound(bound, 'lower', 4)}")
+    return EvidenceResult("passed", f"G = {G}; min squared output distance ≥ certified "
+                                    "σ_min²·δ²: " + "; ".join(lines[:5]) + " …")
 
 
 def separation_property(ctx: Context) -> EvidenceResult:
@@ -136,8 +139,10 @@ CLAIMS = (
         expected="holds",
         depends_on=("interp.matrix-form",),
         evidence=(
-            E("construction", exact_upsampling_rank, "exact rank over Q for every up pair of the profile; exact kernel vectors (two inputs, equal outputs) for area down pairs"),
-            E("certified", certified_sigma_min, "σ_min lower bound √τ: UᵀU − τI positive definite by exact LDLᵀ over Q"),
+            E("construction", exact_upsampling_rank, "exact rank over Q for every up pair of the profile; exact kernel "
+                                                     "vectors (two inputs, equal outputs) for area down pairs"),
+            E("certified", certified_sigma_min, "σ_min lower bound √τ: UᵀU − τI positive definite by exact LDLᵀ over "
+                                                "Q"),
         ),
     ),
     Claim(
@@ -152,7 +157,8 @@ CLAIMS = (
         expected="holds",
         depends_on=("interp.upsampling-injective",),
         evidence=(
-            E("certified", exact_grid_separation, "exact minimum of ‖U(x−y)‖² over all distinct grid pairs vs certified τ·δ²"),
+            E("certified", exact_grid_separation, "exact minimum of ‖U(x−y)‖² over all distinct grid pairs vs "
+                                                  "certified τ·δ²"),
             E("numeric", separation_property, "Hypothesis: random pairs satisfy the bound, float rounding accounted"),
         ),
     ),

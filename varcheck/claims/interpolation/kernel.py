@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from ...exact.ball_attention import working_precision
 from ...exact.floating_point import TORCH_PARITY_TOL, separable_apply_error_factor
-from ...exact.interpolation import TORCH_A, floor_nearest_index, interpolation_matrix_1d, interpolation_taps, keys_kernel
+from ...exact.interpolation import (
+    TORCH_A,
+    floor_nearest_index,
+    interpolation_matrix_1d,
+    interpolation_taps,
+    keys_kernel,
+)
 from ...exact.pyramid_maps import VAR_LATENT_SIDE
 from ...theory import cubic_kernel as ck
 from ...theory.constants import Constant
@@ -63,7 +69,8 @@ def symbolic_inf_norm(ctx: Context) -> EvidenceResult:
         if got != expected[a]:
             return EvidenceResult("refuted", f"a = {a}: maximum {got[0]} at t = {got[1]}, not {expected[a]}",
                                   counterexample={"a": a, "max": got[0], "t": got[1]})
-        parts.append(f"a = {a}: signs (−,+,+,−) proved on (0,1), Σ|w| = {total.as_expr()}, max {got[0]} at t = {got[1]}")
+        parts.append(f"a = {a}: signs (−,+,+,−) proved on (0,1), Σ|w| = {total.as_expr()}, max {got[0]} at t = "
+                     f"{got[1]}")
     return EvidenceResult(
         "proved",
         "; ".join(parts) + ". nearest, bilinear and area weights are ≥ 0 and sum to 1, so their ∞-norm is 1; "
@@ -177,7 +184,8 @@ def certified_kernel_negative(ctx: Context) -> EvidenceResult:
         a, w = uppers[0]
         return EvidenceResult(
             "refuted",
-            "arb enclosures (64-bit balls, x = 4/3 rounded outward): " + ", ".join(f"W_{a}(4/3) ∈ {w.str(radius=True)}" for a, w in uppers),
+            "arb enclosures (64-bit balls, x = 4/3 rounded "
+            "outward): " + ", ".join(f"W_{a}(4/3) ∈ {w.str(radius=True)}" for a, w in uppers),
             observed=w.str(radius=True), bound="0",
             counterexample={"a": a, "x": "4/3", "W(x) enclosure": w.str(radius=True)},
         )
@@ -188,7 +196,8 @@ def certified_kernel_negative(ctx: Context) -> EvidenceResult:
 
 
 def symbolic_integer_offset(ctx: Context) -> EvidenceResult:
-    """Σ_{s=−1}^{2} W(s)·x_{b+s} = x_b for any kernel with W(0) = 1, W(−1) = W(1) = W(2) = 0; Keys has these values for every a."""
+    """Σ_{s=−1}^{2} W(s)·x_{b+s} = x_b for any kernel with W(0) = 1, W(−1) = W(1) = W(2) = 0; Keys has these values for
+    every a."""
     w = {s: sp.Symbol(f"W({s})") for s in (-1, 0, 1, 2)}
     x = {s: sp.Symbol(f"x_b{s:+d}") for s in (-1, 0, 1, 2)}
     general = sum(w[s] * x[s] for s in w).subs({w[0]: 1, w[-1]: 0, w[1]: 0, w[2]: 0})
@@ -196,9 +205,9 @@ def symbolic_integer_offset(ctx: Context) -> EvidenceResult:
     if sp.expand(general - x[0]) == 0 and keys == {-1: 0, 0: 1, 1: 0, 2: 0}:
         return EvidenceResult(
             "proved",
-            "interpolating-kernel conditions reduce the integer-offset sum to x_b; Keys W_a(−1), W_a(0), W_a(1), W_a(2) "
-            f"= {keys[-1]}, {keys[0]}, {keys[1]}, {keys[2]} identically in a. Clamped taps carry weight 0 too, so "
-            "Y_ij = X_{⌊ih/h'⌋, ⌊jw/w'⌋}.",
+            "interpolating-kernel conditions reduce the integer-offset sum to x_b; Keys W_a(−1), W_a(0), W_a(1), "
+            f"W_a(2) = {keys[-1]}, {keys[0]}, {keys[1]}, {keys[2]} identically in a. Clamped taps carry weight 0 too, "
+            "so Y_ij = X_{⌊ih/h'⌋, ⌊jw/w'⌋}.",
         )
     return EvidenceResult("undecided", f"Keys integer values {keys}")
 
@@ -247,11 +256,13 @@ def kernel_range_snippet(result) -> str:
         "#    a negative weight (read off by interpolating a unit vector in float64).",
         f"unit = torch.zeros(1, 1, {h}, 1, dtype=torch.float64)",
         f"unit[0, 0, {j}, 0] = 1",
-        f'weight = torch.nn.functional.interpolate(unit, size=({hp}, 1), mode="bicubic", align_corners=False)[0, 0, {i}, 0].item()',
+        f'weight = torch.nn.functional.interpolate(unit, size=({hp}, 1), mode="bicubic", align_corners=False)[0, 0, '
+        f'{i}, 0].item()',
         f"exact = {fraction_literal(t['weight'])}",
         "assert weight < 0 and abs(Fraction(weight) - exact) < Fraction(1, 10**13), (weight, exact)",
         "",
-        f'print(f"W_{{a}}({{x}}) = {{w}} < 0 for a = {{a}}; torch bicubic {h}->{hp}: weight {{weight!r}} (exactly {{exact}}) < 0")',
+        f'print(f"W_{{a}}({{x}}) = {{w}} < 0 for a = {{a}}; torch bicubic {h}->{hp}: weight {{weight!r}} (exactly '
+        '{exact}) < 0")',
     ])
 
 
@@ -262,7 +273,8 @@ def kernel_constants() -> list:
                  "min of the Keys kernel W_{-3/4} (torch), attained at |x| = 4/3", "interp.kernel-range", "exact"),
         Constant("kernel_min_a_1_2", keys_kernel(Fraction(4, 3), Fraction(-1, 2)), True,
                  "min of the Keys kernel W_{-1/2}, attained at |x| = 4/3", "interp.kernel-range", "exact"),
-        Constant("kernel_argmin", Fraction(4, 3), True, "|x| where W_a attains its minimum 4a/27", "interp.kernel-range",
+        Constant("kernel_argmin", Fraction(4, 3), True, "|x| where W_a attains its minimum "
+                                                        "4a/27", "interp.kernel-range",
                  "exact"),
     ]
     for a, tag in ((Fraction(-3, 4), "a_3_4"), (Fraction(-1, 2), "a_1_2")):
@@ -311,14 +323,18 @@ CLAIMS = (
         expected="holds",
         depends_on=("interp.partition-of-unity",),
         constants=(
-            ("BICUBIC_INF_NORM_A_3_4", "11/8", "max over t ∈ [0,1] of −W(t+1)+W(t)+W(1−t)−W(2−t), a = −3/4, at t = 1/2"),
+            ("BICUBIC_INF_NORM_A_3_4", "11/8", "max over t ∈ [0,1] of −W(t+1)+W(t)+W(1−t)−W(2−t), a = −3/4, at t = "
+                                               "1/2"),
             ("BICUBIC_INF_NORM_A_1_2", "5/4", "same maximisation for a = −1/2"),
             ("BICUBIC_INF_NORM_2D", "121/64", "‖A ⊗ B‖∞ = ‖A‖∞‖B‖∞"),
         ),
         evidence=(
-            E("symbolic", symbolic_inf_norm, "signs of the four tap polynomials proved on (0,1), then exact maximisation of their absolute sum"),
-            E("construction", exact_inf_norms, "exact max row ℓ1 sums for every size pair of the profile, with the values at each preset pair"),
-            E("numeric", torch_inf_norm, "Hypothesis: torch bicubic of ±1 maps never exceeds 121/64 (targeted search for the maximum)"),
+            E("symbolic", symbolic_inf_norm, "signs of the four tap polynomials proved on (0,1), then exact "
+                                             "maximisation of their absolute sum"),
+            E("construction", exact_inf_norms, "exact max row ℓ1 sums for every size pair of the profile, with the "
+                                               "values at each preset pair"),
+            E("numeric", torch_inf_norm, "Hypothesis: torch bicubic of ±1 maps never exceeds 121/64 (targeted search "
+                                         "for the maximum)"),
         ),
     ),
     Claim(
@@ -337,8 +353,10 @@ CLAIMS = (
         constants=(("KERNEL_MIN_A_3_4", "-1/9", "W_{−3/4}(4/3)"), ("KERNEL_MIN_A_1_2", "-2/27", "W_{−1/2}(4/3)")),
         repro=kernel_range_snippet,
         evidence=(
-            E("symbolic", symbolic_kernel_range, "exact global range of the piecewise polynomial W_a from the real roots of its derivative"),
-            E("numeric", torch_negative_weights, "torch's own bicubic weights for VAR's p → 16 up-sampling include negative entries"),
+            E("symbolic", symbolic_kernel_range, "exact global range of the piecewise polynomial W_a from the real "
+                                                 "roots of its derivative"),
+            E("numeric", torch_negative_weights, "torch's own bicubic weights for VAR's p → 16 up-sampling include "
+                                                 "negative entries"),
             E("certified", certified_kernel_negative, "arb ball enclosure of W_a(4/3) lies strictly below 0"),
         ),
     ),
@@ -356,8 +374,10 @@ CLAIMS = (
         finding="F2",
         depends_on=("interp.matrix-form",),
         evidence=(
-            E("symbolic", symbolic_integer_offset, "the offset sum under the interpolating-kernel conditions, and Keys' integer values identically in a"),
-            E("construction", exact_paper_is_floor_nearest, "the exact §2.2 matrix equals the floor-index copy matrix for every size pair of the profile"),
+            E("symbolic", symbolic_integer_offset, "the offset sum under the interpolating-kernel conditions, and "
+                                                   "Keys' integer values identically in a"),
+            E("construction", exact_paper_is_floor_nearest, "the exact §2.2 matrix equals the floor-index copy matrix "
+                                                            "for every size pair of the profile"),
         ),
     ),
 )

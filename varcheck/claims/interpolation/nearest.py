@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ...exact.interpolation import floor_nearest_index, torch_nearest_index
 from ...errors import VarcheckError
+from ...exact.interpolation import floor_nearest_index, torch_nearest_index
 from ...theory.constants import Constant
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
@@ -58,10 +58,13 @@ def torch_nearest_counterexample(ctx: Context) -> EvidenceResult:
         import torch.nn.functional as F
 
         # torch's 1-D (3-D tensor) float64 kernel computes the index in float64: record what it does there
-        one_d = F.interpolate(torch.arange(h, dtype=torch.float64).reshape(1, 1, h), size=hp, mode="nearest")[0, 0, i].item()
-        return EvidenceResult("refuted", f"torch.nn.functional.interpolate(nearest) on a 4-D float64 tensor {h}→{hp} copies input {t} "
-                              f"to output {i}; ⌊i·h/h'⌋ = {f}. (The 1-D call on a 3-D float64 tensor copies input {int(one_d)} there: "
-                              "torch's nearest index depends on the tensor rank and dtype.)",
+        one_d = F.interpolate(torch.arange(h, dtype=torch.float64).reshape(1, 1, h), size=hp, mode="nearest")[
+            0, 0, i
+        ].item()
+        return EvidenceResult("refuted", f"torch.nn.functional.interpolate(nearest) on a 4-D float64 tensor {h}→{hp} "
+                                         f"copies input {t} to output {i}; ⌊i·h/h'⌋ = {f}. (The 1-D call on a 3-D "
+                                         f"float64 tensor copies input {int(one_d)} there: torch's nearest index "
+                                         "depends on the tensor rank and dtype.)",
                               counterexample={"h": h, "h_prime": hp, "output": i, "torch_index": t, "floor_index": f})
     return EvidenceResult("passed", "torch nearest matched the floor formula everywhere")
 
@@ -100,7 +103,8 @@ def torch_nearest_floor_snippet(result) -> str:
             f'y2 = torch.nn.functional.interpolate(x2, size=({hp2}, 1), mode="nearest")',
             f"assert int(y2[0, 0, {i2}, 0].item()) == {t2} and ({i2} * {h2}) // {hp2} == {f2}",
         ]
-    lines += ["", f'print(f"torch nearest {{h}}->{{h_prime}} copies input {ti} to output {{i}}; floor(i*h/h\') = {fi}")']
+    lines += ["", f'print(f"torch nearest {{h}}->{{h_prime}} copies input {ti} to output {{i}}; floor(i*h/h\') = '
+                  f'{fi}")']
     return "\n".join(lines)
 
 
@@ -130,8 +134,10 @@ CLAIMS = (
         depends_on=("interp.torch-parity",),
         repro=torch_nearest_floor_snippet,
         evidence=(
-            E("construction", exact_nearest_mismatches, "enumerate the emulated float32 index against the exact floor for every pair up to 64"),
-            E("numeric", torch_nearest_counterexample, "torch itself on x = (0, …, h−1): the copied index differs from the floor"),
+            E("construction", exact_nearest_mismatches, "enumerate the emulated float32 index against the exact floor "
+                                                        "for every pair up to 64"),
+            E("numeric", torch_nearest_counterexample, "torch itself on x = (0, …, h−1): the copied index differs from "
+                                                       "the floor"),
         ),
     ),
 )

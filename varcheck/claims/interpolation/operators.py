@@ -47,7 +47,9 @@ FULL_MAX_SIDE = 64
 #: Keys parameters checked: torch's −3/4 and the classic −1/2.
 KEYS_PARAMETERS = (Fraction(-3, 4), Fraction(-1, 2))
 #: THEORY.md I3: the exact 1-D bicubic ∞-norm bound for each a (derived in varcheck.theory.cubic_kernel).
-TORCH_CONFIGS = tuple((m, ac) for m in MODES if m != "paper" for ac in ((False, True) if m in ALIGN_MODES else (False,)))
+TORCH_CONFIGS = tuple(
+    (m, ac) for m in MODES if m != "paper" for ac in ((False, True) if m in ALIGN_MODES else (False,))
+)
 EXACT_CONFIGS = TORCH_CONFIGS + (("paper", False),)
 
 
@@ -104,12 +106,14 @@ def symbolic_matrix_form(ctx: Context) -> EvidenceResult:
                 if sp.expand(fx[i][j] - by_matrix[i * dst[1] + j]) != 0:
                     return EvidenceResult(
                         "refuted",
-                        f"{config_label((mode, ac))} {src}→{dst}: direct formula differs from the matrix at output ({i}, {j})",
+                        f"{config_label((mode, ac))} {src}→{dst}: direct formula differs from the matrix at output "
+                        f"({i}, {j})",
                         counterexample={"mode": mode, "src": src, "dst": dst, "output": (i, j),
                                         "direct": fx[i][j], "matrix": by_matrix[i * dst[1] + j]},
                     )
                 if sp.expand(fxy[i][j] - alpha * fx[i][j] - beta * fy[i][j]) != 0:
-                    return EvidenceResult("refuted", f"{config_label((mode, ac))} {src}→{dst}: not linear at ({i}, {j})",
+                    return EvidenceResult("refuted", f"{config_label((mode, ac))} {src}→{dst}: not linear at ({i}, "
+                                                     f"{j})",
                                           counterexample={"mode": mode, "src": src, "dst": dst, "output": (i, j)})
         checked += 1
     return EvidenceResult(
@@ -176,7 +180,8 @@ def parity_exhaustive_1d(ctx: Context) -> EvidenceResult:
         dev = float(np.max(np.abs(torch_unit_responses(h, hp, mode, ac) - exact)))
         limit = 0.0 if mode in ("nearest", "area") else TORCH_PARITY_TOL
         if dev > limit:
-            return EvidenceResult("failed", f"{config_label((mode, ac))} {h}→{hp}: max |torch − exact| = {dev:.3e} > {limit:g}",
+            return EvidenceResult("failed", f"{config_label((mode, ac))} {h}→{hp}: max |torch − exact| = {dev:.3e} > "
+                                            f"{limit:g}",
                                   observed=dev, bound=limit)
         if dev >= worst[0]:
             worst = (dev, f"{config_label((mode, ac))} {h}→{hp}")
@@ -208,8 +213,12 @@ def parity_property_2d(ctx: Context) -> EvidenceResult:
         allowed = TORCH_PARITY_TOL - separable_apply_error_bound(uh, x, uw)
         return float(np.max(np.abs(got - ref) / allowed)), where
 
-    strategy = st.tuples(vst.size_pairs(64), vst.size_pairs(64), vst.interpolation_configs(tuple(m for m in MODES if m != "paper")),
-                         st.integers(0, 2**32 - 1))
+    strategy = st.tuples(
+        vst.size_pairs(64),
+        vst.size_pairs(64),
+        vst.interpolation_configs(tuple(m for m in MODES if m != "paper")),
+        st.integers(0, 2**32 - 1),
+    )
     return run_property(prop, strategy, ctx, quick=60, full=600, label="torch parity (2-D)")
 
 
@@ -253,10 +262,15 @@ def torch_preserves_constants(ctx: Context) -> EvidenceResult:
     def prop(example):
         (h, hp), (w, wp), (mode, ac), c = example
         got = torch_interpolate(np.full((1, 1, h, w), c), (hp, wp), mode, align_corners=ac)
-        return float(np.max(np.abs(got - c)) / TORCH_PARITY_TOL), f"{config_label((mode, ac))} ({h},{w})→({hp},{wp}) c={c!r}"
+        return float(np.max(np.abs(got - c)) / TORCH_PARITY_TOL), (f"{config_label((mode, ac))} ({h},{w})→({hp},{wp}) "
+                                                                   f"c={c!r}")
 
-    strategy = st.tuples(vst.size_pairs(64), vst.size_pairs(64), vst.interpolation_configs(tuple(m for m in MODES if m != "paper")),
-                         st.floats(0, 1))
+    strategy = st.tuples(
+        vst.size_pairs(64),
+        vst.size_pairs(64),
+        vst.interpolation_configs(tuple(m for m in MODES if m != "paper")),
+        st.floats(0, 1),
+    )
     return run_property(prop, strategy, ctx, quick=60, full=600, label="constants preserved")
 
 
@@ -311,8 +325,10 @@ CLAIMS = (
         expected="holds",
         hypotheses=("sizes h, w, h', w' ≥ 1", "a rational (Keys parameter)"),
         evidence=(
-            E("symbolic", symbolic_matrix_form, "pixel-wise formula on free symbols vs (U_h ⊗ U_w)·vec(X), and linearity, as exact polynomial identities"),
-            E("numeric", separable_module_matches_kron, "Hypothesis: the torch module U_h X U_wᵀ equals the Kronecker matrix within the float64 rounding bound"),
+            E("symbolic", symbolic_matrix_form, "pixel-wise formula on free symbols vs (U_h ⊗ U_w)·vec(X), and "
+                                                "linearity, as exact polynomial identities"),
+            E("numeric", separable_module_matches_kron, "Hypothesis: the torch module U_h X U_wᵀ equals the Kronecker "
+                                                        "matrix within the float64 rounding bound"),
         ),
     ),
     Claim(
@@ -328,9 +344,11 @@ CLAIMS = (
         expected="holds",
         depends_on=("interp.matrix-form",),
         hypotheses=("float64 inputs in [0, 1]", "torch's bicubic a = −3/4"),
-        constants=(("TORCH_PARITY_TOL", "1e-13", "THEORY.md §2.1 contract; the float64 reference's own rounding bound is subtracted"),),
+        constants=(("TORCH_PARITY_TOL", "1e-13", "THEORY.md §2.1 contract; the float64 reference's own rounding bound "
+                                                 "is subtracted"),),
         evidence=(
-            E("numeric", parity_exhaustive_1d, "every 1-D size pair of the profile (quick ≤ 16 plus presets, full ≤ 64): torch on unit vectors vs the exact matrix"),
+            E("numeric", parity_exhaustive_1d, "every 1-D size pair of the profile (quick ≤ 16 plus presets, full ≤ "
+                                               "64): torch on unit vectors vs the exact matrix"),
             E("numeric", parity_property_2d, "Hypothesis over random 2-D size pairs up to 64, modes and maps"),
         ),
     ),
@@ -343,8 +361,10 @@ CLAIMS = (
         expected="holds",
         depends_on=("interp.matrix-form",),
         evidence=(
-            E("symbolic", symbolic_partition_of_unity, "Keys tap weights sum to 1 as a polynomial identity in Q[a, t]; linear, paper and area rows likewise"),
-            E("construction", exact_row_sums, "exact row sums over Q for every size pair of the profile, every mode, a ∈ {−3/4, −1/2}"),
+            E("symbolic", symbolic_partition_of_unity, "Keys tap weights sum to 1 as a polynomial identity in Q[a, t]; "
+                                                       "linear, paper and area rows likewise"),
+            E("construction", exact_row_sums, "exact row sums over Q for every size pair of the profile, every mode, a "
+                                              "∈ {−3/4, −1/2}"),
             E("numeric", torch_preserves_constants, "Hypothesis: torch maps constant maps to themselves within 1e−13"),
         ),
     ),

@@ -43,7 +43,8 @@ def exact_var_effective_map(ctx: Context) -> EvidenceResult:
         ident[p] = max(abs(Fraction(str(m[i, j])) - (1 if i == j else 0)) for i in range(p) for j in range(p))
     flowar = PRESETS["flowar"]
     fdev = max(
-        max(abs(Fraction(str(v))) for v in (var_effective_map(p, q, exact=True) - interpolation_matrix_1d(p, q, "bicubic", exact=True)).entries())
+        max(abs(Fraction(str(v))) for v in (var_effective_map(p, q, exact=True) - interpolation_matrix_1d(p, q,
+            "bicubic", exact=True)).entries())
         for p, q in zip(flowar, flowar[1:])
     )
     # THEORY.md I8's research values: zero exactly at 1→2 and 13→16, maximum ≈ 0.38 (two digits) at 10→13.
@@ -76,7 +77,8 @@ def torch_var_effective_map(ctx: Context) -> EvidenceResult:
         if ratio > 1:
             return EvidenceResult("failed", f"{p}→{q}: torch chain differs from E ⊗ E beyond {TORCH_PARITY_TOL:g}",
                                   observed=ratio, bound=1)
-    return EvidenceResult("passed", f"all var256 pairs: torch chain = E ⊗ E, worst |Δ|/tol = {worst:.3g}", observed=worst, bound=1)
+    return EvidenceResult("passed", "all var256 pairs: torch chain = E ⊗ E, worst |Δ|/tol = "
+                                    f"{worst:.3g}", observed=worst, bound=1)
 
 
 # --------------------------------------------------------------------------- F3 repeated tokens
@@ -106,9 +108,9 @@ def exact_repeated_tokens(ctx: Context) -> EvidenceResult:
     ok = counts["paper"] > 0 and counts["nearest"] > 0 and refused
     return EvidenceResult(
         "passed" if ok else "failed",
-        f"var256 from 2×2: repeated tokens among {pyr.length} — paper form {counts['paper']}, nearest {counts['nearest']}, "
-        f"bicubic {counts['bicubic']}; the constructor refuses the paper-form family ({refused}) and accepts it with "
-        "positions appended.",
+        f"var256 from 2×2: repeated tokens among {pyr.length} — paper form {counts['paper']}, nearest "
+        f"{counts['nearest']}, bicubic {counts['bicubic']}; the constructor refuses the paper-form family ({refused}) "
+        "and accepts it with positions appended.",
         observed=counts["paper"],
     )
 
@@ -158,7 +160,8 @@ CLAIMS = (
         finding="F8",
         depends_on=("interp.torch-parity",),
         evidence=(
-            E("construction", exact_var_effective_map, "exact E_k, D_k and A_p B_p over Q for var256 (and FlowAR's s → 2s)"),
+            E("construction", exact_var_effective_map, "exact E_k, D_k and A_p B_p over Q for var256 (and FlowAR's s → "
+                                                       "2s)"),
             E("numeric", torch_var_effective_map, "torch's bicubic→16 then area chain equals E ⊗ E on random maps"),
         ),
     ),
@@ -176,7 +179,8 @@ CLAIMS = (
         finding="F3",
         depends_on=("interp.integer-offset-is-nearest",),
         evidence=(
-            E("construction", exact_repeated_tokens, "exact duplicate rows of the pyramid matrix on var256, and the constructor's refusal"),
+            E("construction", exact_repeated_tokens, "exact duplicate rows of the pyramid matrix on var256, and the "
+                                                     "constructor's refusal"),
         ),
     ),
 )

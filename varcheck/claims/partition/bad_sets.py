@@ -1,4 +1,5 @@
-"""Evidence for P4 (bad-set accounting): d_p(f, g) ≤ d_p(f, f̄) + M μ(B)^{1/p}, exactly over Q on 1-D pipelines and through
+"""Evidence for P4 (bad-set accounting): d_p(f, g) ≤ d_p(f, f̄) + M μ(B)^{1/p}, exactly over Q on 1-D pipelines and
+through
 the torch quantizer; the ramp width η from the budget.
 """
 
@@ -9,20 +10,20 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ...exact.floating_point import gamma
 from ...exact.directed_rounding import format_bound
+from ...exact.floating_point import gamma
 from ...exact.quantizer import ReluQuantizer, grid_quantize
 from ...exact.value_mapping import GridValueMap, ScalarValueMap
 from ...theory import partition as sp_part
-from ...theory.partition import PowerProduct
-from ...theory.registry import Context, EvidenceResult
-from ..properties import single_threaded
 from ...theory.constants import Constant
 from ...theory.mutants import Check, Mutant
-from ...theory.registry import Claim
+from ...theory.partition import PowerProduct
+from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ..properties import single_threaded
 
-_STEP = "arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md §4)"
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "
+         "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS', 'PARTITION_INSTANCE', 'exact_lp_distance', 'pipeline_1d', 'partition_constants']
 
@@ -45,7 +46,11 @@ def symbolic_eta(ctx: Context) -> EvidenceResult:
         return EvidenceResult("undecided", f"monotonicity: d term/dη = {derivative}")
     # the sup bound M: entry ranges of an L-Lipschitz f over [0,1]^{nd} (diameter (nd)^{1/α} in ‖·‖_α)
     instances = []
-    for eps2, L, n, d, G, p in ((Fraction(1, 10), 1, 1, 1, 5, 1), (Fraction(1, 100), 2, 2, 3, 40, 2), (Fraction(1, 3), Fraction(3, 2), 4, 4, 9, 3)):
+    for eps2, L, n, d, G, p in (
+        (Fraction(1, 10), 1, 1, 1, 5, 1),
+        (Fraction(1, 100), 2, 2, 3, 40, 2),
+        (Fraction(1, 3), Fraction(3, 2), 4, 4, 9, 3),
+    ):
         M = sp_part.bad_set_sup_bound(L, n, d, p=p)
         eta = sp_part.eta_from_budget(eps2, M, n, d, G, p=p)
         term_q = sp_part.bad_set_term(M, eta, n, d, G, p=p)
@@ -53,8 +58,8 @@ def symbolic_eta(ctx: Context) -> EvidenceResult:
             return EvidenceResult("refuted", f"η = {eta} misses the budget ε₂ = {eps2}",
                                   counterexample={"eps2": eps2, "L": L, "n": n, "d": d, "G": G, "p": p, "eta": eta})
         instances.append(f"(ε₂={eps2}, L={L}, nd={n * d}, G={G}, p={p}): η = {eta}")
-    return EvidenceResult("proved", f"M(nd(G−1)η*)^{{1/p}} is ε₂ identically (positive bases) and η·p·d/dη = term > 0 (η* = {sp_part.symbolic_eta()}); "
-                                    "instances: " + "; ".join(instances))
+    return EvidenceResult("proved", "M(nd(G−1)η*)^{1/p} is ε₂ identically (positive bases) and η·p·d/dη = term > 0 (η* "
+                                    f"= {sp_part.symbolic_eta()}); instances: " + "; ".join(instances))
 
 
 def _pl_lp_power(pieces, p) -> Fraction:
@@ -129,8 +134,10 @@ def exact_bad_set_accounting(ctx: Context) -> EvidenceResult:
             if g(t) != fbar(t):
                 return EvidenceResult("refuted", f"g ≠ f̄ off the bad set at t = {t}",
                                       counterexample={"t": t, "g": g(t), "fbar": fbar(t), "G": G, "eta": eta})
-        sup_bad = max((abs(fv(t) - g(t)) for a, b in Q.bad_set() for t in sorted({a, b} | {k for k in f.keys if a < k < b})),
-                      default=Fraction(0))
+        sup_bad = max(
+            (abs(fv(t) - g(t)) for a, b in Q.bad_set() for t in sorted({a, b} | {k for k in f.keys if a < k < b})),
+            default=Fraction(0),
+        )
         if sup_bad > Mq:
             return EvidenceResult("refuted", f"|f − g| = {sup_bad} > M = {Mq} on the bad set",
                                   counterexample={"sup": sup_bad, "M": Mq, "G": G, "eta": eta})
@@ -152,7 +159,8 @@ def exact_bad_set_accounting(ctx: Context) -> EvidenceResult:
         term = float(Mq) * float(mu) ** (1 / p)
         rows.append(f"p={p}, L={L}, G={G}, η={eta}: d_p(f,g) ≈ {float(dfg) ** (1 / p):.4g} ≤ "
                     f"{float(dff) ** (1 / p):.4g} + {term:.4g} ≤ ε₁+ε₂ = {float(eps1 + eps2):.4g}")
-    return EvidenceResult("passed", f"{len(rows)} exact 1-D pipelines: " + "; ".join(rows[:4]) + " …", observed=len(rows))
+    return EvidenceResult("passed", f"{len(rows)} exact 1-D "
+                                    "pipelines: " + "; ".join(rows[:4]) + " …", observed=len(rows))
 
 
 @single_threaded
@@ -179,7 +187,9 @@ def torch_bad_set_accounting(ctx: Context) -> EvidenceResult:
     n = ctx.pick(400, 4000)
     x = torch.rand((n, 2), generator=gen, dtype=torch.float64)
     # half the samples inside slabs, to exercise the bad set
-    slab = torch.randint(1, G, (n // 2, 2), generator=gen).to(torch.float64) / G - float(eta) * torch.rand((n // 2, 2), generator=gen, dtype=torch.float64)
+    slab = torch.randint(1, G, (n // 2, 2), generator=gen).to(torch.float64) / G - float(eta) * torch.rand(
+        (n // 2, 2), generator=gen, dtype=torch.float64
+    )
     x[: n // 2] = slab
     qx = quant(x)
     gx = vmap(qx)
@@ -202,14 +212,16 @@ def torch_bad_set_accounting(ctx: Context) -> EvidenceResult:
             for a, b, e in zip(gx[i].tolist(), want, err[i].tolist()):
                 dev = abs(Fraction(a) - b)
                 if dev > Fraction(e):
-                    return EvidenceResult("refuted", f"g ≠ f̄ beyond rounding at good point x = {xi}: {float(dev)!r} > {e!r}",
+                    return EvidenceResult("refuted", f"g ≠ f̄ beyond rounding at good point x = {xi}: {float(dev)!r} > "
+                                                     f"{e!r}",
                                           counterexample={"x": xi, "g": a, "fbar": b})
                 if dev:
                     worst_good = max(worst_good, float(dev) / e)
     mu = Q.bad_set_measure(2)
-    return EvidenceResult("passed", f"G = {G}, η = {eta}, M = {M}: {n - bad_count} good samples equal f̄ (worst dev/rounding "
-                                    f"bound {format_bound(worst_good, 'upper', 3)}), {bad_count} bad samples with ‖f − g‖_1/M ≤ "
-                                    f"{format_bound(worst_bad, 'upper', 3)}; μ(B) = {format_bound(mu, 'upper', 4)} ≤ nd(G−1)η = "
+    return EvidenceResult("passed", f"G = {G}, η = {eta}, M = {M}: {n - bad_count} good samples equal f̄ (worst "
+                                    f"dev/rounding bound {format_bound(worst_good, 'upper', 3)}), {bad_count} bad "
+                                    f"samples with ‖f − g‖_1/M ≤ {format_bound(worst_bad, 'upper', 3)}; μ(B) = "
+                                    f"{format_bound(mu, 'upper', 4)} ≤ nd(G−1)η = "
                                     f"{format_bound(2 * (G - 1) * eta, 'upper', 4)}",
                           observed=worst_bad, bound=1)
 
@@ -252,14 +264,20 @@ def partition_constants():
         Constant("grid", G, True, "G = ⌈m^{1/p}L(nd)^{1/α}/(2ε₁)⌉, the coarsest grid (unnormalised d_p)", c1),
         Constant("grid_per_entry", G_entry, True, "G for the per-entry distance d̄_p = m^{−1/p}d_p", c1),
         Constant("delta", Fraction(1, G), True, "δ = 1/G, the cell width", c1, "exact"),
-        Constant("sup_bound", _exact(M), True, "M = m^{1/p}L(nd)^{1/α}, bound on ‖f − g‖_p on the bad set", c4, "upper"),
+        Constant("sup_bound", _exact(M), True, "M = m^{1/p}L(nd)^{1/α}, bound on ‖f − g‖_p on the bad "
+                                               "set", c4, "upper"),
         Constant("ramp", eta, True, "η = min(η*, δ/2), η* = (ε₂/M)^p/(nd(G−1)) rounded down to 40 bits", c4, "exact"),
-        Constant("quantizer_lipschitz", lip, True, "Lip(Q_η) = δ/η (P5's blow-up)", "partition.lipschitz-blowup", "exact"),
-        Constant("quantizer_width", width, True, "hidden ReLU units of the quantizer, 2(G−1)d (+2d residual)", "partition.relu-quantizer"),
-        Constant("quantizer_parameters", params, True, "entries of W₁ (d × width), b₁, W₂ (width × d), b₂", "partition.relu-quantizer"),
+        Constant("quantizer_lipschitz", lip, True, "Lip(Q_η) = δ/η (P5's "
+                                                   "blow-up)", "partition.lipschitz-blowup", "exact"),
+        Constant("quantizer_width", width, True, "hidden ReLU units of the quantizer, 2(G−1)d (+2d "
+                                                 "residual)", "partition.relu-quantizer"),
+        Constant("quantizer_parameters", params, True, "entries of W₁ (d × width), b₁, W₂ (width × d), "
+                                                       "b₂", "partition.relu-quantizer"),
         Constant("ledger_partition", _exact(term1), True, "ledger term ε₁: the P1 bound at G", c1, "upper"),
-        Constant("ledger_bad_set", _exact(term2), True, "ledger term ε₂: the P4 term M(nd(G−1)η)^{1/p} at η", c4, "upper"),
-        Constant("ledger_total", _exact(term1) + _exact(term2), True, "ε₁ + ε₂ bound on d_p(f, g) (P1 + P4)", c4, "upper"),
+        Constant("ledger_bad_set", _exact(term2), True, "ledger term ε₂: the P4 term M(nd(G−1)η)^{1/p} at "
+                                                        "η", c4, "upper"),
+        Constant("ledger_total", _exact(term1) + _exact(term2), True, "ε₁ + ε₂ bound on d_p(f, g) (P1 + "
+                                                                      "P4)", c4, "upper"),
     ]
 
 
@@ -285,23 +303,29 @@ CLAIMS = (
         label="P4",
         title="Bad-set accounting and the ramp width η from the budget",
         statement=(
-            "If g = f̄ outside B and ‖f − g‖_p ≤ M on B, then d_p(f, g) ≤ d_p(f, f̄) + M·μ(B)^{1/p} (Minkowski). With the "
-            "quantizer's B, μ(B) ≤ nd(G−1)η, so η ≤ η* = (ε₂/M)^p/(nd(G−1)) makes the term ≤ ε₂ (1 ≤ p < ∞; for p = ∞ no "
-            "η > 0 helps). For g = V∘(Q_η + δ/2) every output entry lies in the hull of f's values at cell centres, so "
-            "M = m^{1/p}·L·(nd)^{1/α} bounds ‖f − g‖_p everywhere."
+            "If g = f̄ outside B and ‖f − g‖_p ≤ M on B, then d_p(f, g) ≤ d_p(f, f̄) + M·μ(B)^{1/p} (Minkowski). With "
+            "the quantizer's B, μ(B) ≤ nd(G−1)η, so η ≤ η* = (ε₂/M)^p/(nd(G−1)) makes the term ≤ ε₂ (1 ≤ p < ∞; for p "
+            "= ∞ no η > 0 helps). For g = V∘(Q_η + δ/2) every output entry lies in the hull of f's values at cell "
+            "centres, so M = m^{1/p}·L·(nd)^{1/α} bounds ‖f − g‖_p everywhere."
         ),
         paper_ref=_STEP,
         expected="holds",
         depends_on=("partition.lipschitz-grid", "partition.relu-quantizer", "partition.value-mapping"),
         hypotheses=("1 ≤ p < ∞", "G ≥ 2", "η chosen as min(η*, δ/2), η* rounded down to a rational when irrational"),
         constants=(
-            ("ETA", "min((ε₂/M)^p/(nd(G−1)), δ/2)", "solves M(nd(G−1)η)^{1/p} = ε₂; the cap keeps ramps disjoint with half of each cell good"),
-            ("M", "m^{1/p}·L·(nd)^{1/α}", "each output entry of f varies by ≤ L·diam_α([0,1]^{nd}); g's entries lie in the hull of f's centre values"),
+            ("ETA", "min((ε₂/M)^p/(nd(G−1)), "
+                    "δ/2)", "solves M(nd(G−1)η)^{1/p} = ε₂; the cap keeps ramps disjoint with half of each cell good"),
+            ("M", "m^{1/p}·L·(nd)^{1/α}", "each output entry of f varies by ≤ L·diam_α([0,1]^{nd}); g's entries lie in "
+                                          "the hull of f's centre values"),
         ),
         evidence=(
-            E("symbolic", symbolic_eta, "M(nd(G−1)η*)^{1/p} simplifies to ε₂ with positive symbols and increases with η; exact budget check on instances"),
-            E("construction", exact_bad_set_accounting, "1-D pipelines over Q: g = f̄ off B at every breakpoint, |f − g| ≤ M on B, exact d_1 and d_2² and the P4 inequality decided exactly"),
-            E("numeric", torch_bad_set_accounting, "a word → R³ ReLU target through the torch quantizer and base-G value map: g = f̄ on good samples, ‖f − g‖_1 ≤ M on bad ones"),
+            E("symbolic", symbolic_eta, "M(nd(G−1)η*)^{1/p} simplifies to ε₂ with positive symbols and increases with "
+                                        "η; exact budget check on instances"),
+            E("construction", exact_bad_set_accounting, "1-D pipelines over Q: g = f̄ off B at every breakpoint, |f − "
+                                                        "g| ≤ M on B, exact d_1 and d_2² and the P4 inequality decided "
+                                                        "exactly"),
+            E("numeric", torch_bad_set_accounting, "a word → R³ ReLU target through the torch quantizer and base-G "
+                                                   "value map: g = f̄ on good samples, ‖f − g‖_1 ≤ M on bad ones"),
         ),
     ),
 )

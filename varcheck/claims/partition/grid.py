@@ -15,18 +15,17 @@ from ...errors import VarcheckError
 from ...exact.directed_rounding import working_precision
 from ...exact.floating_point import gamma
 from ...exact.quantizer import grid_quantize
-from ...theory import partition as sp_part
-from ...theory.partition import INF, PowerProduct
 from ...runtime.targets.lipschitz import check_lipschitz, flat_norm
-from ...theory.registry import Context, EvidenceResult
-from .. import strategies as vst
-from ..properties import run_property, single_threaded
+from ...theory import partition as sp_part
 from ...theory.mutants import Check, Mutant
-from ...theory.registry import Claim
+from ...theory.partition import INF, PowerProduct
+from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
-from ..properties import UNBOUNDED_RATIO
+from .. import strategies as vst
+from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 
-_STEP = "arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md §4)"
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "
+         "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS', 'EXTREMAL_GAP', 'GRID_INSTANCES', 'partition_ratio']
 
@@ -124,7 +123,8 @@ def symbolic_grid_size(ctx: Context) -> EvidenceResult:
                                                            per_entry=per_entry) <= eps
             if not b <= eps or coarser_ok:
                 return EvidenceResult("refuted", f"grid {G} not minimal for ε₁ = {eps}",
-                                      counterexample={"instance": (eps, L, n, d, m, alpha, beta, p), "per_entry": per_entry, "G": G})
+                                      counterexample={"instance": (eps, L, n, d, m, alpha, beta, p),
+                                                      "per_entry": per_entry, "G": G})
         # per-entry bound × m^{1/p} = unnormalised bound, exactly
         ratio = (sp_part.partition_bound(L, 7, n, d, m=m, alpha=alpha, beta=beta, p=p)
                  / sp_part.partition_bound(L, 7, n, d, m=m, alpha=alpha, beta=beta, p=p, per_entry=True))
@@ -136,10 +136,11 @@ def symbolic_grid_size(ctx: Context) -> EvidenceResult:
     G_var_pe = sp_part.grid_size(Fraction(3, 1000), 4, 680, 2, m=1360, p=2, per_entry=True)
     return EvidenceResult(
         "proved",
-        "; ".join(steps) + ". Every entry is within δ/2 of its cell centre (offsets −δ/2 at gδ, → δ/2 at (g+1)δ, δ/2 at "
-        "x = 1 in the clipped cell), so ‖X − c‖_α ≤ (nd)^{1/α}δ/2 (‖v‖_α ≤ N^{1/α}‖v‖_∞); K/G is decreasing, so "
-        f"G = ⌈K/ε₁⌉ is the coarsest grid, checked exactly minimal on {len(GRID_INSTANCES)} instances × 2 normalisations "
-        f"(e.g. var256 word-to-image, L = 4, ε₁ = 3/1000, p = 2: G = {G_var} unnormalised, {G_var_pe} per entry).",
+        "; ".join(steps) + ". Every entry is within δ/2 of its cell centre (offsets −δ/2 at gδ, → δ/2 at (g+1)δ, δ/2 "
+                           "at x = 1 in the clipped cell), so ‖X − c‖_α ≤ (nd)^{1/α}δ/2 (‖v‖_α ≤ N^{1/α}‖v‖_∞); K/G is "
+                           "decreasing, so G = ⌈K/ε₁⌉ is the coarsest grid, checked exactly minimal on "
+                           f"{len(GRID_INSTANCES)} instances × 2 normalisations (e.g. var256 word-to-image, L = 4, ε₁ "
+                           f"= 3/1000, p = 2: G = {G_var} unnormalised, {G_var_pe} per entry).",
         observed=G_var, bound=G_var_pe,
     )
 
@@ -179,7 +180,11 @@ def partition_ratio(target, point, G: int):
             size = sum((v ** int(beta) for v in diffs), arb(0)) ** (arb(1) / int(beta))
         bound_ball = arb(1)
         for b, e in bound.factors:
-            bound_ball *= arb(b.numerator) / b.denominator if e == 1 else (arb(b.numerator) / b.denominator) ** (arb(e.numerator) / e.denominator)
+            bound_ball *= (
+                arb(b.numerator) / b.denominator
+                if e == 1
+                else (arb(b.numerator) / b.denominator) ** (arb(e.numerator) / e.denominator)
+            )
         ratio = size / bound_ball
         return float(ratio.mid()), not (ratio <= 1)
 
@@ -213,8 +218,9 @@ def partition_error_property(ctx: Context) -> EvidenceResult:
     if extremal.verdict != "passed":
         return extremal
     closeness = 1 - extremal.observed
-    detail = (f"all kinds: worst ratio {general.observed:.6f} ({', '.join(f'{k} {v:.4f}' for k, v in sorted(kinds.items()))}); "
-              f"extremal kinds: worst ratio {extremal.observed:.9f} (1 − ratio = {closeness:.3g}; "
+    detail = (f"all kinds: worst ratio {general.observed:.6f} "
+              f"({', '.join(f'{k} {v:.4f}' for k, v in sorted(kinds.items()))}); extremal kinds: worst ratio "
+              f"{extremal.observed:.9f} (1 − ratio = {closeness:.3g}; "
               f"{', '.join(f'{k} {v:.6f}' for k, v in sorted(ext_kinds.items()))})")
     if extremal.observed < 1 - EXTREMAL_GAP:
         return EvidenceResult("failed", "targeted search did not approach the attained bound: " + detail,
@@ -231,7 +237,12 @@ def exact_partition_sharpness(ctx: Context) -> EvidenceResult:
     tail = Fraction(1, 2**40)
     lines, worst_gap = [], Fraction(0)
     for s in range(ctx.pick(2, 6)):
-        for t in (T.blur(seed=s), T.resize(seed=s, mode="area"), T.resize(seed=s, mode="bicubic"), T.blur(seed=s, signed=True)):
+        for t in (
+            T.blur(seed=s),
+            T.resize(seed=s, mode="area"),
+            T.resize(seed=s, mode="bicubic"),
+            T.blur(seed=s, signed=True),
+        ):
             h, w, C = t.input_shape
             hp, wp, _ = t.output_shape
             # row j* of M = U_h ⊗ U_w with the largest ℓ1 norm: the product of the largest rows
@@ -250,15 +261,17 @@ def exact_partition_sharpness(ctx: Context) -> EvidenceResult:
                 exact_ratio = _exact_ratio(t, tuple(point), G)
                 if exceeds:
                     return EvidenceResult("refuted", f"{t.name}: ratio {exact_ratio} > 1 at G = {G}",
-                                          counterexample={"target": t.name, "G": G, "point": point, "ratio": exact_ratio})
+                                          counterexample={"target": t.name,
+                                                          "G": G, "point": point, "ratio": exact_ratio})
                 nonneg = all(v >= 0 for v in t.uh_rows[ih]) and all(v >= 0 for v in t.uw_rows[iw])
                 if nonneg and exact_ratio != 1:
-                    return EvidenceResult("failed", f"{t.name}: non-negative operator but ratio {exact_ratio} ≠ 1 at G = {G}",
+                    return EvidenceResult("failed", f"{t.name}: non-negative operator but ratio {exact_ratio} ≠ 1 at G "
+                                                    f"= {G}",
                                           observed=str(exact_ratio), bound="1")
                 worst_gap = max(worst_gap, 1 - exact_ratio)
             lines.append(f"{t.name.split(',')[0]}…: {'exactly 1' if nonneg else f'1 − {float(1 - exact_ratio):.2e}'}")
-    return EvidenceResult("passed", f"attained: {'; '.join(lines[:6])} …; largest gap 1 − ratio = {float(worst_gap):.3e} "
-                                    "(signed operators approach 1 as the offset 2⁻⁴⁰δ → 0)",
+    return EvidenceResult("passed", f"attained: {'; '.join(lines[:6])} …; largest gap 1 − ratio = "
+                                    f"{float(worst_gap):.3e} (signed operators approach 1 as the offset 2⁻⁴⁰δ → 0)",
                           observed=float(1 - worst_gap), bound=1)
 
 
@@ -291,17 +304,21 @@ def torch_partition_error(ctx: Context) -> EvidenceResult:
             alpha, beta = t.norms
             obs = flat_norm(t(x) - fbar(x), beta)
             e = t.rounding_bound(x) + t.output_norm(fbar_err(x))
-            bound = sp_part.partition_bound(t.lipschitz, G, t.input_size, 1, alpha=alpha, beta=beta, p=beta).float_upper()
+            bound = sp_part.partition_bound(
+                t.lipschitz, G, t.input_size, 1, alpha=alpha, beta=beta, p=beta
+            ).float_upper()
             bound_up = bound
             lower = obs / (1 + gamma(t.output_size + 6)) - e * (1 + gamma(2))
             if bool((lower > bound_up).any()):
                 i = int(torch.argmax(lower))
-                return EvidenceResult("refuted", f"{t.name}, G = {G}: error {float(obs[i])!r} > bound {bound!r} beyond rounding",
+                return EvidenceResult("refuted", f"{t.name}, G = {G}: error {float(obs[i])!r} > bound {bound!r} beyond "
+                                                 "rounding",
                                       counterexample={"target": t.name, "G": G, "error": float(obs[i]), "bound": bound})
             r = float((obs / bound).max())
             if r > worst[0]:
                 worst = (r, f"{t.name}, G = {G}")
-    return EvidenceResult("passed", f"{len(targets)} targets × {len(ctx.pick((1, 3, 255), (1, 3, 16, 255, 4096)))} grids: worst float ratio error/bound = {worst[0]:.6f} ({worst[1]})",
+    return EvidenceResult("passed", f"{len(targets)} targets × {len(ctx.pick((1, 3, 255), (1, 3, 16, 255, 4096)))} "
+                                    f"grids: worst float ratio error/bound = {worst[0]:.6f} ({worst[1]})",
                           observed=worst[0], bound=1)
 
 
@@ -337,11 +354,11 @@ CLAIMS = (
         label="P1",
         title="Lipschitz partitioning: the piecewise-constant approximant and its grid",
         statement=(
-            "If f is L-Lipschitz from ‖·‖_α to ‖·‖_β on [0,1]^{n×d} and f̄(X) = f(q(X) + δ/2) with δ = 1/G, then "
-            "sup ‖f − f̄‖_β ≤ L·(δ/2)·(nd)^{1/α}, and d_p(f, f̄) ≤ m^{max(0, 1/p − 1/β)}·L·(δ/2)·(nd)^{1/α}. The coarsest "
-            "grid meeting a budget ε₁ is G = ⌈m^{1/p} L (nd)^{1/α}/(2ε₁)⌉ for β = ∞ (unnormalised d_p), and "
-            "G = ⌈L (nd)^{1/α}/(2ε₁)⌉ for the per-entry d̄_p = m^{−1/p} d_p. The pointwise bound is attained "
-            "(sup, for linear maps with a non-negative row of largest ℓ1 norm)."
+            "If f is L-Lipschitz from ‖·‖_α to ‖·‖_β on [0,1]^{n×d} and f̄(X) = f(q(X) + δ/2) with δ = 1/G, then sup "
+            "‖f − f̄‖_β ≤ L·(δ/2)·(nd)^{1/α}, and d_p(f, f̄) ≤ m^{max(0, 1/p − 1/β)}·L·(δ/2)·(nd)^{1/α}. The coarsest "
+            "grid meeting a budget ε₁ is G = ⌈m^{1/p} L (nd)^{1/α}/(2ε₁)⌉ for β = ∞ (unnormalised d_p), and G = ⌈L "
+            "(nd)^{1/α}/(2ε₁)⌉ for the per-entry d̄_p = m^{−1/p} d_p. The pointwise bound is attained (sup, for linear "
+            "maps with a non-negative row of largest ℓ1 norm)."
         ),
         paper_ref=_STEP,
         expected="holds",
@@ -351,17 +368,29 @@ CLAIMS = (
             "1 ≤ α, β, p ≤ ∞",
         ),
         constants=(
-            ("G(ε₁)", "⌈m^{1/p}·L·(nd)^{1/α}/(2ε₁)⌉", "smallest integer G with m^{1/p}L(nd)^{1/α}/(2G) ≤ ε₁ (β = ∞); per entry without m^{1/p}"),
-            ("NORM_CONVERSION", "m^{max(0, 1/p − 1/β)}", "Hölder: ‖y‖_p ≤ m^{1/p − 1/β}‖y‖_β for p ≤ β, ‖y‖_p ≤ ‖y‖_β for p ≥ β"),
-            ("EXTREMAL_GAP", "1/64", "the targeted search on extremal targets must reach ratio ≥ 1 − 1/64 of a bound shown attained"),
-            ("TANH_MAX_ULPS", "2", "accuracy assumed of torch.tanh in the float runs of tanh-based targets (SLEEF u10 ≤ 1 ulp, glibc ≤ 2 ulp); tested against arb"),
+            ("G(ε₁)", "⌈m^{1/p}·L·(nd)^{1/α}/(2ε₁)⌉", "smallest integer G with m^{1/p}L(nd)^{1/α}/(2G) ≤ ε₁ (β = ∞); "
+                                                      "per entry without m^{1/p}"),
+            ("NORM_CONVERSION", "m^{max(0, 1/p − "
+                                "1/β)}", "Hölder: ‖y‖_p ≤ m^{1/p − 1/β}‖y‖_β for p ≤ β, ‖y‖_p ≤ ‖y‖_β for p ≥ β"),
+            ("EXTREMAL_GAP", "1/64", "the targeted search on extremal targets must reach ratio ≥ 1 − 1/64 of a bound "
+                                     "shown attained"),
+            ("TANH_MAX_ULPS", "2", "accuracy assumed of torch.tanh in the float runs of tanh-based targets (SLEEF u10 "
+                                   "≤ 1 ulp, glibc ≤ 2 ulp); tested against arb"),
         ),
         evidence=(
-            E("symbolic", symbolic_grid_size, "bound(1/G) = K/G with K free of G, K/ε₁ equals THEORY's expression (both normalisations), half-cell offsets ±δ/2, exact minimality of ⌈K/ε₁⌉ on instances"),
-            E("construction", exact_partition_sharpness, "exact worst points of linear targets (blur, area/bicubic resize): ratio exactly 1 for non-negative operators, 1 − O(2⁻⁴⁰) for signed ones"),
-            E("numeric", partition_error_property, "Hypothesis + hypothesis.target over random targets and cell-aware exact points: error/bound ≤ 1 (exact or ball arithmetic); extremal kinds reach ≥ 1 − 1/64"),
-            E("numeric", torch_partition_error, "the float64 runtime f̄ on torch for every target family, rounding bounds accounted"),
-            E("numeric", targets_declared_constants, "every target factory: sampled Lipschitz ratios never exceed the declared constant (hypothesis of P1)"),
+            E("symbolic", symbolic_grid_size, "bound(1/G) = K/G with K free of G, K/ε₁ equals THEORY's expression "
+                                              "(both normalisations), half-cell offsets ±δ/2, exact minimality of "
+                                              "⌈K/ε₁⌉ on instances"),
+            E("construction", exact_partition_sharpness, "exact worst points of linear targets (blur, area/bicubic "
+                                                         "resize): ratio exactly 1 for non-negative operators, 1 − "
+                                                         "O(2⁻⁴⁰) for signed ones"),
+            E("numeric", partition_error_property, "Hypothesis + hypothesis.target over random targets and cell-aware "
+                                                   "exact points: error/bound ≤ 1 (exact or ball arithmetic); extremal "
+                                                   "kinds reach ≥ 1 − 1/64"),
+            E("numeric", torch_partition_error, "the float64 runtime f̄ on torch for every target family, rounding "
+                                                "bounds accounted"),
+            E("numeric", targets_declared_constants, "every target factory: sampled Lipschitz ratios never exceed the "
+                                                     "declared constant (hypothesis of P1)"),
         ),
     ),
 )

@@ -13,15 +13,14 @@ from hypothesis import strategies as st
 
 from ...exact.quantizer import ReluQuantizer, relu_forward_exact
 from ...theory import partition as sp_part
-from ...theory.registry import Context, EvidenceResult
-from ..properties import run_property, single_threaded
 from ...theory.mutants import Check, Mutant
-from ...theory.registry import Claim
+from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
-from ..properties import UNBOUNDED_RATIO
+from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 from .bad_sets import pipeline_1d
 
-_STEP = "arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md §4)"
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "
+         "§4)")
 _VAR = "varcheck formalisation"
 
 __all__ = ['CLAIMS', 'MUTANTS']
@@ -60,10 +59,11 @@ def symbolic_quantizer(ctx: Context) -> EvidenceResult:
         return EvidenceResult("undecided", f"disjointness: {gap}")
     return EvidenceResult(
         "proved",
-        "ReLU(z+1) − ReLU(z) = 1 (z ≥ 0), 0 (z ≤ −1), z + 1 (−1 < z < 0) by substitution with a positive w; with z = (t − gδ)/η "
-        "the ramp is the step [t ≥ gδ] off (gδ − η, gδ), so Q_η = δ·#{1 ≤ g ≤ G−1 : gδ ≤ t} = δ·min(⌊t/δ⌋, G−1) there; "
-        f"on a slab dQ/dt = {slope}; consecutive slabs are {gap} apart (disjoint iff η ≤ δ), each of length η inside "
-        "[δ − η, 1 − δ] ⊂ [0, 1], so the bad set has length (G−1)η per entry and μ(B) = 1 − (1 − (G−1)η)^{nd} ≤ nd(G−1)η.",
+        "ReLU(z+1) − ReLU(z) = 1 (z ≥ 0), 0 (z ≤ −1), z + 1 (−1 < z < 0) by substitution with a positive w; with z = "
+        "(t − gδ)/η the ramp is the step [t ≥ gδ] off (gδ − η, gδ), so Q_η = δ·#{1 ≤ g ≤ G−1 : gδ ≤ t} = δ·min(⌊t/δ⌋, "
+        f"G−1) there; on a slab dQ/dt = {slope}; consecutive slabs are {gap} apart (disjoint iff η ≤ δ), each of "
+        "length η inside [δ − η, 1 − δ] ⊂ [0, 1], so the bad set has length (G−1)η per entry and μ(B) = 1 − (1 − "
+        "(G−1)η)^{nd} ≤ nd(G−1)η.",
     )
 
 
@@ -96,22 +96,25 @@ def exact_quantizer_breakpoints(ctx: Context) -> EvidenceResult:
                     bad = Q.in_bad_set(x)
                     ok = (ref <= value <= ref + Q.delta) if bad else value == ref
                     if not ok:
-                        return EvidenceResult("refuted", f"G = {G}, η = {eta}: network gives {value} at t = {x}, q(t) = {ref}"
+                        return EvidenceResult("refuted", f"G = {G}, η = {eta}: network gives {value} at t = {x}, q(t) "
+                                                         f"= {ref}"
                                               + (" (bad set)" if bad else ""),
-                                              counterexample={"G": G, "eta": eta, "t": x, "Q": value, "q": ref, "residual": res})
+                                              counterexample={"G": G, "eta": eta,
+                                                              "t": x, "Q": value, "q": ref, "residual": res})
                 checked += 1
         length, want_len = Q.bad_set_length(), (G - 1) * eta
         lip, want_lip = Q.lipschitz(), sp_part.quantizer_lipschitz(G, eta)
         if length != want_len or lip != want_lip:
-            return EvidenceResult("refuted", f"G = {G}, η = {eta}: bad-set length {length} (want {want_len}), Lip {lip} (want {want_lip})",
+            return EvidenceResult("refuted", f"G = {G}, η = {eta}: bad-set length {length} (want {want_len}), Lip "
+                                             f"{lip} (want {want_lip})",
                                   counterexample={"G": G, "eta": eta, "length": length, "lipschitz": lip})
         if Q.bad_set_measure(6) != 1 - (1 - want_len) ** 6 or Q.bad_set_measure(6) > 6 * want_len:
             return EvidenceResult("refuted", f"G = {G}, η = {eta}: measure in [0,1]^6 {Q.bad_set_measure(6)}",
                                   counterexample={"G": G, "eta": eta, "measure": Q.bad_set_measure(6)})
     cases = len(list(_quantizer_cases(ctx)))
     return EvidenceResult("passed", f"{cases} (G, η) instances, {checked} exact token evaluations (plain and residual "
-                                    "weights): equal to q off the bad set at every breakpoint and between; bad-set length "
-                                    "(G−1)η and Lipschitz δ/η exactly", observed=checked)
+                                    "weights): equal to q off the bad set at every breakpoint and between; bad-set "
+                                    "length (G−1)η and Lipschitz δ/η exactly", observed=checked)
 
 
 @single_threaded
@@ -140,7 +143,9 @@ def torch_quantizer(ctx: Context) -> EvidenceResult:
                 worst = max(worst, float(dev) / bi if bi > 0 else UNBOUNDED_RATIO)
         return worst, f"G = {G}, η = δ/{k}, residual = {residual}"
 
-    strategy = st.tuples(st.integers(1, 24), st.sampled_from((1, 2, 3, 10, 1000, 10**6)), st.booleans(), st.integers(0, 2**32 - 1))
+    strategy = st.tuples(
+        st.integers(1, 24), st.sampled_from((1, 2, 3, 10, 1000, 10**6)), st.booleans(), st.integers(0, 2**32 - 1)
+    )
     return run_property(prop, strategy, ctx, quick=15, full=150, label="|FF_torch − Q_η| / rounding bound")
 
 
@@ -149,7 +154,8 @@ def torch_quantizer(ctx: Context) -> EvidenceResult:
 
 
 def symbolic_blowup(ctx: Context) -> EvidenceResult:
-    """δ/η* = nd(G−1)/G·(M/ε₂)^p → ∞ as ε₂ → 0⁺, and (δ/η*)·ε₂ = nd(G−1)/G·M^p ε₂^{1−p} does not tend to 0 for any p ≥ 1:
+    """δ/η* = nd(G−1)/G·(M/ε₂)^p → ∞ as ε₂ → 0⁺, and (δ/η*)·ε₂ = nd(G−1)/G·M^p ε₂^{1−p} does not tend to 0 for any p ≥
+    1:
     a bound multiplying an O(ε) error by Lip(Q_η) does not vanish."""
     s = sp_part.symbols()
     lip = sp_part.symbolic_blowup()
@@ -163,8 +169,8 @@ def symbolic_blowup(ctx: Context) -> EvidenceResult:
         limits[str(p)] = (sp.limit(lp, s["epsilon_2"], 0, "+"), sp.limit(lp * s["epsilon_2"], s["epsilon_2"], 0, "+"))
     if any(a != sp.oo for a, _ in limits.values()) or limits["1"][1] in (0, sp.oo) or limits["2"][1] != sp.oo:
         return EvidenceResult("undecided", f"limits {limits}")
-    return EvidenceResult("proved", f"δ/η* = {lip}; with nd = 6, G = 5, M = 3/2: lim_{{ε₂→0}} δ/η* = ∞ for p = 1, 3/2, 2, and "
-                                    f"lim ε₂·δ/η* = {limits['1'][1]} (p = 1), ∞ (p = 3/2, 2): never 0.")
+    return EvidenceResult("proved", f"δ/η* = {lip}; with nd = 6, G = 5, M = 3/2: lim_{{ε₂→0}} δ/η* = ∞ for p = 1, 3/2, "
+                                    f"2, and lim ε₂·δ/η* = {limits['1'][1]} (p = 1), ∞ (p = 3/2, 2): never 0.")
 
 
 def exact_blowup_sequence(ctx: Context) -> EvidenceResult:
@@ -189,7 +195,8 @@ def exact_blowup_sequence(ctx: Context) -> EvidenceResult:
             slab_slopes = [(V(Q(b))[0] - V(Q(a))[0]) / (b - a) for a, b in slabs]
             lip_g = max((abs(v) for v in slab_slopes), default=Fraction(0))
             if lip_g > V.lipschitz() * lip_q:
-                return EvidenceResult("refuted", f"Lip(V∘Q) = {lip_g} > Lip V · Lip Q", counterexample={"eps": eps, "lip_g": lip_g})
+                return EvidenceResult("refuted", f"Lip(V∘Q) = {lip_g} > Lip V · Lip "
+                                                 "Q", counterexample={"eps": eps, "lip_g": lip_g})
             lips.append(lip_q)
             eps_list.append(eps)
         if any(b <= a for a, b in zip(lips[2:], lips[3:])):
@@ -225,7 +232,8 @@ def torch_blowup_slope(ctx: Context) -> EvidenceResult:
         exact_diff = (Q.delta / eta) * (Fraction(b) - Fraction(a))  # Q is linear on the ramp
         dev = abs(Fraction(y[1]) - Fraction(y[0]) - exact_diff)
         if dev > Fraction(e[0]) + Fraction(e[1]):
-            return EvidenceResult("refuted", f"G = {G}, η = δ/{k}: runtime slope off by {float(dev)!r} > rounding bound",
+            return EvidenceResult("refuted", f"G = {G}, η = δ/{k}: runtime slope off by {float(dev)!r} > rounding "
+                                             "bound",
                                   counterexample={"G": G, "eta": eta, "deviation": dev})
         slope = (y[1] - y[0]) / (b - a)
         lines.append(f"G = {G}, η = δ/{k}: slope {slope:.6g} (δ/η = {k})")
@@ -277,23 +285,30 @@ CLAIMS = (
         label="P2",
         title="The ReLU quantizer equals the grid quantizer off a bad set of length (G−1)η",
         statement=(
-            "Per entry, Q_η(t) = Σ_{g=1}^{G−1} δ·[ReLU((t − gδ)/η + 1) − ReLU((t − gδ)/η)] equals the clipped grid quantizer "
-            "q(t) = δ·min(⌊t/δ⌋, G−1) for every t ∈ [0, 1] outside B_η = ∪_g (gδ − η, gδ) (THEORY writes the half-open "
-            "[gδ − η, gδ); Q_η = q at gδ − η), and lies in [q(t), q(t) + δ] on it. For 0 < η ≤ δ the slabs are disjoint: "
-            "B_η has length (G−1)η per entry, μ(B) = 1 − (1 − (G−1)η)^{nd} ≤ nd(G−1)η in [0,1]^{n×d}, and Lip(Q_η) = δ/η. "
-            "It is one token-wise ReLU layer of width 2(G−1)d (residual form: 2d more units cancel the skip connection)."
+            "Per entry, Q_η(t) = Σ_{g=1}^{G−1} δ·[ReLU((t − gδ)/η + 1) − ReLU((t − gδ)/η)] equals the clipped grid "
+            "quantizer q(t) = δ·min(⌊t/δ⌋, G−1) for every t ∈ [0, 1] outside B_η = ∪_g (gδ − η, gδ) (THEORY writes the "
+            "half-open [gδ − η, gδ); Q_η = q at gδ − η), and lies in [q(t), q(t) + δ] on it. For 0 < η ≤ δ the slabs "
+            "are disjoint: B_η has length (G−1)η per entry, μ(B) = 1 − (1 − (G−1)η)^{nd} ≤ nd(G−1)η in [0,1]^{n×d}, "
+            "and Lip(Q_η) = δ/η. It is one token-wise ReLU layer of width 2(G−1)d (residual form: 2d more units cancel "
+            "the skip connection)."
         ),
         paper_ref=_STEP,
         expected="holds",
-        hypotheses=("G ≥ 1 an integer, δ = 1/G", "0 < η ≤ δ (η > δ makes ramps overlap: length < (G−1)η and slopes add)"),
+        hypotheses=("G ≥ 1 an integer, δ = "
+                    "1/G", "0 < η ≤ δ (η > δ makes ramps overlap: length < (G−1)η and slopes add)"),
         constants=(
             ("LIP_Q", "δ/η", "one ramp of height δ over width η at a time (disjoint for η ≤ δ)"),
-            ("WIDTH_Q", "2(G−1)d (+2d residual)", "two ReLU units per level and entry; ReLU(−x) − ReLU(x) = −x cancels the skip"),
+            ("WIDTH_Q", "2(G−1)d (+2d "
+                        "residual)", "two ReLU units per level and entry; ReLU(−x) − ReLU(x) = −x cancels the skip"),
         ),
         evidence=(
-            E("symbolic", symbolic_quantizer, "ReLU(z+1) − ReLU(z) on its three pieces by positive substitutions; slab, slope and disjointness algebra"),
-            E("construction", exact_quantizer_breakpoints, "the exact weights (plain and residual) over Q at every breakpoint, between breakpoints and at random rationals; exact bad-set length and max slope"),
-            E("numeric", torch_quantizer, "the torch FeedForward from the exact weights matches Q_η(x̃) within its proved rounding bound"),
+            E("symbolic", symbolic_quantizer, "ReLU(z+1) − ReLU(z) on its three pieces by positive substitutions; "
+                                              "slab, slope and disjointness algebra"),
+            E("construction", exact_quantizer_breakpoints, "the exact weights (plain and residual) over Q at every "
+                                                           "breakpoint, between breakpoints and at random rationals; "
+                                                           "exact bad-set length and max slope"),
+            E("numeric", torch_quantizer, "the torch FeedForward from the exact weights matches Q_η(x̃) within its "
+                                          "proved rounding bound"),
         ),
     ),
     Claim(
@@ -311,9 +326,12 @@ CLAIMS = (
         hypotheses=("η = η* (uncapped), 1 ≤ p < ∞",),
         constants=(("LIP_BLOWUP", "nd(G−1)/G·(M/ε₂)^p", "δ/η* with δ = 1/G"),),
         evidence=(
-            E("symbolic", symbolic_blowup, "δ/η* in closed form; sympy limits ε₂ → 0⁺ of δ/η* and ε₂·δ/η* for p = 1, 3/2, 2"),
-            E("construction", exact_blowup_sequence, "ε = 2⁻ᵏ: exact max slope of the built Q_η equals δ/η, grows strictly, fitted exponent ≈ p; Lip of the 1-D pipeline on slabs"),
-            E("numeric", torch_blowup_slope, "the torch quantizer's difference quotient across a ramp equals δ/η within rounding bounds, up to δ/η = 10⁶"),
+            E("symbolic", symbolic_blowup, "δ/η* in closed form; sympy limits ε₂ → 0⁺ of δ/η* and ε₂·δ/η* for p = 1, "
+                                           "3/2, 2"),
+            E("construction", exact_blowup_sequence, "ε = 2⁻ᵏ: exact max slope of the built Q_η equals δ/η, grows "
+                                                     "strictly, fitted exponent ≈ p; Lip of the 1-D pipeline on slabs"),
+            E("numeric", torch_blowup_slope, "the torch quantizer's difference quotient across a ramp equals δ/η "
+                                             "within rounding bounds, up to δ/η = 10⁶"),
         ),
     ),
 )

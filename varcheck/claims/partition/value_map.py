@@ -1,4 +1,5 @@
-"""Evidence for P3 (value mapping): token-wise ReLU networks that map finitely many keys to prescribed values exactly, their
+"""Evidence for P3 (value mapping): token-wise ReLU networks that map finitely many keys to prescribed values exactly,
+their
 width and Lipschitz constant.
 """
 
@@ -12,15 +13,14 @@ from hypothesis import strategies as st
 
 from ...exact.directed_rounding import format_bound
 from ...exact.value_mapping import GridValueMap, ScalarValueMap
-from ...theory.registry import Context, EvidenceResult
-from ..properties import run_property, single_threaded
 from ...theory.mutants import Check, Mutant
-from ...theory.registry import Claim
+from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
-from ..properties import UNBOUNDED_RATIO
+from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 from .bad_sets import exact_bad_set_accounting
 
-_STEP = "arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md §4)"
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "
+         "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS']
 
@@ -50,9 +50,10 @@ def symbolic_value_map(ctx: Context) -> EvidenceResult:
             slope = sum(coef[: j + 1], sp.Integer(0))
             if sp.cancel(slope - slopes[j]) != 0:
                 return EvidenceResult("undecided", f"m = {m}: slope on segment {j + 1} is {slope}")
-    return EvidenceResult("proved", "V(t) = v₁ + Σ(s_i − s_{i−1})ReLU(t − k_i): every ReLU argument at a key has a known sign "
-                                    "(a sum of positive gaps), V(k_j) = v_j and the slope Σ_{i≤j}(s_i − s_{i−1}) = s_j "
-                                    f"cancel exactly for m = 1..{ctx.pick(6, 8)}; hence Lip V = max|s_j| ≤ max|Δv|/g_min.")
+    return EvidenceResult("proved", "V(t) = v₁ + Σ(s_i − s_{i−1})ReLU(t − k_i): every ReLU argument at a key has a "
+                                    "known sign (a sum of positive gaps), V(k_j) = v_j and the slope Σ_{i≤j}(s_i − "
+                                    f"s_{{i−1}}) = s_j cancel exactly for m = 1..{ctx.pick(6, 8)}; hence Lip V = "
+                                    "max|s_j| ≤ max|Δv|/g_min.")
 
 
 def _random_rationals(rng, size, den=64, low=-64, high=65):
@@ -94,8 +95,9 @@ def exact_value_map_keys(ctx: Context) -> EvidenceResult:
                 return EvidenceResult("refuted", f"grid map G = {G}, d = {d}: V({tok}) ≠ {v}",
                                       counterexample={"G": G, "d": d, "token": tok, "V": V(tok), "value": v})
         lines.append(f"G={G}, d={d}: {G**d} keys, width {len(V.scalar)}, Lip∞ ≤ {V.lipschitz()}")
-    return EvidenceResult("passed", f"{ctx.pick(20, 200)} scalar maps exact at every key (Lip/bound ≥ {format_bound(worst_tightness, 'lower', 3)}: "
-                                    "the THEORY bound max|Δv|/g_min is not tight in general); grid maps: " + "; ".join(lines),
+    return EvidenceResult("passed", f"{ctx.pick(20, 200)} scalar maps exact at every key (Lip/bound ≥ "
+                                    f"{format_bound(worst_tightness, 'lower', 3)}: the THEORY bound max|Δv|/g_min is "
+                                    "not tight in general); grid maps: " + "; ".join(lines),
                           observed=float(worst_tightness), bound=1)
 
 
@@ -154,12 +156,12 @@ CLAIMS = (
         label="P3",
         title="A token-wise ReLU network maps finitely many keys to prescribed values exactly",
         statement=(
-            "For scalar keys k₁ < … < k_m and values v_i ∈ Q^{d_out}, V(t) = v₁ + Σ_{i=1}^{m} (s_i − s_{i−1})·ReLU(t − k_i) "
-            "(s_i = Δv_i/Δk_i, s₀ = s_m = 0) has width m, equals v_i at every k_i, is constant outside [k₁, k_m] and has "
-            "Lipschitz constant exactly max_i ‖s_i‖_∞ ≤ max_i ‖Δv_i‖_∞ / g_min (THEORY's constant is this upper bound, "
-            "attained only when the largest jump sits on the smallest gap). Lattice tokens (entries (g + ½)/G) go through "
-            "the exact injective base-G digit projection κ(x) = Σ_i G^{d−1−i}(G x_i − ½) (integer keys 0..G^d − 1) inside "
-            "the same single hidden layer; Lip ≤ max‖s_i‖_∞ · Σ_i G^{d−i}."
+            "For scalar keys k₁ < … < k_m and values v_i ∈ Q^{d_out}, V(t) = v₁ + Σ_{i=1}^{m} (s_i − s_{i−1})·ReLU(t − "
+            "k_i) (s_i = Δv_i/Δk_i, s₀ = s_m = 0) has width m, equals v_i at every k_i, is constant outside [k₁, k_m] "
+            "and has Lipschitz constant exactly max_i ‖s_i‖_∞ ≤ max_i ‖Δv_i‖_∞ / g_min (THEORY's constant is this "
+            "upper bound, attained only when the largest jump sits on the smallest gap). Lattice tokens (entries (g + "
+            "½)/G) go through the exact injective base-G digit projection κ(x) = Σ_i G^{d−1−i}(G x_i − ½) (integer "
+            "keys 0..G^d − 1) inside the same single hidden layer; Lip ≤ max‖s_i‖_∞ · Σ_i G^{d−i}."
         ),
         paper_ref=_STEP,
         expected="holds",
@@ -169,9 +171,12 @@ CLAIMS = (
             ("LIP_V", "max_i ‖s_i‖_∞", "slope of the interpolant on each segment; ≤ max‖Δv‖_∞/g_min"),
         ),
         evidence=(
-            E("symbolic", symbolic_value_map, "V(k_j) − v_j and the segment slopes cancel exactly with symbolic keys k_{i+1} = k_i + g_i (g_i > 0), m ≤ 6"),
-            E("construction", exact_value_map_keys, "random scalar maps and full-lattice grid maps evaluated through the exact weights at every key; Lipschitz constants reported"),
-            E("numeric", torch_value_map, "the torch FeedForward from the exact weights at the float keys, within its rounding bound"),
+            E("symbolic", symbolic_value_map, "V(k_j) − v_j and the segment slopes cancel exactly with symbolic keys "
+                                              "k_{i+1} = k_i + g_i (g_i > 0), m ≤ 6"),
+            E("construction", exact_value_map_keys, "random scalar maps and full-lattice grid maps evaluated through "
+                                                    "the exact weights at every key; Lipschitz constants reported"),
+            E("numeric", torch_value_map, "the torch FeedForward from the exact weights at the float keys, within its "
+                                          "rounding bound"),
         ),
     ),
 )

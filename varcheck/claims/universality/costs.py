@@ -44,8 +44,8 @@ def precision_frontier(ctx: Context) -> EvidenceResult:
         parts = []
         for row in rows:
             if row["certified"]:
-                parts.append(f"{row['format']}: certified ≤ {format_bound(row['lp_bound'], 'upper', 4)} (G = {row['G']}, η = {row['eta']}), "
-                             f"measured ≈ {row['measured_lp_replanned']:.3g}")
+                parts.append(f"{row['format']}: certified ≤ {format_bound(row['lp_bound'], 'upper', 4)} (G = "
+                             f"{row['G']}, η = {row['eta']}), measured ≈ {row['measured_lp_replanned']:.3g}")
             else:
                 eps_min = row.get("smallest_eps")
                 parts.append(f"{row['format']}: not certified ({row['binding']}); smallest certified ε "
@@ -71,7 +71,9 @@ def hidden_constants(ctx: Context) -> EvidenceResult:
             norm = max(sum(abs(Fraction(str(u[i, j]))) for j in range(u.ncols())) for i in range(u.nrows()))
             product *= norm
             composite = u if composite is None else u * composite
-        comp = max(sum(abs(Fraction(str(composite[i, j]))) for j in range(composite.ncols())) for i in range(composite.nrows()))
+        comp = max(
+            sum(abs(Fraction(str(composite[i, j]))) for j in range(composite.ncols())) for i in range(composite.nrows())
+        )
         ok = ok and comp <= product
         lines.append(f"{name}: ‖U_K···U_2‖∞ (1-D, bicubic) = {float(comp):.4f} vs Π‖U_k‖∞ = {float(product):.4f} "
                      f"(2-D: squares {float(comp) ** 2:.4f} vs {float(product) ** 2:.3f})")
@@ -88,12 +90,16 @@ def hidden_constants(ctx: Context) -> EvidenceResult:
     t1 = t1_ball(True)
     return EvidenceResult(
         "passed" if ok else "failed",
-        "; ".join(lines) + f". Per-entry vs the papers' unnormalised distance on var256 with {word.plan.channels} channels: "
-        f"factor m^(1/2) = √{m} = {factor:.2f} (T2: d̄₂ ≤ {format_bound(cert['lp_bound'], 'upper', 4)} is d₂ ≤ {format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}). "
-        f"T2 needs G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·3/4)⌉ = {G}: THEORY's (cell, position) lookup has L·G^d = {units} units, "
-        f"the dense network's FF₂ {dense} (G^d·P cell units for P = {widths['position_groups']} position groups, then R·C "
-        f"select units) and {word.constants['parameter_count']} parameters at ε = {float(T2_EPS)}: parameters grow like ε^(−d). T1's read-outs need {t1.precision} bits at G = {t1.G} "
-        f"(A4-tight), the paper constants {paper_requirement(Pyramid([2, 4]), t1.G, True)['bits']}.",
+        "; ".join(lines) + f". Per-entry vs the papers' unnormalised distance on var256 with {word.plan.channels} "
+                           f"channels: factor m^(1/2) = √{m} = {factor:.2f} (T2: d̄₂ ≤ "
+                           f"{format_bound(cert['lp_bound'], 'upper', 4)} is d₂ ≤ "
+                           f"{format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}). T2 needs G = "
+                           f"⌈L_f·(d/(d+p))^(1/p)/(2·ε·3/4)⌉ = {G}: THEORY's (cell, position) lookup has L·G^d = "
+                           f"{units} units, the dense network's FF₂ {dense} (G^d·P cell units for P = "
+                           f"{widths['position_groups']} position groups, then R·C select units) and "
+                           f"{word.constants['parameter_count']} parameters at ε = {float(T2_EPS)}: parameters grow "
+                           f"like ε^(−d). T1's read-outs need {t1.precision} bits at G = {t1.G} (A4-tight), the paper "
+                           f"constants {paper_requirement(Pyramid([2, 4]), t1.G, True)['bits']}.",
     )
 
 
@@ -115,18 +121,19 @@ CLAIMS = (
         title="Which float formats certify the dense approximators: float64 for T2, float64 and float32 for T1-f64",
         statement=(
             "Re-planned for each format (thresholds, ramp width and weights exact in it; the input rounding and the "
-            "interpolation layer's rounding derived for it), the dense T2 network (var256, ε = 10⁻²) certifies ε only in "
-            "float64: in float32 the word's interpolated copies already move by more than the ramp width the bad-set "
-            "budget allows, and bfloat16/float16 are worse; T1-f64 (ε = 1/3), whose quantized tokens reach FF₁ without "
-            "interpolation, certifies in float64 and float32 but not in bfloat16 or float16 (there the rounding of the "
-            "input itself fills the bad-set budget). The smallest ε each format certifies is computed, and the network is "
-            "measured both re-planned for and cast to every format."
+            "interpolation layer's rounding derived for it), the dense T2 network (var256, ε = 10⁻²) certifies ε only "
+            "in float64: in float32 the word's interpolated copies already move by more than the ramp width the "
+            "bad-set budget allows, and bfloat16/float16 are worse; T1-f64 (ε = 1/3), whose quantized tokens reach FF₁ "
+            "without interpolation, certifies in float64 and float32 but not in bfloat16 or float16 (there the "
+            "rounding of the input itself fills the bad-set budget). The smallest ε each format certifies is computed, "
+            "and the network is measured both re-planned for and cast to every format."
         ),
         paper_ref="VAR runs in mixed precision (VAR_FACTS.md); varcheck formalisation of the float formats' frontier",
         expected="holds",
         depends_on=("ua.word-to-image", "ua.image-to-image-float64"),
         evidence=(
-            E("certified", precision_frontier, "per-format ledgers (margins, exact weights, rounding) and the smallest certified ε; measured errors of the cast networks"),
+            E("certified", precision_frontier, "per-format ledgers (margins, exact weights, rounding) and the smallest "
+                                               "certified ε; measured errors of the cast networks"),
         ),
     ),
     Claim(
@@ -135,16 +142,18 @@ CLAIMS = (
         title="The constants hidden in O(ε), computed",
         statement=(
             "The O(ε) of the theorem hides: the factor m^{1/p} between the papers' unnormalised d_p and the per-entry "
-            "d̄_p; the norm of the composite up-interpolation over the scales (bounded by the product of per-step norms, "
-            "the factor any Lipschitz composition argument pays); a lookup width L·G^d with G ∝ L_f/ε, so parameters "
-            "grow like ε^{−d}; and the precision the attention read-outs need (tight versus paper constants)."
+            "d̄_p; the norm of the composite up-interpolation over the scales (bounded by the product of per-step "
+            "norms, the factor any Lipschitz composition argument pays); a lookup width L·G^d with G ∝ L_f/ε, so "
+            "parameters grow like ε^{−d}; and the precision the attention read-outs need (tight versus paper "
+            "constants)."
         ),
         paper_ref="arXiv:2502.06167 Theorem 6.6 (error O(ε)); THEORY.md §7 (F7)",
         expected="holds",
         finding="F7",
         depends_on=("ua.word-to-image", "ua.image-to-image", "interp.inf-norm"),
         evidence=(
-            E("construction", hidden_constants, "exact composite and per-step norms of the presets' bicubic chains, the per-entry factor, widths and precision of the built instances"),
+            E("construction", hidden_constants, "exact composite and per-step norms of the presets' bicubic chains, "
+                                                "the per-entry factor, widths and precision of the built instances"),
         ),
     ),
 )

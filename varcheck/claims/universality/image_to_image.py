@@ -46,12 +46,14 @@ def image_to_image_certificate(ctx: Context) -> EvidenceResult:
         cert = net.certificate()
         ok = ok and cert["certified"]
         k = net.constants
-        lines.append(f"{'masked' if masked else 'unmasked'}: c = {k['c']}, η = {k['eta']}, {k['cells']} cells, read-outs at "
-                     f"{k['precision_bits']} bits, {k['parameter_count']} parameters; certified d̄_2 ≤ {format_bound(cert['lp_bound'], 'upper', 4)} "
-                     f"(sup off the bad set {format_bound(cert['sup_interior_bound'], 'upper', 4)})")
+        lines.append(f"{'masked' if masked else 'unmasked'}: c = {k['c']}, η = {k['eta']}, {k['cells']} cells, "
+                     f"read-outs at {k['precision_bits']} bits, {k['parameter_count']} parameters; certified d̄_2 ≤ "
+                     f"{format_bound(cert['lp_bound'], 'upper', 4)} (sup off the bad set "
+                     f"{format_bound(cert['sup_interior_bound'], 'upper', 4)})")
     need = paper_requirement(Pyramid([2, 4]), T1_G, True)
     # the next instance's requirement costs a projection search on its vocabulary: full profile only
-    nxt = (f" the next one (1×2 input, G = 2) needs {paper_requirement(Pyramid([(1, 2), (2, 4)]), 2, True)['bits']} bits."
+    nxt = (f" the next one (1×2 input, G = 2) needs {paper_requirement(Pyramid([(1, 2), (2, 4)]), 2, True)['bits']} "
+           "bits."
            if ctx.full else "")
     paper = t1_paper()
     pcert = paper.certificate()
@@ -59,9 +61,10 @@ def image_to_image_certificate(ctx: Context) -> EvidenceResult:
     return EvidenceResult(
         "passed" if ok else "failed",
         f"{t1_target().name}, ε = {T1_EPS}: " + "; ".join(lines)
-        + f". Paper construction (A4 constants): this instance would need {need['bits']} bits per read-out "
-        f"(c ≈ {need['c']:.3g}, max |logit| {need['max_logit']:.3g}); the largest instance it reaches is the 1×1 input, "
-        f"G = 2, pyramid (1, 2) ({paper.precision} bits; certified d̄_2 ≤ {format_bound(pcert['lp_bound'], 'upper', 4)} ≤ {pcert['eps']});{nxt}",
+        + f". Paper construction (A4 constants): this instance would need {need['bits']} bits per read-out (c ≈ "
+          f"{need['c']:.3g}, max |logit| {need['max_logit']:.3g}); the largest instance it reaches is the 1×1 input, G "
+          f"= 2, pyramid (1, 2) ({paper.precision} bits; certified d̄_2 ≤ "
+          f"{format_bound(pcert['lp_bound'], 'upper', 4)} ≤ {pcert['eps']});{nxt}",
         observed=max(t1_ball(m).certificate()["lp_bound"] for m in (True, False)), bound=float(T1_EPS),
     )
 
@@ -90,7 +93,8 @@ def image_to_image_samples(ctx: Context) -> EvidenceResult:
         err = max(abs(Fraction(float(o.mid())) - v) + Fraction(float(o.rad())) * 2 for o, v in zip(out, exact))
         cert = net.certificate()
         bound = cert["bad_set_sup_bound"] if in_bad_set(r, net) else cert["sup_interior_bound"]
-        return float(err) / bound, f"r_1 = {[str(x) for x in r]} ({'ramp' if in_bad_set(r, net) else 'interior'}, masked={net.masked})"
+        return float(err) / bound, (f"r_1 = {[str(x) for x in r]} ({'ramp' if in_bad_set(r, net) else 'interior'}, "
+                                    f"masked={net.masked})")
 
     strategy = st.tuples(st.lists(st.integers(0, 1000), min_size=4, max_size=4), st.booleans(), st.integers(0, 1))
     return run_property(prop, strategy, ctx, quick=15, full=150, label="T1 entry error / certified sup bound")
@@ -112,9 +116,10 @@ def image_to_image_float64_certificate(ctx: Context) -> EvidenceResult:
         worst = max(worst, cert["lp_bound"])
         s = approx.summary()
         lines.append(f"{'masked' if masked else 'unmasked'}: d_model {s['d_model']}, FF widths {s['ff1'] + s['ff2']}, "
-                     f"{s['parameters']} parameters; certified d̄_2 ≤ {format_bound(cert['lp_bound'], 'upper', 4)} (rounding "
-                     f"≤ {format_bound(approx.ledger['rounding'], 'upper', 2)}); Monte-Carlo d̄_2 ≈ {mc['sampled_lp']:.4f} over {mc['samples']} inputs, "
-                     f"worst entry/sup-bound ratio {mc['worst_ratio']:.3f}")
+                     f"{s['parameters']} parameters; certified d̄_2 ≤ {format_bound(cert['lp_bound'], 'upper', 4)} "
+                     f"(rounding ≤ {format_bound(approx.ledger['rounding'], 'upper', 2)}); Monte-Carlo d̄_2 ≈ "
+                     f"{mc['sampled_lp']:.4f} over {mc['samples']} inputs, worst entry/sup-bound ratio "
+                     f"{mc['worst_ratio']:.3f}")
     return EvidenceResult("passed" if ok else "failed", f"{target.name}, ε = {T1_EPS}: " + "; ".join(lines),
                           observed=worst, bound=float(T1_EPS))
 
@@ -167,8 +172,9 @@ def uniform_attention_codes(ctx: Context) -> EvidenceResult:
     return EvidenceResult(
         "passed" if ok else "failed",
         f"W_Q = W_K = 0; at all {plan.codes} cell centres the output tokens' V·ρ equal the integer codes up to "
-        f"{float(err.max()):.3g} (allowed code·r with r = {format_bound(r, 'upper', 3)}); distinct contexts are ≥ 1/V = 1/{plan.tokens} "
-        f"apart in ρ, where the tight contextual mapping at the same G needs its read-outs at {t1_ball(True).precision} bits",
+        f"{float(err.max()):.3g} (allowed code·r with r = {format_bound(r, 'upper', 3)}); distinct contexts are ≥ 1/V "
+        f"= 1/{plan.tokens} apart in ρ, where the tight contextual mapping at the same G needs its read-outs at "
+        f"{t1_ball(True).precision} bits",
         observed=float(err.max()), bound=float(allowed.min()),
     )
 
@@ -242,8 +248,11 @@ CLAIMS = (
         depends_on=("attn.contextual-mapping-tight", "attn.masked-contextual-mapping", "partition.relu-quantizer",
                     "partition.bad-set-accounting", "interp.matrix-form"),
         evidence=(
-            E("certified", image_to_image_certificate, "exact ledger (partition + bad sets; no rounding in the ball runtime) ≤ ε, masked and unmasked; the paper construction's requirement reported"),
-            E("numeric", image_to_image_samples, "Hypothesis over rational inputs run in the ball runtime: entry errors below the certified sup bounds"),
+            E("certified", image_to_image_certificate, "exact ledger (partition + bad sets; no rounding in the ball "
+                                                       "runtime) ≤ ε, masked and unmasked; the paper construction's "
+                                                       "requirement reported"),
+            E("numeric", image_to_image_samples, "Hypothesis over rational inputs run in the ball runtime: entry "
+                                                 "errors below the certified sup bounds"),
         ),
     ),
     Claim(
@@ -252,25 +261,31 @@ CLAIMS = (
         title="Image-to-image in float64: one UNIFORM attention layer suffices once tokens carry positions",
         statement=(
             "For the T1 target (2×2 input, n = 4, d = 1, output the 4×4 scale of the pyramid (2, 4)), the dense "
-            "VarTransformer whose FF₁ writes z_j = k_j·G^j into input token j (k_j its ReLU-quantized digit, G = 4), whose "
-            "single attention layer is uniform (W_Q = W_K = 0: every output token reads ρ = code/V, code = Σ_j k_j G^j) "
-            "and whose FF₂ decodes the integer code and reads out f at the cell centre, run in torch float64 with and "
-            "without the block-causal mask, satisfies d̄_2(f, T) ≤ ε = 1/3, certified with its rounding; the contexts "
-            "are separated by 1/V instead of the e^{−Θ(M)} of A4's constructions."
+            "VarTransformer whose FF₁ writes z_j = k_j·G^j into input token j (k_j its ReLU-quantized digit, G = 4), "
+            "whose single attention layer is uniform (W_Q = W_K = 0: every output token reads ρ = code/V, code = Σ_j "
+            "k_j G^j) and whose FF₂ decodes the integer code and reads out f at the cell centre, run in torch float64 "
+            "with and without the block-causal mask, satisfies d̄_2(f, T) ≤ ε = 1/3, certified with its rounding; the "
+            "contexts are separated by 1/V instead of the e^{−Θ(M)} of A4's constructions."
         ),
-        paper_ref="arXiv:2502.06167, image-to-image universality (Theorem 6.6), realised in float64 (varcheck formalisation)",
+        paper_ref="arXiv:2502.06167, image-to-image universality (Theorem 6.6), realised in float64 (varcheck "
+                  "formalisation)",
         expected="holds",
         finding="F11",
         hypotheses=("positional codes E (one-hot input positions and output-position codes) are appended to the tokens",
                     "softmax's exp(0) is within one ulp of 1 (EXP_ULPS)"),
-        depends_on=("ua.image-to-image", "partition.relu-quantizer", "partition.bad-set-accounting", "attn.precision-budget"),
+        depends_on=("ua.image-to-image", "partition.relu-quantizer", "partition.bad-set-accounting",
+                    "attn.precision-budget"),
         constants=(("MAX_CODES", "4096", "largest number G^n of input cells the construction enumerates"),
-                   ("CODE_STEP_SLOPE", "4", "code steps z' = 4(Vρ − m) + 2: at an integer code |z'| ≥ 2, a margin of 1 in "
-                    "each direction for the read-out's rounding")),
+                   ("CODE_STEP_SLOPE", "4", "code steps z' = 4(Vρ − m) + 2: at an integer code |z'| ≥ 2, a margin of 1 "
+                                            "in each direction for the read-out's rounding")),
         evidence=(
-            E("certified", image_to_image_float64_certificate, "ledger of the dense float64 network ≤ ε, masked and unmasked, and a Monte-Carlo check against the sup bounds"),
-            E("numeric", image_to_image_float64_samples, "Hypothesis over inputs (interior and ramp points) through the dense network"),
-            E("construction", uniform_attention_codes, "W_Q = W_K = 0 and V·ρ equals the integer code at every cell centre within the derived bound"),
+            E("certified", image_to_image_float64_certificate, "ledger of the dense float64 network ≤ ε, masked and "
+                                                               "unmasked, and a Monte-Carlo check against the sup "
+                                                               "bounds"),
+            E("numeric", image_to_image_float64_samples, "Hypothesis over inputs (interior and ramp points) through "
+                                                         "the dense network"),
+            E("construction", uniform_attention_codes, "W_Q = W_K = 0 and V·ρ equals the integer code at every cell "
+                                                       "centre within the derived bound"),
         ),
     ),
 )
@@ -290,14 +305,15 @@ MUTANTS = (
 
 FINDINGS = (
     Finding(
-        "F11", "The precision wall of T1 is the contextual mapping's, not the model's: uniform attention runs in float64",
+        "F11", "The precision wall of T1 is the contextual mapping's, not the model's: uniform attention runs in "
+               "float64",
         paper="One single-head attention layer suffices for image-to-image universality, through a contextual mapping "
               "(Kajitsuka & Sato's Boltzmann construction, ICML Lemma 5.4).",
         theory="F11 (varcheck formalisation, from F6): A4's contextual mappings separate contexts by e^{−Θ(M)} and "
-               "need read-outs at 1999 bits (tight) or 6.3·10⁹ bits (paper constants) on the 2×2 → 4×4, G = 4 instance; "
-               "with THEORY.md's positional codes E the attention only has to aggregate: FF₁ writes k_j·G^j into input "
-               "token j, a uniform layer (W_Q = W_K = 0) gives every output token code/V, and the dense float64 network "
-               "is certified (also in float32).",
+               "need read-outs at 1999 bits (tight) or 6.3·10⁹ bits (paper constants) on the 2×2 → 4×4, G = 4 "
+               "instance; with THEORY.md's positional codes E the attention only has to aggregate: FF₁ writes k_j·G^j "
+               "into input token j, a uniform layer (W_Q = W_K = 0) gives every output token code/V, and the dense "
+               "float64 network is certified (also in float32).",
         corrected="With positional codes, image-to-image universality needs one uniform attention layer and float64 "
                   "(or float32) arithmetic; the exponential precision of the contextual mapping is needed only without "
                   "them (sequences of tokens that do not know their positions, Kajitsuka & Sato's setting).",

@@ -49,10 +49,11 @@ def word_to_image_certificate(ctx: Context) -> EvidenceResult:
     return EvidenceResult(
         "passed" if ok else "failed",
         f"{target.name}: dense float64 network d_model = {approx.summary()['d_model']}, FF widths "
-        f"{approx.summary()['ff1'] + approx.summary()['ff2']}, G = {approx.plan.G}, η = {approx.plan.eta}, "
-        f"L_f = {approx.plan.lipschitz}, parameters {approx.constants['parameter_count']}; ledger {', '.join(f'{k} {v:.3g}' for k, v in approx.ledger.items())}; "
-        f"certified d̄_2 ≤ {format_bound(cert['lp_bound'], 'upper', 6)} (d_2 ≤ {format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}) "
-        f"vs ε = {float(T2_EPS)}",
+        f"{approx.summary()['ff1'] + approx.summary()['ff2']}, G = {approx.plan.G}, η = {approx.plan.eta}, L_f = "
+        f"{approx.plan.lipschitz}, parameters {approx.constants['parameter_count']}; ledger "
+        f"{', '.join(f'{k} {v:.3g}' for k, v in approx.ledger.items())}; certified d̄_2 ≤ "
+        f"{format_bound(cert['lp_bound'], 'upper', 6)} (d_2 ≤ "
+        f"{format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}) vs ε = {float(T2_EPS)}",
         observed=cert["lp_bound"], bound=float(T2_EPS),
     )
 
@@ -122,8 +123,9 @@ def every_seed_certifies(ctx: Context) -> EvidenceResult:
         mc = approx.extra.get("monte_carlo")
         ok = ok and cert["certified"] and (mc is None or mc["within_sup_bounds"])
         worst = max(worst, cert["lp_bound"])
-        lines.append(f"S = {seed}: G = {approx.plan.G}, η = {approx.plan.eta}, d̄_2 ≤ {format_bound(cert['lp_bound'], 'upper', 5)} "
-                     f"(rounding ≤ {format_bound(approx.ledger['rounding'], 'upper', 2)})"
+        lines.append(f"S = {seed}: G = {approx.plan.G}, η = {approx.plan.eta}, d̄_2 ≤ "
+                     f"{format_bound(cert['lp_bound'], 'upper', 5)} (rounding ≤ "
+                     f"{format_bound(approx.ledger['rounding'], 'upper', 2)})"
                      + (f", Monte-Carlo d̄_2 ≈ {mc['sampled_lp']:.5f} ({mc['samples']} words)" if mc else ""))
     return EvidenceResult("passed" if ok else "failed", "; ".join(lines), observed=worst, bound=float(T2_EPS))
 
@@ -143,8 +145,9 @@ def attention_not_needed(ctx: Context) -> EvidenceResult:
     both = ident.certificate()["certified"] and ctxmap.certificate()["certified"]
     return EvidenceResult(
         "passed" if same and both else "failed",
-        f"contextual SA (c = {ctxmap.constants['attention_c']}, M = {ctxmap.constants['attention_M']}) vs identity: outputs "
-        f"{'bit-identical' if same else 'DIFFER'} on 6 words; both certified d̄_2 ≤ {format_bound(ident.certificate()['lp_bound'], 'upper', 4)} ≤ ε",
+        f"contextual SA (c = {ctxmap.constants['attention_c']}, M = {ctxmap.constants['attention_M']}) vs identity: "
+        f"outputs {'bit-identical' if same else 'DIFFER'} on 6 words; both certified d̄_2 ≤ "
+        f"{format_bound(ident.certificate()['lp_bound'], 'upper', 4)} ≤ ε",
     )
 
 
@@ -172,10 +175,11 @@ def no_positional_codes_lower_bound(ctx: Context) -> EvidenceResult:
     ok = lower > float(T2_EPS)
     return EvidenceResult(
         "refuted" if ok else "failed",
-        f"any position-independent approximator has d̄_2 ≥ {format_bound(lower, 'lower', 4)} > ε = {float(T2_EPS)} on {target.name} "
-        f"(certified on a {G}×{G} grid of cells)",
+        f"any position-independent approximator has d̄_2 ≥ {format_bound(lower, 'lower', 4)} > ε = {float(T2_EPS)} on "
+        f"{target.name} (certified on a {G}×{G} grid of cells)",
         observed=lower, bound=float(T2_EPS),
-        counterexample={"target": target.name, "lower_bound_d2_per_entry": format_bound(lower, "lower", 6), "eps": str(T2_EPS)},
+        counterexample={"target": target.name, "lower_bound_d2_per_entry": format_bound(lower,
+            "lower", 6), "eps": str(T2_EPS)},
     )
 
 
@@ -189,15 +193,18 @@ def word_to_image_constants() -> list:
     claim = "ua.word-to-image"
     out = [
         Constant("eps", T2_EPS, True, f"ε, per-entry d̄₂ target for {target.name}", claim, "exact"),
-        Constant("lipschitz", Fraction(k["lipschitz"]), True, "L_f, the target's certified Lipschitz constant", claim, "upper"),
+        Constant("lipschitz", Fraction(k["lipschitz"]), True, "L_f, the target's certified Lipschitz "
+                                                              "constant", claim, "upper"),
         Constant("grid", k["G"], True, "G, the grid of the word quantizer", claim),
         Constant("delta", Fraction(k["delta"]), True, "δ = 1/G", claim, "exact"),
         Constant("ramp", Fraction(k["eta"]), True, "η, the quantizer's ramp width", claim, "exact"),
         # floats the construction computed as upper bounds: exported as those floats, rounded up
-        Constant("sup_bound", float(k["M"]), False, "M, the sup bound of the error on the bad set (float upper bound)", claim,
+        Constant("sup_bound", float(k["M"]), False, "M, the sup bound of the error on the bad set (float upper "
+                                                    "bound)", claim,
                  "upper"),
     ]
-    out += [Constant(f"width_{name}", value, True, f"hidden units of {name}", claim) for name, value in k["widths"].items()]
+    out += [Constant(f"width_{name}", value, True, "hidden units of "
+                                                   f"{name}", claim) for name, value in k["widths"].items()]
     out.append(Constant("parameters", k["parameter_count"], True, "parameters of the whole approximator", claim))
     out += [Constant(f"ledger_{name}", float(value), False, f"ledger term {name} of d̄₂ (upper bound)", claim, "upper")
             for name, value in approx.ledger.items()]
@@ -251,36 +258,42 @@ CLAIMS = (
     Claim(
         id="ua.word-to-image",
         label="T2",
-        title="Word-to-image: a single-layer VAR transformer, run in float64, approximates a Lipschitz map to ε per entry",
+        title="Word-to-image: a single-layer VAR transformer, run in float64, approximates a Lipschitz map to ε per "
+              "entry",
         statement=(
-            "For the word-to-image setting (n = 1, x ∈ [0,1]^d) on var256, the dense VarTransformer T = head∘FF₂∘SA∘FF₁∘"
-            "embed∘(F.interpolate ⊕ E) — FF₁ the ramps of the dyadic thresholds t_g ≈ g/G with η = 2^{−k}, FF₂ the cell "
-            "value map (cell units, table slots, position select), G = ⌈L_f·(d/(d+p))^{1/p}/(2·ε·3/4)⌉ — run in torch "
-            "float64 satisfies d̄_2(f, T) ≤ ε = 10⁻² for the smooth-field target with d = 2, certified term by term "
-            "(partition, bad sets, table and the dense forward's rounding, every accumulation order covered), for every "
-            "seed of the target; its 2^d-cell fast path computes the same function up to the accounted rounding."
+            "For the word-to-image setting (n = 1, x ∈ [0,1]^d) on var256, the dense VarTransformer T = "
+            "head∘FF₂∘SA∘FF₁∘embed∘(F.interpolate ⊕ E) — FF₁ the ramps of the dyadic thresholds t_g ≈ g/G with η = "
+            "2^{−k}, FF₂ the cell value map (cell units, table slots, position select), G = "
+            "⌈L_f·(d/(d+p))^{1/p}/(2·ε·3/4)⌉ — run in torch float64 satisfies d̄_2(f, T) ≤ ε = 10⁻² for the "
+            "smooth-field target with d = 2, certified term by term (partition, bad sets, table and the dense "
+            "forward's rounding, every accumulation order covered), for every seed of the target; its 2^d-cell fast "
+            "path computes the same function up to the accounted rounding."
         ),
         paper_ref="arXiv:2502.06167 (ICML version), word-to-image universality; THEORY.md §6.2",
         expected="holds",
         hypotheses=(
-            "torch's bicubic/area kernels evaluate Keys' coefficients and window means as varcheck.exact.floating_point's "
-            "constant_map_interpolation_error states (an assumption about the kernel, checked numerically); the word's "
-            "copies then differ from it by ≤ 1.4e-13 relative",
+            "torch's bicubic/area kernels evaluate Keys' coefficients and window means as "
+            "varcheck.exact.floating_point's constant_map_interpolation_error states (an assumption about the kernel, "
+            "checked numerically); the word's copies then differ from it by ≤ 1.4e-13 relative",
         ),
         depends_on=("partition.lipschitz-grid", "partition.relu-quantizer", "partition.bad-set-accounting",
                     "interp.partition-of-unity"),
         constants=(("BUDGET_SHARES", "3/4, 1/5, 1/20", "ε split between partition, bad sets, and table + rounding"),
                    ("MAX_TABLE_ENTRIES", "2^28", "largest lookup table (G^d·L·channels float64 values) built"),
-                   ("THRESHOLD_BITS", "48", "binary digits of t_g: 2^k t_g and 2^k t_g − 1 exact in float64 for k < 49"),
+                   ("THRESHOLD_BITS", "48", "binary digits of t_g: 2^k t_g and 2^k t_g − 1 exact in float64 for k < "
+                                            "49"),
                    ("PARTITION_LP_FACTOR", "(d/(d+p))^(1/p)", "E[max_i U_i^p] = d/(d+p) for U uniform in [0,1]^d: "
                     "the L_p mean of ‖x − c‖_∞ over a cell, in half-widths (1/√2 for d = p = 2)"),
                    ("CELL_MARGIN", "1", "off the ramps a cell unit's pre-activation is an odd integer: 1 for the "
                     "token's cell, ≤ −1 otherwise; the rounding e_a < 1/2 keeps every other unit exactly 0")),
         evidence=(
             E("certified", word_to_image_certificate, "ball-arithmetic sum of the dense network's ledger terms ≤ ε"),
-            E("numeric", word_to_image_samples, "Hypothesis over words (interior and ramp points): the dense float64 network's entry errors below the certified sup bounds"),
-            E("numeric", lookup_equals_dense, "Hypothesis over words: the 2^d-cell fast path within the certified rounding of the dense forward"),
-            E("certified", every_seed_certifies, "the build certifies ε for seeds 0–2 (quick) or 0–9 (full) of the target"),
+            E("numeric", word_to_image_samples, "Hypothesis over words (interior and ramp points): the dense float64 "
+                                                "network's entry errors below the certified sup bounds"),
+            E("numeric", lookup_equals_dense, "Hypothesis over words: the 2^d-cell fast path within the certified "
+                                              "rounding of the dense forward"),
+            E("certified", every_seed_certifies, "the build certifies ε for seeds 0–2 (quick) or 0–9 (full) of the "
+                                                 "target"),
         ),
     ),
     Claim(
@@ -302,7 +315,8 @@ CLAIMS = (
         ),
         depends_on=("interp.partition-of-unity",),
         evidence=(
-            E("certified", no_positional_codes_lower_bound, "certified lower bound on d̄_2 over all position-independent approximators"),
+            E("certified", no_positional_codes_lower_bound, "certified lower bound on d̄_2 over all "
+                                                            "position-independent approximators"),
         ),
     ),
     Claim(

@@ -25,15 +25,15 @@ The rounding analysis is Higham's (varcheck.exact.floating_point); ``torch.tanh`
 from __future__ import annotations
 
 from .base import TANH_MAX_ULPS, Target
-from .norms import spectral_norm_upper
+from .composition import compose, image_pipeline
+from .fields import smooth_field
 from .linear_maps import blur, resize
+from .lipschitz import LipschitzCheck, check_lipschitz
+from .names import TARGET_FACTORIES, target_from_name
+from .norms import spectral_norm_upper
+from .partition_approximant import cell_centres, grid_approximation
 from .pixelwise import clip_map, gamma_map, tanh_map
 from .relu_networks import relu_network
-from .fields import smooth_field
-from .composition import compose, image_pipeline
-from .names import TARGET_FACTORIES, target_from_name
-from .partition_approximant import cell_centres, grid_approximation
-from .lipschitz import LipschitzCheck, check_lipschitz
 
 # Modules, after the mathematics they hold: base (the Target class, its limits), norms (exact operator norms),
 # linear_maps (blur, resize), pixelwise (tanh, clip, gamma), relu_networks, fields (word-to-image), composition,

@@ -17,7 +17,6 @@ from ...exact.quantizer import exact_rational
 from ...theory.partition import INF, parse_exponent
 from ..feedforward import as_float64
 
-
 #: Accuracy assumed of torch.tanh in float64, in ulps: torch's CPU kernel uses SLEEF's ``tanh_u10`` (≤ 1.0 ulp)
 #: in its vectorised path and the C library's ``tanh`` (glibc lists ≤ 2 ulp for double on x86-64 and
 #: aarch64) otherwise. Since |tanh| ≤ 1 and ulp(y) ≤ 2⁻⁵² for |y| ≤ 1, the absolute error is ≤ TANH_MAX_ULPS·2⁻⁵².
@@ -132,7 +131,8 @@ class Target:
         if input_error is not None:
             input_error = as_float64(input_error, "input_error")
             if tuple(input_error.shape) != tuple(x.shape):
-                raise VarcheckError(f"input_error must have the shape of x, {tuple(x.shape)}, got {tuple(input_error.shape)}.")
+                raise VarcheckError(f"input_error must have the shape of x, {tuple(x.shape)}, got "
+                                    f"{tuple(input_error.shape)}.")
         return self._error(x, input_error)
 
     def rounding_bound(self, x, input_error=None) -> torch.Tensor:
@@ -143,7 +143,8 @@ class Target:
         """(B,) β-norms of non-negative (B, *output_shape) arrays (e.g. entrywise bounds), rounded up by γ."""
         y = as_float64(y, "y")
         if tuple(y.shape[1:]) != self.output_shape:
-            raise VarcheckError(f"y must have shape (B, {', '.join(map(str, self.output_shape))}), got {tuple(y.shape)}.")
+            raise VarcheckError(f"y must have shape (B, {', '.join(map(str, self.output_shape))}), got "
+                                f"{tuple(y.shape)}.")
         return _vector_norm(y.abs(), self.norms[1])
 
     # exact paths

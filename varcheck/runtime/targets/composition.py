@@ -14,8 +14,6 @@ from .linear_maps import blur, resize
 from .pixelwise import gamma_map, tanh_map
 
 
-
-
 class Composition(Target):
     """Apply targets[0], then targets[1], …; constant = product (norms and shapes must chain)."""
 
@@ -25,10 +23,11 @@ class Composition(Target):
             raise VarcheckError("compose needs at least one Target.")
         for a, b in zip(targets, targets[1:]):
             if a.output_shape != b.input_shape:
-                raise VarcheckError(f"cannot compose {a.name} (output {a.output_shape}) with {b.name} (input {b.input_shape}).")
+                raise VarcheckError(f"cannot compose {a.name} (output {a.output_shape}) with {b.name} (input "
+                                    f"{b.input_shape}).")
             if a.norms[1] != b.norms[0]:
-                raise VarcheckError(f"cannot compose {a.name} (β = {_fmt_norm(a.norms[1])}) with {b.name} (α = {_fmt_norm(b.norms[0])}): "
-                                    "the norms must chain.")
+                raise VarcheckError(f"cannot compose {a.name} (β = {_fmt_norm(a.norms[1])}) with {b.name} (α = "
+                                    f"{_fmt_norm(b.norms[0])}): the norms must chain.")
         self.parts = tuple(targets)
         lip = math.prod((t.lipschitz for t in targets), start=Fraction(1))
         super().__init__(" >> ".join(t.name for t in targets), targets[0].input_shape, targets[-1].output_shape, lip,

@@ -13,9 +13,16 @@ from ...errors import VarcheckError, require_int
 from ...exact.floating_point import gamma
 from ...theory.pyramid import PRESETS, Pyramid
 from ..feedforward import affine_rounding_factor
-from .base import MAX_FIELD_FEATURES, MAX_RELU_WEIGHTS, MAX_TARGET_ENTRIES, TANH_ABS_ERROR, Target, _nd, _require_entries, _seed
-
-
+from .base import (
+    MAX_FIELD_FEATURES,
+    MAX_RELU_WEIGHTS,
+    MAX_TARGET_ENTRIES,
+    TANH_ABS_ERROR,
+    Target,
+    _nd,
+    _require_entries,
+    _seed,
+)
 
 
 class SmoothField(Target):
@@ -93,8 +100,9 @@ def smooth_field(*, seed: int, pyramid, d: int, channels: int | None = None, fea
     _require_entries(f"the pyramid's L = {pyr.length} tokens times channels = {channels}", pyr.length * channels)
     _require_entries("features·d", features * d)
     if pyr.length * features > MAX_RELU_WEIGHTS:
-        raise VarcheckError(f"a smooth field on {pyr.length} tokens with {features} features needs {pyr.length * features} "
-                            f"phases, above the limit of {MAX_RELU_WEIGHTS} (lower features or use a smaller pyramid).")
+        raise VarcheckError(f"a smooth field on {pyr.length} tokens with {features} features needs "
+                            f"{pyr.length * features} phases, above the limit of {MAX_RELU_WEIGHTS} (lower features or "
+                            "use a smaller pyramid).")
     rng = np.random.default_rng([seed, 5])
     B = [[Fraction(int(v), 4) for v in row] for row in rng.integers(-4, 5, size=(features, d))]
     A = [[Fraction(int(v), 2 * features) for v in row] for row in rng.integers(-4, 5, size=(channels, features))]

@@ -17,8 +17,6 @@ from .base import MAX_TARGET_ENTRIES, MAX_TARGET_SIDE, Target, _fmt_norm, _nd, _
 from .norms import _fmpq_mat, _operator_norm, _require_norm, _rows
 
 
-
-
 class SeparableLinear(Target):
     """X ↦ U_h X U_wᵀ on every channel of an (h, w, C) token map; exact rational U_h (h'×h), U_w (w'×w)."""
 
@@ -122,7 +120,8 @@ def blur(*, seed: int, side: int = 4, channels: int = 1, radius: int = 1, signed
         kernels.append([Fraction(v, total) for v in ints])
     kernels[0] = [gain * v for v in kernels[0]]
     p = _require_norm(norm)
-    name = f"blur(seed={seed},side={side},channels={channels},radius={radius},signed={int(signed)},norm={_fmt_norm(p).replace('∞', 'inf')})"
+    name = (f"blur(seed={seed},side={side},channels={channels},radius={radius},signed={int(signed)},"
+            f"norm={_fmt_norm(p).replace('∞', 'inf')})")
     t = SeparableLinear(name, _blur_matrix(kernels[0], side), _blur_matrix(kernels[1], side), channels, p,
                         extra={"kernel_h": kernels[0], "kernel_w": kernels[1]})
     t.kernel_l1 = sum(abs(v) for v in kernels[0]) * sum(abs(v) for v in kernels[1])
@@ -132,7 +131,9 @@ def blur(*, seed: int, side: int = 4, channels: int = 1, radius: int = 1, signed
 RESIZE_MODES = ("nearest", "bilinear", "bicubic", "area")
 
 
-def resize(*, seed: int, mode: str = "bicubic", src=None, dst=None, channels: int = 1, max_side: int = 8, norm=INF) -> Target:
+def resize(
+    *, seed: int, mode: str = "bicubic", src=None, dst=None, channels: int = 1, max_side: int = 8, norm=INF
+) -> Target:
     """VAR's resizes (torch semantics, exact operators of THEORY.md §2.1) on (h, w, channels) maps.
 
     Without ``src``/``dst`` the seed draws a square size pair with sides ≤ max_side: up-sampling for

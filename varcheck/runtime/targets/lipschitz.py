@@ -48,7 +48,9 @@ def check_lipschitz(target, *, pairs: int = 256, seed: int = 0, radii=(1.0, 2.0*
     gen = torch.Generator().manual_seed(seed)
     shape = (pairs,) + target.input_shape
     x = torch.rand(shape, generator=gen, dtype=torch.float64)
-    r = torch.tensor([radii[i % len(radii)] for i in range(pairs)], dtype=torch.float64).reshape((pairs,) + (1,) * len(target.input_shape))
+    r = torch.tensor([radii[i % len(radii)] for i in range(pairs)], dtype=torch.float64).reshape(
+        (pairs,) + (1,) * len(target.input_shape)
+    )
     y = x + r * (2 * torch.rand(shape, generator=gen, dtype=torch.float64) - 1)
     alpha, beta = target.norms
     num = flat_norm(target(x) - target(y), beta)

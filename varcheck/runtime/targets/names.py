@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
 from ...errors import VarcheckError, require_rational_text
 from ...theory.partition import INF
 from .base import Target
+from .composition import compose, image_pipeline
+from .fields import smooth_field
 from .linear_maps import blur, resize
 from .pixelwise import clip_map, gamma_map, tanh_map
 from .relu_networks import relu_network
-from .fields import smooth_field
-from .composition import compose, image_pipeline
-
 
 TARGET_FACTORIES = {
     "relu_network": relu_network,
@@ -75,7 +73,8 @@ def target_from_name(name: str) -> Target:
         piece = piece.strip()
         head, sep, rest = piece.partition("(")
         if head not in TARGET_FACTORIES or not sep or not rest.endswith(")"):
-            raise VarcheckError(f"name must be factory(key=value,...) with a factory among {', '.join(TARGET_FACTORIES)}, got {piece!r}.")
+            raise VarcheckError("name must be factory(key=value,...) with a factory among "
+                                f"{', '.join(TARGET_FACTORIES)}, got {piece!r}.")
         kwargs = {}
         for item in _split_arguments(rest[:-1]):
             key, eq, value = item.partition("=")

@@ -15,8 +15,6 @@ from ...theory.partition import INF, parse_exponent
 from .base import SPECTRAL_BITS, SPECTRAL_SLACK, _fmt_norm, _nd
 
 
-
-
 def _fmpq_mat(rows):
     from flint import fmpq, fmpq_mat
 
@@ -62,5 +60,6 @@ def _operator_norm(rows, norm) -> Fraction:
 def _require_norm(norm, allowed=(INF, Fraction(1), Fraction(2))):
     p = parse_exponent("norm", norm)
     if p not in allowed:
-        raise VarcheckError(f"norm must be one of {', '.join(_fmt_norm(a) for a in allowed)} for this target, got {norm!r}.")
+        raise VarcheckError(f"norm must be one of {', '.join(_fmt_norm(a) for a in allowed)} for this target, got "
+                            f"{norm!r}.")
     return p

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-
 import torch
 
 from ...errors import VarcheckError, require_int
 from ...exact.floating_point import UNIT_ROUNDOFF
 from ..feedforward import as_float64
-from .base import MAX_TORCH_GRID, Target, _SPLITTER
-
-
+from .base import _SPLITTER, MAX_TORCH_GRID, Target
 
 
 def cell_centres(x, G: int) -> torch.Tensor:

@@ -15,9 +15,6 @@ from ...exact.quantizer import exact_rational
 from ...theory.partition import INF, parse_exponent
 from .base import TANH_ABS_ERROR, Target, _arb_clip01, _fmt_norm, _nd, _seed, _shape
 
-
-
-
 #: Slopes a seeded pixel-wise map draws from (its Lipschitz constant is the slope).
 PIXEL_SLOPES = (Fraction(1, 2), Fraction(3, 4), Fraction(1), Fraction(3, 2), Fraction(2))
 

@@ -16,8 +16,6 @@ from .base import MAX_RELU_DEPTH, MAX_RELU_WEIGHTS, MAX_RELU_WIDTH, Target, _arb
 from .norms import _fmpq_mat, _operator_norm, _require_norm, _rows, spectral_norm_upper
 
 
-
-
 class ReluNetwork(Target):
     """A ReLU MLP on the flattened input (row convention x ↦ xA + b), reshaped to output_shape."""
 
@@ -67,7 +65,9 @@ def _dyadic_weights(rng, n_in, n_out, scale_bits):
     return [[Fraction(int(v), 2**scale_bits) for v in row] for row in rng.integers(-4, 5, size=(n_in, n_out))]
 
 
-def relu_network(*, seed: int, input_shape=(2, 2), output_shape=(2, 2), width: int = 8, depth: int = 2, norm=INF) -> Target:
+def relu_network(
+    *, seed: int, input_shape=(2, 2), output_shape=(2, 2), width: int = 8, depth: int = 2, norm=INF
+) -> Target:
     """A random ReLU network with ``depth`` hidden layers of ``width`` units and dyadic rational weights.
 
     Weights are k/2^b with k ∈ −4..4 and 2^b ≥ 2·fan-in (outputs stay O(1) on [0,1]); biases k/8. The
@@ -82,8 +82,8 @@ def relu_network(*, seed: int, input_shape=(2, 2), output_shape=(2, 2), width: i
     sizes = [math.prod(input_shape)] + [width] * depth + [math.prod(output_shape)]
     weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
     if weights > MAX_RELU_WEIGHTS:
-        raise VarcheckError(f"the network (input_shape, width, depth, output_shape) would have {weights} weights, above "
-                            f"the limit of {MAX_RELU_WEIGHTS}.")
+        raise VarcheckError(f"the network (input_shape, width, depth, output_shape) would have {weights} weights, "
+                            f"above the limit of {MAX_RELU_WEIGHTS}.")
     layers = []
     for n_in, n_out in zip(sizes, sizes[1:]):
         bits = max(1, math.ceil(math.log2(2 * n_in)))
