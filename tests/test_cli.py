@@ -331,3 +331,11 @@ def test_python_m_varcheck_verify_real_claim(tmp_path):
     assert all(re.fullmatch(r"\[\d+/\d+\] \S+  \w+ \.\.\. \w+ \(\d+\.\d\d s\)", line)
                for line in proc.stderr.splitlines()), proc.stderr
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["as_expected"] == 1
+
+
+def test_listing_and_explaining_claims_imports_no_torch():
+    """The claims layer imports torch only where evidence runs: `varcheck list` and `explain` stay quick."""
+    code = ("import sys; from varcheck.cli import main; main(['list']); main(['explain', 'interp.kernel-range']); "
+            "assert 'torch' not in sys.modules, 'torch imported'")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]

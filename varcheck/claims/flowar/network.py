@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 
 from ...exact.directed_rounding import format_bound
 from ...exact.flow_head import time_scale_plan
-from ...runtime import flowar_network
-from ...runtime.flowar import flowar_grid_25, uniform_grid
 from ...runtime.instances import T3_EPS, t3, t3_y_hat
 from ...theory.constants import NetworkRow
 from ...theory.mutants import Check, Mutant
@@ -57,6 +55,8 @@ def flowar_network_recovery(ctx: Context) -> EvidenceResult:
 
 def t3_network_row() -> NetworkRow:
     """T3-net's Ŷ row of docs/networks.md: any Ŷ will do (§6.3); the AdaLN head adds [I, −I] and a time MLP."""
+    from ...runtime.flowar import flowar_grid_25, uniform_grid
+
     _, y_hat = t3_y_hat()
     heads = [time_scale_plan([Fraction(float(t)) for t in grid]).hidden for grid in (flowar_grid_25(), uniform_grid())]
     return NetworkRow("T3-net Ŷ (flowar, d = 1, 2 channels)", "word-to-image (FlowAR head added)", y_hat, T3_EPS,
@@ -69,6 +69,8 @@ def t3_network_row() -> NetworkRow:
 
 def _time_mlp_off_at_a_knot(p) -> None:
     """The time MLP's output bias 1/t₀ rounded to 5 digits: 1 + s(t) no longer 1/t at the grid times."""
+    from ...runtime import flowar_network
+
     original = flowar_network.TimeScale.__init__
 
     def init(self, plan):

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from ...exact import flowar as ef
 from ...exact import hofar as eh
-from ...runtime import hofar as rh
 from ...theory import hofar as sh
 from ...theory.findings import Finding
 from ...theory.mutants import Check, Mutant
@@ -148,6 +147,7 @@ def torch_hofar_is_flowar(ctx: Context) -> EvidenceResult:
     import torch
 
     from ...runtime import flowar as rf
+    from ...runtime import hofar as rh
 
     def prop(example):
         kind, grid_seed, dtype_name, order, side, seed = example
@@ -262,6 +262,8 @@ def torch_inexact_heads_bound(ctx: Context) -> EvidenceResult:
     clipped): |x̃_K − Ŷ| ≤ inexact_head_bound + the derived rounding bound of the last step (exact.hofar)."""
     import torch
 
+    from ...runtime import hofar as rh
+
 
     def perturbation(kind, eps):
         if kind == "aligned":
@@ -309,6 +311,8 @@ def _mutant_higher_errors_ignored(p):
 def _mutant_partial_time_derivative(p):
     """The torch head's second term ∂_t v = −(x − Ŷ)/t² (partial derivative) instead of the total derivative 0."""
     import torch
+
+    from ...runtime import hofar as rh
 
 
     original = rh.HOFARHead.coefficients

@@ -15,7 +15,6 @@ from ...errors import VarcheckError
 from ...exact.directed_rounding import working_precision
 from ...exact.floating_point import gamma
 from ...exact.quantizer import grid_quantize
-from ...runtime.targets.lipschitz import check_lipschitz, flat_norm
 from ...theory import partition as sp_part
 from ...theory.mutants import Check, Mutant
 from ...theory.partition import INF, PowerProduct
@@ -31,7 +30,6 @@ __all__ = ['CLAIMS', 'MUTANTS', 'EXTREMAL_GAP', 'GRID_INSTANCES', 'partition_rat
 
 
 
-
 #: An extremal search that cannot get within 1/64 of a bound the sharpness evidence shows attained is not
 #: searching; the targeted P1 property on EXTREMAL_KINDS fails below 1 − EXTREMAL_GAP.
 EXTREMAL_GAP = Fraction(1, 64)
@@ -44,6 +42,7 @@ def targets_declared_constants(ctx: Context) -> EvidenceResult:
     """Every factory of varcheck.targets (several seeds, both norms where offered): sampled ratios never exceed
     the declared constant (float rounding accounted)."""
     from ...runtime import targets as T
+    from ...runtime.targets.lipschitz import check_lipschitz
 
     seeds = range(ctx.pick(2, 12))
     made = []
@@ -69,7 +68,6 @@ def targets_declared_constants(ctx: Context) -> EvidenceResult:
     top = max(v[0] for v in worst.values())
     return EvidenceResult("passed", f"{len(made)} targets, sampled ‖Δf‖/(L‖Δx‖) never above 1 beyond rounding; "
                                     f"worst per family: {summary}", observed=top, bound=1)
-
 
 
 def _theory_grid(per_entry: bool):
@@ -289,6 +287,7 @@ def torch_partition_error(ctx: Context) -> EvidenceResult:
     import torch
 
     from ...runtime import targets as T
+    from ...runtime.targets.lipschitz import flat_norm
 
     targets = [T.relu_network(seed=1), T.blur(seed=2), T.resize(seed=3), T.resize(seed=3, mode="area"),
                T.image_pipeline(seed=4), T.tanh_map(seed=5), T.gamma_map(seed=6, norm=2),

@@ -17,8 +17,6 @@ from hypothesis import strategies as st
 from ...exact.directed_rounding import format_bound
 from ...exact.floating_point import FORMATS
 from ...exact.image_to_image import paper_requirement
-from ...runtime import cell_value_map as cvm
-from ...runtime import image_to_image as i2i
 from ...runtime.instances import T1_EPS, T1_G, t1_ball, t1_dense, t1_paper, t1_target
 from ...theory.constants import NetworkRow
 from ...theory.findings import Finding
@@ -193,6 +191,8 @@ def t1_network_row() -> NetworkRow:
 
 def _cell_bias_off_by_two(p) -> None:
     """Cell units built with bias −(2d' − 1): a unit whose cell differs in one coordinate reaches 1 as well."""
+    from ...runtime import cell_value_map as cvm
+
     original = cvm.emit_cell_layer
 
     def emit(block, layout, vm, table, step_block="step"):
@@ -204,6 +204,8 @@ def _cell_bias_off_by_two(p) -> None:
 
 def _attention_not_uniform(p) -> None:
     """T1-f64 with W_Q = W_K = the code channel: the attention is no longer uniform, the read-out no longer the code."""
+    from ...runtime import image_to_image as i2i
+
     original = i2i.cell_code_network
 
     def build(plan, table):
@@ -218,6 +220,8 @@ def _attention_not_uniform(p) -> None:
 
 def _code_weight_collides(p) -> None:
     """Code units of input pixel 1 weighted G^1 − 1 instead of G^1: two cells share a code."""
+    from ...runtime import image_to_image as i2i
+
     original = i2i.cell_code_network
 
     def build(plan, table):

@@ -15,8 +15,6 @@ from hypothesis import strategies as st
 
 from ...exact.directed_rounding import format_bound
 from ...exact.floating_point import gamma
-from ...runtime import cell_value_map as cvm
-from ...runtime import word_to_image as w2i
 from ...runtime.instances import T2_EPS, t2
 from ...theory.constants import Constant, NetworkRow
 from ...theory.findings import Finding
@@ -229,6 +227,8 @@ def t2_network_row() -> NetworkRow:
 
 
 def _word_table_position_independent(p) -> None:
+    from ...runtime import word_to_image as w2i
+
     original = w2i.build_word_to_image
 
     def build(target, pyramid, eps, p_, attention, positional, *rest):
@@ -237,9 +237,10 @@ def _word_table_position_independent(p) -> None:
     p.setattr(w2i, "build_word_to_image", build)
 
 
-
 def _select_gate_too_small(p) -> None:
     """Position select with gate B = S instead of 4S: the slots of other positions leak into the output."""
+    from ...runtime import cell_value_map as cvm
+
     original = cvm.emit_select_layer
 
     def emit(block, layout, vm):
