@@ -1,13 +1,13 @@
-"""The catalog of every claim family: the claim registry, the mutants, the findings, the constants instances and
-the built networks that the report layer renders.
+"""The catalog of every claim family: the claim registry, the mutants, the findings, the constants instances, the
+built networks and the figures that the report layer renders.
 
 Each family is a sub-package of varcheck.claims whose ``__init__`` gathers, from the modules that hold them:
 
 ``CLAIMS``     the family's claims, in the order of the theory document;
 ``MUTANTS``    the mutants that attack them;
-``FINDINGS``   the findings of §7 its claims carry (varcheck.theory.findings.Finding);
-``CONSTANTS``  constants instances: name → builder returning varcheck.theory.constants.Constant objects;
-``NETWORKS``   builders of the rows of docs/networks.md (varcheck.theory.constants.NetworkRow).
+``FINDINGS``   the findings of §7 its claims carry (varcheck.theory.reporting.Finding);
+``CONSTANTS``  constants instances: name → builder returning varcheck.theory.reporting.Constant objects;
+``NETWORKS``   builders of the rows of docs/networks.md (varcheck.theory.reporting.NetworkRow).
 
 After varcheck's families come the claims (and ``MUTANTS``) of every module named in ``VARCHECK_CLAIM_MODULES``.
 """
@@ -20,7 +20,7 @@ from ..errors import VarcheckError
 from ..theory.registry import Registry, extra_claim_modules, function_path, load_claim_module
 from . import attention, composition, flowar, hofar, interpolation, partition, universality
 
-__all__ = ["FAMILIES", "registry", "mutants", "findings", "constant_instances", "network_builders"]
+__all__ = ["FAMILIES", "registry", "mutants", "findings", "constant_instances", "network_builders", "plots"]
 
 #: The claim families, in the order of the theory document (registry order).
 FAMILIES = (interpolation, attention, partition, universality, composition, flowar, hofar)
@@ -107,3 +107,8 @@ def constant_instances() -> dict:
 def network_builders() -> tuple:
     """The builders of the built-network rows (docs/networks.md), family after family."""
     return tuple(builder for family in FAMILIES for builder in family.NETWORKS)
+
+
+def plots() -> tuple:
+    """The figures the families declare for the HTML report, family after family."""
+    return tuple(plot for family in FAMILIES for plot in family.PLOTS)

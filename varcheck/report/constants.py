@@ -3,7 +3,7 @@
     varcheck constants --format tex                     # \\newcommand{\\varcheckAttnTightTemperature}{...}
     varcheck constants --instance attn-tight --format json
 
-An **instance** is a named, deterministic builder returning :class:`~varcheck.theory.constants.Constant` objects
+An **instance** is a named, deterministic builder returning :class:`~varcheck.theory.reporting.Constant` objects
 computed by varcheck's exact layer (not copied from prose); each claim family declares its own (``CONSTANTS`` of its
 package, gathered by varcheck.claims.catalog), and this module adds ``claims``. The default instances are the
 quick-profile instances of the registered claims:
@@ -56,7 +56,7 @@ from ..exact.directed_rounding import (
     format_decimal,
     require_side,
 )
-from ..theory.constants import Constant
+from ..theory.reporting import Constant
 
 __all__ = ["Constant", "INSTANCES", "instance_constants", "render_tex", "render_json", "macro_name", "tex_value",
            "printed_value", "safe_approx"]

@@ -177,8 +177,9 @@ def render_api_reference() -> str:
 
     lines = [_HEADER.format(source="the public modules' __all__ and docstrings"), "", "# API reference", "",
              "The public functions and classes, with their signatures and the first paragraph of their docstrings "
-             "(`help(varcheck.NAME)` shows the rest). Layers: `spec` (claims, symbols; no torch), `exact` (exact "
-             "operators over Q, ball arithmetic), `runtime` (torch), `check` (strategies, evidence), `report`.", ""]
+             "(`help(varcheck.NAME)` shows the rest). Layers: `theory` (the registry's mechanism, symbols; no torch), "
+             "`exact` (exact operators over Q, ball arithmetic; no torch), `runtime` (torch), `claims` (each claim "
+             "family with its evidence and mutants; the runner), `report`.", ""]
     lines += ["| module | purpose |", "|---|---|"]
     lines += [f"| [`{m}`](#{m.replace('.', '')}) | {md_cell(p)} |" for m, p in API_MODULES]
     lines.append("")

@@ -1,12 +1,9 @@
 """Small figures for the HTML report, rendered with matplotlib (a dev extra) to base64 PNG.
 
-Each figure is computed from varcheck's exact layer, not from the evidence text, so it shows the
-mathematics a finding is about:
-
-* ``keys_kernel``: W_a for torch's a = −3/4 and a = −1/2 against the band [0, 1] the paper claims
-  (finding F1, claim I4): both dip below 0, to 4a/27 at |x| = 4/3;
-* ``var_effective_map``: max |E_k − D_k| for each var256 scale pair (finding F8, claim I8);
-* ``outcomes``: claims per family and outcome in the run being reported.
+The claim families declare the figures of their findings (varcheck.theory.reporting.Plot, gathered by
+varcheck.claims.catalog.plots), each computed from varcheck's exact layer, not from the evidence text, so it shows
+the mathematics a finding is about (``keys_kernel``: F1, claim I4; ``var_effective_map``: F8, claim I8); this
+module renders them and adds ``outcomes``: claims per family and outcome in the run being reported.
 
 :func:`figures` returns ``[]`` with a reason when matplotlib is not importable; the report then says
 that figures were omitted. Rendering uses the Agg canvas directly (no pyplot state, no GUI backend).
@@ -16,7 +13,8 @@ from __future__ import annotations
 
 import base64
 import io
-from fractions import Fraction
+
+from ..claims.catalog import plots
 
 __all__ = ["Figure", "figures", "matplotlib_available"]
 
@@ -56,40 +54,6 @@ def _render(draw, size=(6.0, 3.2)) -> bytes:
     return buffer.getvalue()
 
 
-def _keys_kernel(ax) -> None:
-    from ..exact.interpolation import keys_kernel
-
-    xs = [Fraction(i, 100) for i in range(-250, 251)]
-    ax.axhspan(0, 1, color="#e3f2fd", label="[0, 1] (paper's claim)")
-    for a, colour in ((Fraction(-3, 4), "#1565c0"), (Fraction(-1, 2), "#6a1b9a")):
-        ax.plot([float(x) for x in xs], [float(keys_kernel(x, a)) for x in xs], color=colour, label=f"W_a, a = {a}")
-        for x in (Fraction(-4, 3), Fraction(4, 3)):
-            ax.plot([float(x)], [float(keys_kernel(x, a))], "o", color=colour, markersize=4)
-    ax.axhline(0, color="#555", linewidth=0.6)
-    ax.annotate("min 4a/27 at |x| = 4/3", xy=(4 / 3, -1 / 9), xytext=(1.55, 0.35),
-                arrowprops={"arrowstyle": "->", "color": "#555"}, fontsize=8)
-    ax.set_xlabel("x")
-    ax.set_title("Keys kernel W_a (F1, claim I4: refuted)", fontsize=10)
-    ax.legend(fontsize=7, loc="upper left")
-
-
-def _var_effective_map(ax) -> None:
-    from ..exact.interpolation import interpolation_matrix_1d
-    from ..exact.pyramid_maps import var_effective_map
-    from ..theory.pyramid import PRESETS
-
-    sides = PRESETS["var256"]
-    labels, values = [], []
-    for p, q in zip(sides, sides[1:]):
-        diff = var_effective_map(p, q, exact=True) - interpolation_matrix_1d(p, q, "bicubic", exact=True)
-        labels.append(f"{p}→{q}")
-        values.append(max(abs(float(Fraction(str(v)))) for v in diff.entries()))
-    ax.bar(labels, values, color="#00838f")
-    ax.set_ylabel("max |E_k − D_k|")
-    ax.set_title("VAR's next-scale map vs direct bicubic (F8, claim I8)", fontsize=10)
-    ax.tick_params(axis="x", labelsize=8)
-
-
 def _outcomes(claims):
     families = []
     for c in claims:
@@ -119,12 +83,7 @@ def figures(report: dict) -> tuple:
     """``(figures, note)``: the report's figures, or ``([], reason)`` when matplotlib is unavailable."""
     if not matplotlib_available():
         return [], "Figures omitted: matplotlib is not installed (it comes with `pip install varcheck[dev]`)."
-    out = [
-        Figure("keys_kernel", "The Keys cubic kernel dips below 0 (to −1/9 for torch's a = −3/4): finding F1.",
-               _render(_keys_kernel)),
-        Figure("var_effective_map", "Largest entry of E_k − D_k per var256 scale pair (exact over Q): finding F8.",
-               _render(_var_effective_map)),
-    ]
+    out = [Figure(plot.name, plot.caption, _render(plot.draw)) for plot in plots()]
     if report.get("claims"):
         height = 1.0 + 0.35 * len({c["id"].split(".")[0] for c in report["claims"]})
         out.append(Figure("outcomes", "Claims per family, coloured by outcome.",

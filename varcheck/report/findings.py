@@ -19,8 +19,8 @@ import re
 
 from ..claims.catalog import findings, registry
 from ..claims.runner import run_claim
-from ..theory.findings import Finding
 from ..theory.registry import Context, function_path, resolve
+from ..theory.reporting import Finding
 from .markdown import md_cell
 
 __all__ = ["Finding", "FINDINGS", "render_findings", "claims_of_finding"]

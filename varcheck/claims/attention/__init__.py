@@ -19,4 +19,5 @@ CLAIMS = family_claims(
 MUTANTS = contextual_mapping.MUTANTS
 FINDINGS = precision.FINDINGS
 CONSTANTS = {"attn-paper": contextual_mapping.paper_constants, "attn-tight": contextual_mapping.tight_constants}
+PLOTS = ()
 NETWORKS = ()

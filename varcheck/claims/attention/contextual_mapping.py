@@ -21,11 +21,11 @@ from ...exact.directed_rounding import ball_endpoint
 from ...exact.projection import projection_certificate
 from ...exact.token_family import GridVocabulary
 from ...theory import boltzmann as bz
-from ...theory.constants import Constant
 from ...theory.mutants import Check, Mutant
 from ...theory.pyramid import Pyramid
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Constant
 from ..properties import run_property
 
 __all__ = ["CLAIMS", "MUTANTS", "FAMILY_STREAM", "pooled_family", "quick_paper_instance", "tight_instances",

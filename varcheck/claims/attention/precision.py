@@ -9,9 +9,9 @@ from itertools import combinations
 
 from ...exact.contextual_mapping import FLOAT_FORMATS, contextual_mapping
 from ...exact.token_family import GridVocabulary
-from ...theory.findings import Finding
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Finding
 
 __all__ = ["CLAIMS", "FINDINGS", "frontier_rows", "frontier_table", "float_run_separates"]
 

@@ -14,4 +14,5 @@ CLAIMS = family_claims(
 MUTANTS = sup_norm.MUTANTS + lp.MUTANTS
 FINDINGS = lp.FINDINGS
 CONSTANTS = {}
+PLOTS = ()
 NETWORKS = ()

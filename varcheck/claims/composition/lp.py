@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from ...exact import composition as ec
 from ...exact.piecewise import PiecewisePolynomial, PushForward, push_forward
 from ...theory import composition as sc
-from ...theory.findings import Finding
 from ...theory.mutants import Check, Mutant
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Finding
 from ..properties import run_property
 from .sup_norm import LEMMAS
 

@@ -17,4 +17,5 @@ CLAIMS = family_claims(
 MUTANTS = euler.MUTANTS + separation.MUTANTS + network.MUTANTS
 FINDINGS = ()
 CONSTANTS = {}
+PLOTS = ()
 NETWORKS = (network.t3_network_row,)

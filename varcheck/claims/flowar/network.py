@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from ...exact.directed_rounding import format_bound
 from ...exact.flow_head import time_scale_plan
 from ...runtime.instances import T3_EPS, t3, t3_y_hat
-from ...theory.constants import NetworkRow
 from ...theory.mutants import Check, Mutant
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import NetworkRow
 from ..properties import run_property
 
 __all__ = ["CLAIMS", "MUTANTS", "t3_network_row"]

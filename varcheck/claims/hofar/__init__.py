@@ -18,4 +18,5 @@ CLAIMS = family_claims(
 MUTANTS = straight_path.MUTANTS + rates.MUTANTS + conditional.MUTANTS
 FINDINGS = straight_path.FINDINGS
 CONSTANTS = {"hofar": rates.hofar_constants}
+PLOTS = ()
 NETWORKS = ()

@@ -15,10 +15,10 @@ from ...exact import flowar as ef
 from ...exact import hofar as eh
 from ...exact.ball_attention import arb_of
 from ...theory import hofar as sh
-from ...theory.constants import Constant
 from ...theory.mutants import Check, Mutant
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Constant
 from ..flowar.euler import flow_instance
 from ..properties import run_property, single_threaded
 from .straight_path import decimal_up, exact_ratio, exact_straight_path_reduction, flowar_grids

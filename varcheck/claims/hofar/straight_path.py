@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from ...exact import flowar as ef
 from ...exact import hofar as eh
 from ...theory import hofar as sh
-from ...theory.findings import Finding
 from ...theory.mutants import Check, Mutant
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Finding
 from ..flowar.euler import flow_instance, named_exact_grids, rational_vector, stand_in
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 

@@ -28,4 +28,5 @@ def interpolation_constants() -> list:
 
 
 CONSTANTS = {"interp": interpolation_constants, "pyramid": var_maps.pyramid_constants}
+PLOTS = (kernel.KERNEL_PLOT, var_maps.EFFECTIVE_MAP_PLOT)
 NETWORKS = ()

@@ -25,12 +25,11 @@ from ...exact.interpolation import (
 )
 from ...exact.pyramid_maps import VAR_LATENT_SIDE
 from ...theory import cubic_kernel as ck
-from ...theory.constants import Constant
-from ...theory.findings import Finding
 from ...theory.mutants import Check, Mutant
 from ...theory.pyramid import PRESETS
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Constant, Finding, Plot
 from .. import strategies as vst
 from ..properties import run_property
 from ..snippets import counterexample_of, fraction_literal
@@ -45,7 +44,7 @@ from .operators import (
     torch_unit_responses,
 )
 
-__all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "kernel_constants", "kernel_range_snippet"]
+__all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "KERNEL_PLOT", "kernel_constants", "kernel_range_snippet"]
 
 _VAR = "varcheck formalisation"
 _PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in THEORY.md §2.2"
@@ -264,6 +263,26 @@ def kernel_range_snippet(result) -> str:
         f'print(f"W_{{a}}({{x}}) = {{w}} < 0 for a = {{a}}; torch bicubic {h}->{hp}: weight {{weight!r}} (exactly '
         '{exact}) < 0")',
     ])
+
+
+def plot_keys_kernel(ax) -> None:
+    """The HTML report's figure of F1: W_a for a = −3/4 and −1/2 against the band [0, 1] the paper claims."""
+    xs = [Fraction(i, 100) for i in range(-250, 251)]
+    ax.axhspan(0, 1, color="#e3f2fd", label="[0, 1] (paper's claim)")
+    for a, colour in ((Fraction(-3, 4), "#1565c0"), (Fraction(-1, 2), "#6a1b9a")):
+        ax.plot([float(x) for x in xs], [float(keys_kernel(x, a)) for x in xs], color=colour, label=f"W_a, a = {a}")
+        for x in (Fraction(-4, 3), Fraction(4, 3)):
+            ax.plot([float(x)], [float(keys_kernel(x, a))], "o", color=colour, markersize=4)
+    ax.axhline(0, color="#555", linewidth=0.6)
+    ax.annotate("min 4a/27 at |x| = 4/3", xy=(4 / 3, -1 / 9), xytext=(1.55, 0.35),
+                arrowprops={"arrowstyle": "->", "color": "#555"}, fontsize=8)
+    ax.set_xlabel("x")
+    ax.set_title("Keys kernel W_a (F1, claim I4: refuted)", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left")
+
+
+KERNEL_PLOT = Plot("keys_kernel", "The Keys cubic kernel dips below 0 (to −1/9 for torch's a = −3/4): finding F1.",
+                   plot_keys_kernel)
 
 
 def kernel_constants() -> list:

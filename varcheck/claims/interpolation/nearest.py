@@ -9,9 +9,9 @@ import numpy as np
 
 from ...errors import VarcheckError
 from ...exact.interpolation import floor_nearest_index, torch_nearest_index
-from ...theory.constants import Constant
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Constant
 from ..snippets import counterexample_of, fraction_literal
 
 __all__ = ["CLAIMS", "nearest_constants", "torch_nearest_floor_snippet"]

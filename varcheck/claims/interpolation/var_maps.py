@@ -5,6 +5,7 @@ the effective map."""
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -13,13 +14,13 @@ from ...exact.floating_point import TORCH_PARITY_TOL, separable_apply_error_boun
 from ...exact.interpolation import interpolation_matrix_1d
 from ...exact.pyramid_maps import pyramid_upsampling_matrix, var_effective_map
 from ...exact.token_family import TokenFamily
-from ...theory.constants import Constant
-from ...theory.findings import Finding
 from ...theory.pyramid import PRESETS, Pyramid
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Constant, Finding, Plot
 
-__all__ = ["CLAIMS", "FINDINGS", "effective_map_constants", "pyramid_constants"]
+__all__ = ["CLAIMS", "FINDINGS", "EFFECTIVE_MAP_PLOT", "effective_map_constants", "effective_map_deviations",
+           "pyramid_constants"]
 
 _PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in THEORY.md §2.2"
 
@@ -30,11 +31,7 @@ _PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in T
 def exact_var_effective_map(ctx: Context) -> EvidenceResult:
     """E_k = A_{p_{k+1}←16}·B_{16←p_k} vs direct bicubic D_k on var256 (exact), and A_p B_p vs I."""
     sides = PRESETS["var256"]
-    devs = {}
-    for p, q in zip(sides, sides[1:]):
-        e = var_effective_map(p, q, exact=True)
-        d = interpolation_matrix_1d(p, q, "bicubic", exact=True)
-        devs[(p, q)] = max(abs(Fraction(str(v))) for v in (e - d).entries())
+    devs = effective_map_deviations()
     zero = sorted(k for k, v in devs.items() if v == 0)
     argmax = max(devs, key=devs.get)
     ident = {}
@@ -115,14 +112,35 @@ def exact_repeated_tokens(ctx: Context) -> EvidenceResult:
     )
 
 
-def effective_map_constants() -> list:
-    """VAR's effective-map deviation from direct bicubic on var256 (I8): its maximum and where it is attained."""
+@lru_cache(maxsize=1)
+def effective_map_deviations() -> dict:
+    """{(p, q): max |E_k − D_k|} over the consecutive var256 scale pairs, exactly over Q (E_k VAR's next-scale map
+    bicubic→16→area, D_k direct bicubic)."""
     sides = PRESETS["var256"]
     devs = {}
     for p, q in zip(sides, sides[1:]):
         diff = var_effective_map(p, q, exact=True) - interpolation_matrix_1d(p, q, "bicubic", exact=True)
         devs[(p, q)] = max(abs(Fraction(str(v))) for v in diff.entries())
-    (p, q), worst = max(devs.items(), key=lambda kv: kv[1])
+    return devs
+
+
+def plot_effective_map(ax) -> None:
+    """The HTML report's figure of F8: the largest entry of E_k − D_k per var256 scale pair."""
+    devs = effective_map_deviations()
+    ax.bar([f"{p}→{q}" for p, q in devs], [float(v) for v in devs.values()], color="#00838f")
+    ax.set_ylabel("max |E_k − D_k|")
+    ax.set_title("VAR's next-scale map vs direct bicubic (F8, claim I8)", fontsize=10)
+    ax.tick_params(axis="x", labelsize=8)
+
+
+EFFECTIVE_MAP_PLOT = Plot("var_effective_map",
+                          "Largest entry of E_k − D_k per var256 scale pair (exact over Q): finding F8.",
+                          plot_effective_map)
+
+
+def effective_map_constants() -> list:
+    """VAR's effective-map deviation from direct bicubic on var256 (I8): its maximum and where it is attained."""
+    (p, q), worst = max(effective_map_deviations().items(), key=lambda kv: kv[1])
     return [
         Constant("var_effective_map_max_deviation", worst, True,
                  f"max |E_k − D_k| over var256 scale pairs (VAR's bicubic→16→area vs direct bicubic), at {p}→{q}",

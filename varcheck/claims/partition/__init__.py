@@ -19,4 +19,5 @@ CLAIMS = family_claims(
 MUTANTS = bad_sets.MUTANTS + grid.MUTANTS + quantizer.MUTANTS + value_map.MUTANTS
 FINDINGS = ()
 CONSTANTS = {"partition": bad_sets.partition_constants}
+PLOTS = ()
 NETWORKS = ()

@@ -15,11 +15,11 @@ from ...exact.floating_point import gamma
 from ...exact.quantizer import ReluQuantizer, grid_quantize
 from ...exact.value_mapping import GridValueMap, ScalarValueMap
 from ...theory import partition as sp_part
-from ...theory.constants import Constant
 from ...theory.mutants import Check, Mutant
 from ...theory.partition import PowerProduct
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Constant
 from ..properties import single_threaded
 
 _STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "

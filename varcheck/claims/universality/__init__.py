@@ -19,4 +19,5 @@ CLAIMS = family_claims(
 MUTANTS = word_to_image.MUTANTS + image_to_image.MUTANTS + costs.MUTANTS
 FINDINGS = word_to_image.FINDINGS + image_to_image.FINDINGS + costs.FINDINGS
 CONSTANTS = {"word-to-image": word_to_image.word_to_image_constants}
+PLOTS = ()
 NETWORKS = (word_to_image.t2_network_row, image_to_image.t1_network_row)

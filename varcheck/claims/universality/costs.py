@@ -11,11 +11,11 @@ from ...exact.directed_rounding import format_bound
 from ...exact.image_to_image import paper_requirement
 from ...exact.interpolation import interpolation_matrix_1d
 from ...runtime.instances import T2_EPS, t1_ball, t1_dense, t1_target, t2
-from ...theory.findings import Finding
 from ...theory.mutants import Check, Mutant
 from ...theory.pyramid import PRESETS, Pyramid
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Finding
 
 __all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "FRONTIER_STATED"]
 

@@ -18,12 +18,11 @@ from ...exact.directed_rounding import format_bound
 from ...exact.floating_point import FORMATS
 from ...exact.image_to_image import paper_requirement
 from ...runtime.instances import T1_EPS, T1_G, t1_ball, t1_dense, t1_paper, t1_target
-from ...theory.constants import NetworkRow
-from ...theory.findings import Finding
 from ...theory.mutants import Check, Mutant
 from ...theory.pyramid import Pyramid
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Finding, NetworkRow
 from ..properties import run_property
 from .word_to_image import near_threshold, word_to_image_samples
 

@@ -16,12 +16,11 @@ from hypothesis import strategies as st
 from ...exact.directed_rounding import format_bound
 from ...exact.floating_point import gamma
 from ...runtime.instances import T2_EPS, t2
-from ...theory.constants import Constant, NetworkRow
-from ...theory.findings import Finding
 from ...theory.mutants import Check, Mutant
 from ...theory.pyramid import Pyramid
 from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
+from ...theory.reporting import Constant, Finding, NetworkRow
 from ..properties import run_property
 
 __all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "near_threshold", "word_to_image_constants", "t2_network_row"]

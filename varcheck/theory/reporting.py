@@ -1,16 +1,14 @@
-"""The plain records the claim families declare for reports: derived constants and built-network rows.
-
-A family builds :class:`Constant` objects from varcheck's exact layer (never copied from prose); the report layer
-renders them as TeX macros or JSON (varcheck.report.constants). A :class:`NetworkRow` names one built approximator
-of the main theorem beside the size of the theory's construction; the report layer measures and renders it
-(docs/networks.md).
+"""The records the claim families declare for the reports: derived constants, findings, built-network rows and
+plots. The families build them (from varcheck's exact layer, never copied from prose); the report layer renders them
+(varcheck.report: constants as TeX macros or JSON, the findings page, docs/networks.md, the HTML report's figures).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
-__all__ = ["Constant", "NetworkRow"]
+__all__ = ["Constant", "Finding", "NetworkRow", "Plot"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +49,27 @@ class NetworkRow:
     approximator: object
     eps: object
     theory: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A finding of THEORY.md §7: what the paper says, what THEORY.md finds, and where it lives."""
+
+    id: str
+    title: str
+    paper: str  # the statement as the paper gives it (or as THEORY.md reconstructs it)
+    theory: str  # THEORY.md §7's finding
+    corrected: str  # the corrected statement, used when the claims do not carry one
+    related: tuple = ()  # claims that show the finding without carrying it
+    planned: str = ""  # the claim id THEORY.md plans for it, when none is registered yet
+    figure: str = ""  # a figure of the HTML report that shows it
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A figure of the HTML report: a stable name, a caption, and ``draw(ax)`` drawing it on matplotlib axes (the
+    report layer owns matplotlib and the rendering)."""
+
+    name: str
+    caption: str
+    draw: Callable
