@@ -32,7 +32,8 @@ from .ball_attention import arb_of, working_precision
 from .contextual_mapping import ContextualMapping, contextual_mapping
 from .pyramid_maps import pyramid_upsampling_matrix
 
-__all__ = ["ImageToImage", "build_image_to_image", "paper_requirement", "MAX_CELLS", "MAX_PAPER_BITS"]
+__all__ = ["ImageToImage", "build_image_to_image", "paper_requirement", "require_image_to_image_target", "MAX_CELLS",
+           "MAX_PAPER_BITS"]
 
 #: The construction enumerates every grid cell of the input (G^n of them); beyond this many it is refused.
 MAX_CELLS = 4096
@@ -169,6 +170,21 @@ def _relu(z):
     return (z + abs(z)) / 2
 
 
+def require_image_to_image_target(target, pyramid: Pyramid, *, channels: int | None = None) -> None:
+    """Refuse (one sentence) a target that is not an image-to-image map from the pyramid's first scale (d = 1) to its
+    last scale with ``channels`` channels (any number when None)."""
+    if len(target.input_shape) != 3 or target.input_shape[2] != 1:
+        raise VarcheckError("an image-to-image target takes input shape (h_1, w_1, 1) (d = 1), got "
+                            f"{target.input_shape}.")
+    if tuple(target.input_shape[:2]) != pyramid.scales[0]:
+        raise VarcheckError(f"the target's input {target.input_shape[:2]} must be the pyramid's first scale "
+                            f"{pyramid.scales[0]}.")
+    if (len(target.output_shape) != 3 or tuple(target.output_shape[:2]) != pyramid.scales[-1]
+            or (channels is not None and target.output_shape[2] != channels)):
+        raise VarcheckError(f"the target's output {target.output_shape} must be the pyramid's last scale "
+                            f"{pyramid.scales[-1]} × {channels or 'C'}.")
+
+
 def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = True, G=None,
                          construction: str = "tight", interpolation: str = "bicubic") -> ImageToImage:
     """Build T1 for a rational image-to-image target whose input is the pyramid's first scale (d = 1).
@@ -177,15 +193,7 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
     only when its read-outs need at most MAX_PAPER_BITS bits, and refused with the requirement otherwise.
     """
     require_choice("construction", construction, ("tight", "paper"))
-    if len(target.input_shape) != 3 or target.input_shape[2] != 1:
-        raise VarcheckError("an image-to-image target takes input shape (h_1, w_1, 1) (d = 1), got "
-                            f"{target.input_shape}.")
-    if tuple(target.input_shape[:2]) != pyramid.scales[0]:
-        raise VarcheckError(f"the target's input {target.input_shape[:2]} must be the pyramid's first scale "
-                            f"{pyramid.scales[0]}.")
-    if tuple(target.output_shape[:2]) != pyramid.scales[-1] or target.output_shape[2] != 1:
-        raise VarcheckError(f"the target's output {target.output_shape} must be the pyramid's last scale "
-                            f"{pyramid.scales[-1]} × 1.")
+    require_image_to_image_target(target, pyramid, channels=1)
     if not getattr(target, "rational", False):
         raise VarcheckError(f"target {target.name} is not rational; the exact table needs a rational target.")
     eps = Fraction(eps)

@@ -8,8 +8,9 @@ tail it shares with the word-to-image builder, varcheck.runtime.dense_approximat
 
 from __future__ import annotations
 
-from ..errors import VarcheckError, require_choice
+from ..errors import require_choice
 from ..exact.cell_code import plan_cell_code
+from ..exact.image_to_image import build_image_to_image, require_image_to_image_target
 from .cell_code import cell_code_network
 from .dense_approximator import VarApproximator, cell_centres, finalize_plan, require_certified_and_sampled, tabulate
 
@@ -23,29 +24,11 @@ def build_image_to_image_approximator(target, pyramid, eps, *, p=2, mask="block_
     """T1. ``"average"``: the dense float64 network, certified; ``"tight"``/``"paper"``: the exact ball runtime."""
 
     require_choice("construction", construction, CONSTRUCTIONS)
-    if len(target.input_shape) != 3 or target.input_shape[2] != 1:
-        raise VarcheckError("an image-to-image target takes input shape (h_1, w_1, 1) (d = 1), got "
-                            f"{target.input_shape}.")
-    if tuple(target.input_shape[:2]) != pyramid.scales[0]:
-        raise VarcheckError(f"the target's input {target.input_shape[:2]} must be the pyramid's first scale "
-                            f"{pyramid.scales[0]}.")
-    if len(target.output_shape) != 3 or tuple(target.output_shape[:2]) != pyramid.scales[-1]:
-        raise VarcheckError(f"the target's output {target.output_shape} must be the pyramid's last scale "
-                            f"{pyramid.scales[-1]} × C.")
+    require_image_to_image_target(target, pyramid)
     if construction != "average":
-        from ..exact.image_to_image import build_image_to_image
-
         require_choice("interpolation", interpolation, (None, "paper", "bicubic", "nearest", "bilinear"))
-        return build_image_to_image(
-            target,
-            pyramid,
-            eps,
-            p=p,
-            masked=mask == "block_causal",
-            G=G,
-            construction=construction,
-            interpolation=interpolation or "paper",
-        )
+        return build_image_to_image(target, pyramid, eps, p=p, masked=mask == "block_causal", G=G,
+                                    construction=construction, interpolation=interpolation or "paper")
     require_choice("interpolation", interpolation, (None, "var", "bicubic", "bilinear", "nearest"))
     C = target.output_shape[2]
     plan = plan_cell_code(scales=pyramid.scales, lipschitz=target.lipschitz, eps=eps, p=p, G=G, mask=mask,
