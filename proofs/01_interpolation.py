@@ -20,18 +20,18 @@
 # (arXiv:2502.06167) a VAR transformer is one self-attention layer, token-wise feed-forward layers and an
 # **interpolation layer** $\Phi_{\mathrm{up}}$. That layer turns the token map of scale $k$ into the input of
 # scale $k+1$ with a "bicubic spline kernel" $W$, written in an *integer-offset* form
-# (THEORY.md §2.2):
+# (docs/theory.md §2.2):
 # $$Y_{i,j} = \sum_{s=-1}^{2}\sum_{t=-1}^{2} W(s)\,X_{\lfloor ih/h'\rfloor+s,\ \lfloor jw/w'\rfloor+t}\,W(t),$$
 # and the paper describes $W$ as taking values in $[0,1]$.
 #
-# **What VAR's code does** (VAR_FACTS.md). Up-sampling is `F.interpolate(mode="bicubic")` with Keys'
+# **What VAR's code does** (docs/var-facts.md §2). Up-sampling is `F.interpolate(mode="bicubic")` with Keys'
 # parameter $a=-3/4$, always up to the full $16\times16$ latent; down-sampling is `mode="area"`
 # (adaptive average pooling). The next-scale input is therefore
 # $\mathrm{area}_{p_{k+1}}\circ\mathrm{bicubic}_{p_k\to16}$, not a direct $p_k\to p_{k+1}$ interpolation.
 #
-# **This notebook** walks through claims I1–I9 of THEORY.md §2.4. Every `assert` below compares a
+# **This notebook** walks through claims I1–I9 of docs/theory.md §2.4. Every `assert` below compares a
 # *computation* (sympy, exact rationals over $\mathbb Q$ with python-flint, or torch) with the value
-# THEORY.md states; nothing is hard-coded as a result. The last cell runs the registered evidence of every
+# docs/theory.md states; nothing is hard-coded as a result. The last cell runs the registered evidence of every
 # interpolation claim.
 
 # %%
@@ -298,7 +298,7 @@ print("‖U‖∞ (exact) =", inf_norm(U2_exact), "= (‖U_1D‖∞)² =", f"({i
 # %% [markdown]
 # ## 6. Torch parity
 #
-# The exact operators reproduce `F.interpolate` to float64 round-off (THEORY.md §2.1 contract:
+# The exact operators reproduce `F.interpolate` to float64 round-off (docs/theory.md §2.1 contract:
 # $\le 10^{-13}$). A random $10\times10$ map bicubic to $13\times13$, and a random $16\times16$ map area
 # down to $13\times13$ (overlapping windows, since $16/13\notin\mathbb Z$):
 

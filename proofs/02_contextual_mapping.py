@@ -20,9 +20,9 @@
 # (arXiv:2502.06167) needs the single self-attention layer of a VAR transformer to give *identical tokens in
 # different sequences* different outputs. It takes this from Kajitsuka & Sato (ICLR 2024, arXiv:2307.14023),
 # Theorem 2: one single-head attention layer with **rank-1** weights is a *contextual mapping*. Neither paper
-# gives the constants explicitly; THEORY.md §3.3 reconstructs them (claims A1–A6) and this notebook checks them.
+# gives the constants explicitly; docs/theory.md §3.3 reconstructs them (claims A1–A6) and this notebook checks them.
 #
-# **Definitions** (THEORY.md §3.2, row convention: a sequence is $X\in\mathbb R^{n\times d}$, token $k$ is row
+# **Definitions** (docs/theory.md §3.2, row convention: a sequence is $X\in\mathbb R^{n\times d}$, token $k$ is row
 # $X_k$).
 #
 # * Sequences $X^{(1)},\dots,X^{(N)}$ are **tokenwise $(r_{\min}, r_{\max}, \varepsilon_{\rm tok})$-separated** if
@@ -35,7 +35,7 @@
 #
 # The layer is $\mathrm{SA}(X)=X+\mathrm{softmax}_{\rm row}(XW_Q(XW_K)^\top+M)\,XW_VW_O$ with no $1/\sqrt s$ factor
 # and an optional block-causal mask $M$. Every `assert` below compares a computation (sympy, exact rationals,
-# arb balls from python-flint, or torch) with what THEORY.md states; the last cell runs the registered
+# arb balls from python-flint, or torch) with what docs/theory.md states; the last cell runs the registered
 # evidence of every attention claim.
 
 # %%
@@ -159,7 +159,7 @@ assert worst_exact <= bound and worst_boltz <= 2 * bound
 # %% [markdown]
 # ## 2. A2 — Kajitsuka & Sato's Lemma 1 (Boltzmann separation)
 #
-# **Lemma 1 (as restated in THEORY.md A2).** Let $a,a'\in\mathbb R^n$ each have distinct entries, all
+# **Lemma 1 (as restated in docs/theory.md A2).** Let $a,a'\in\mathbb R^n$ each have distinct entries, all
 # $|\cdot|\le R$, and let any two distinct values among the entries of $a$ and $a'$ differ by more than
 # $\Delta=2\ln n+3$. If the entry sets differ, $|\mathrm{boltz}(a)-\mathrm{boltz}(a')|>(\ln n)^2e^{-2R}$.
 #
@@ -309,14 +309,14 @@ print("score gap c·p²·r_min·ε_tok − (2 ln n + 3) "
       "=", sp.cancel(c_expr * p2 * sy["r_min"] * sy["eps_tok"] - (2 * sp.log(sy["n"]) + 3)))
 print()
 print("γ from the construction s(ln n)² e^{−2R}/(c r_max):\n   ", bz.gamma_from_construction())
-print("γ as THEORY.md A4 states it:\n   ", bz.gamma_theory_formula())
+print("γ as docs/theory.md A4 states it:\n   ", bz.gamma_theory_formula())
 agreement = bz.gamma_agreement()
 print("(prefactor ratio, exponent difference) =", agreement)
 assert sp.cancel(c_expr * p2 * sy["r_min"] * sy["eps_tok"] - (2 * sp.log(sy["n"]) + 3)) == 0
 assert agreement == (1, 0)
 
 # %% [markdown]
-# The reconstructed formula is confirmed: substituting the proof's $c$, $R$ and $s$ reproduces THEORY.md's
+# The reconstructed formula is confirmed: substituting the proof's $c$, $R$ and $s$ reproduces docs/theory.md's
 # $$\gamma=\frac{2(\ln n)^2\varepsilon_{\rm tok}^2r_{\min}}{r_{\max}^2(|V|+1)^4(2\ln n+3)\pi d}
 #   \exp\!\Big(-\frac{(|V|+1)^4(2\ln n+3)\pi d\,r_{\max}^2}{4\varepsilon_{\rm tok}r_{\min}}\Big).$$
 #
@@ -608,10 +608,10 @@ results = verify_claims(ATTN)
 # **Summary.** The rank-1 read-out is a Boltzmann operator (A1, a rational-function identity). Lemma 1 holds on
 # every instance tried but is loose by factors $\ge10^{3}$ at threshold instances and exponentially in the score
 # range, since the Boltzmann gap is shift-invariant (A2). Random projections satisfy Park et al.'s lemma far
-# more often than $1/2$ (A3). THEORY.md's reconstructed $\gamma$ is exactly what the proof's chain gives (A4), and the
+# more often than $1/2$ (A3). docs/theory.md's reconstructed $\gamma$ is exactly what the proof's chain gives (A4), and the
 # construction is a certified contextual mapping on finite instances, masked (A5) or not — but its separation is
 # $10^{-3000}$ or smaller, needing $10^4$–$10^5$ bits and logits up to $10^5$. An explicit integer projection
 # (A4-tight) improves $\gamma$ by thousands of orders of magnitude, yet only its smallest instance fits float64 and
-# VAR's logit cap (A6, finding F6). THEORY.md §6.1's estimate $\gamma\approx e^{-8M(2\ln n+3)}$ for it is a safe
+# VAR's logit cap (A6, finding F6). docs/theory.md §6.1's estimate $\gamma\approx e^{-8M(2\ln n+3)}$ for it is a safe
 # lower bound but overstates the exponent about 3.5× (A4-tight-γ, refuted: the certified exponent is
 # $1.2$–$1.7\,M(2\ln n+3)$ here, the row's score spread).

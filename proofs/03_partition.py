@@ -23,12 +23,12 @@
 # attention layer has produced a context id, map it to the value $\bar f$ takes there. The paper states
 # the result as $O(\varepsilon)$ and gives no constants.
 #
-# **This notebook** makes THEORY.md §4 (claims P1–P5) explicit: the grid $G$ from the budget (P1), the
+# **This notebook** makes docs/theory.md §4 (claims P1–P5) explicit: the grid $G$ from the budget (P1), the
 # quantizer $Q_\eta$ and its bad set (P2), the exact value map (P3), the ramp width $\eta$ from the budget
 # (P4) and the Lipschitz blow-up $\delta/\eta$ (P5); then the **rate experiment**: measured $d_\infty$, $d_1$,
 # $d_2$ errors of $\bar f$ against $\delta$ for several targets, with fitted log-log slopes asserted against
 # the theoretical slope 1. Every `assert` compares a computation (sympy, exact rationals, ball arithmetic,
-# or float64 with a proved rounding bound) with what THEORY.md states.
+# or float64 with a proved rounding bound) with what docs/theory.md states.
 
 # %%
 # The notebooks' shared helpers (proofs/notebook_tools.py): varcheck importable from a bare checkout, `show` for
@@ -77,7 +77,7 @@ for per_entry in (False, True):
 
 # %% [markdown]
 # The ceiling is decided exactly (radicals such as $m^{1/2}$ are compared after raising to the common
-# denominator of the exponents). For VAR's word-to-image setting (THEORY §6.2: $n=1$, $d=2$, all 680 tokens
+# denominator of the exponents). For VAR's word-to-image setting (docs/theory.md §6.2: $n=1$, $d=2$, all 680 tokens
 # of `var256` with 2 channels, $m=1360$) and a Lipschitz constant 4:
 
 # %%
@@ -140,12 +140,12 @@ assert all(abs(Fraction(y) - Q(Fraction(t))) <= Fraction(e) for t, y, e in zip(t
 # ## 3. P3 — exact value mapping
 #
 # $V(t)=v_1+\sum_i(s_i-s_{i-1})\mathrm{ReLU}(t-k_i)$ with $s_i=\Delta v_i/\Delta k_i$: one unit per key, exact at
-# every key. Its Lipschitz constant is $\max_i|s_i|$; THEORY's $\max|\Delta v|/g_{\min}$ is an upper bound
+# every key. Its Lipschitz constant is $\max_i|s_i|$; docs/theory.md's $\max|\Delta v|/g_{\min}$ is an upper bound
 # that need not be attained:
 
 # %%
 V = varcheck.scalar_value_map([0, 1, 3], [0, 0, 1])
-print("V at keys:", [V(k) for k in (0, 1, 3)], " Lip =", V.lipschitz(), " THEORY bound =", V.lipschitz_bound())
+print("V at keys:", [V(k) for k in (0, 1, 3)], " Lip =", V.lipschitz(), " theory bound =", V.lipschitz_bound())
 assert [V(k)[0] for k in (0, 1, 3)] == [0, 0, 1] and V.lipschitz() == Fraction(1, 2) < V.lipschitz_bound() == 1
 
 # %% [markdown]

@@ -22,13 +22,13 @@
 # Lipschitz image-to-image (and, in the ICML version, word-to-image) map to any accuracy, the error being
 # $O(\varepsilon)$. The paper gives no constants and no experiments.
 #
-# **What varcheck states and builds** (THEORY.md §6). The model is
+# **What varcheck states and builds** (docs/theory.md §6). The model is
 # $$T = \mathrm{FF}_2\circ\mathrm{SA}\circ\mathrm{FF}_1\circ(\Phi_{\rm up}+E),$$
 # with $\Phi_{\rm up}$ the pyramid up-interpolation (a linear map $P\in\mathbb Q^{L\times n_1}$), $E$ a fixed
 # positional/level code appended to each token (VAR's learned position and level embeddings), $\mathrm{FF}_1$
 # the ReLU quantizer of P2, $\mathrm{SA}$ a rank-1 single-head layer (the contextual mapping of A4, optionally
 # block-causal) and $\mathrm{FF}_2$ a token-wise value map (P3). The error is measured per entry:
-# $\bar d_p(f,T)=m^{-1/p}d_p(f,T)$ on $[0,1]^{n\times d}$ with $m$ output entries (THEORY.md §0).
+# $\bar d_p(f,T)=m^{-1/p}d_p(f,T)$ on $[0,1]^{n\times d}$ with $m$ output entries (docs/theory.md §0).
 #
 # * **T1 (image-to-image)** for every $\varepsilon>0$, $p\in[1,\infty)$: $\bar d_p(f,T)\le\varepsilon$ with every
 #   constant ($G$, $\eta$, $c$, $W_O$ scale, widths, parameter count) explicit.
@@ -100,7 +100,7 @@ assert sum(BUDGET_SHARES) == 1
 # ## 2. Which composition lemma does the construction need? (C1–C4, finding F5)
 #
 # The paper composes per-layer errors with perturbation lemmas (ICML Lemma 6.3 for two layers, 6.4–6.5 for
-# many). THEORY.md §5 restates the candidates:
+# many). docs/theory.md §5 restates the candidates:
 #
 # * **C1**
 # $d_\infty(f_2\circ f_1,g_2\circ g_1)\le \mathrm{Lip}(f_2)\,d_\infty(f_1,g_1)+\sup_{y\in g_1(D)}\|f_2(y)-g_2(y)\|$ —
@@ -276,7 +276,7 @@ print("\nresidual stream:", ", ".join(f"{name}[{w}]" for name, _, w in plan.layo
 print(f"d_model = {size['d_model']}, depth {size['depth']}, {size['parameters']} parameters "
       f"({size['nonzero_parameters']} non-zero), {size['macs_per_token']} multiply-adds per token, {size['tokens']} "
       "tokens")
-print(f"THEORY.md §6.2's (cell, position) lookup would have L·G^d = {plan.L * plan.G ** plan.d} hidden units; "
+print(f"docs/theory.md §6.2's (cell, position) lookup would have L·G^d = {plan.L * plan.G ** plan.d} hidden units; "
       f"this FF₂ has {sum(size['ff2'])} ({plan.value_map.groups} position groups)")
 assert size["parameters"] == sum(p.numel() for p in net.parameters())
 t0 = time.perf_counter()

@@ -24,7 +24,7 @@
 # $x^{(j)}=D^{j-1}v$ with $Df=\partial_t f+(\partial_x f)\,v$, and the sampler takes Taylor steps
 # $x\leftarrow x+\sum_{j\le k}\frac{h^j}{j!}D^{j-1}v(x,t)$, $h=t_{n+1}-t_n<0$ ($k=1$ is FlowAR's Euler step).
 #
-# **What varcheck states** ([docs/hofar.md](../docs/hofar.md), the THEORY.md addendum §6.4):
+# **What varcheck states** ([docs/hofar.md](../docs/hofar.md), docs/theory.md §6.4):
 #
 # * **H1** `hofar.corollary` — for T3's head $(x-\hat Y)/t$ every higher-order term is identically $0$: HOFAR *is*
 #   FlowAR and the corollary is T3 (true, but trivial: finding F10).

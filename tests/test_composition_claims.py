@@ -1,4 +1,4 @@
-"""Composition claims C1–C4 (THEORY.md §5): evidence, the exact integrator, the counterexample, and argument
+"""Composition claims C1–C4 (docs/theory.md §5): evidence, the exact integrator, the counterexample, and argument
 validation."""
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def test_findings_cover_f1_to_f9(findings_text):
     assert [f.id for f in FINDINGS] == [f"F{i}" for i in range(1, 12)]  # F10: HOFAR (docs/hofar.md), F11: dense T1
     for f in FINDINGS:
         section = findings_text.split(f"## {f.id} — ", 1)[1].split("\n## ", 1)[0]
-        assert "**The paper's statement**" in section and "**THEORY.md §7:**" in section
+        assert "**The paper's statement**" in section and "**docs/theory.md §7:**" in section
         assert "**Corrected statement" in section
         carried = claims_of_finding(f.id)
         if carried:

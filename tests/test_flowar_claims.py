@@ -1,4 +1,4 @@
-"""FlowAR's corollary (THEORY.md §6.3): T3, T3-robust, the down-sampling separation, the grids, and argument
+"""FlowAR's corollary (docs/theory.md §6.3): T3, T3-robust, the down-sampling separation, the grids, and argument
 validation."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The HOFAR corollary (docs/hofar.md, THEORY.md addendum §6.4): H1, H1-robust, H2, H3, the exact sampler, the torch
+"""The HOFAR corollary (docs/hofar.md, docs/theory.md §6.4): H1, H1-robust, H2, H3, the exact sampler, the torch
 head and sampler, the certified bounds, and argument validation."""
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ def test_preset_lengths_match_theory(name, length):
 
 
 def test_var256_ranges_match_var_code():
-    # VAR_FACTS.md: per-scale token ranges of VAR 256px
+    # docs/var-facts.md §1: per-scale token ranges of VAR 256px
     expected = [(0, 1), (1, 5), (5, 14), (14, 30), (30, 55), (55, 91), (91, 155), (155, 255), (255, 424), (424, 680)]
     assert list(Pyramid.preset("var256").ranges) == expected
 
@@ -88,7 +88,7 @@ def test_bicubic_10_to_13_has_negative_weights_and_unit_rows():
 
 
 def test_nearest_reproduces_torch_float32_index():
-    # THEORY.md I9: 26 → 22 at output 11, torch copies input 12 although ⌊11·26/22⌋ = 13
+    # docs/theory.md I9: 26 → 22 at output 11, torch copies input 12 although ⌊11·26/22⌋ = 13
     u = interpolation_matrix((26, 1), (22, 1), "nearest")
     assert u[11, 12] == 1.0 and u[11, 13] == 0.0
     x = torch.arange(26, dtype=torch.float64).reshape(1, 1, 26, 1)

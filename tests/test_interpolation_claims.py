@@ -1,6 +1,6 @@
 """Every interpolation claim (I1–I9) runs its full evidence and comes out as expected.
 
-Run with ``--varcheck-profile full`` for THEORY.md's complete ranges (every size pair up to 64).
+Run with ``--varcheck-profile full`` for docs/theory.md's complete ranges (every size pair up to 64).
 """
 
 from __future__ import annotations

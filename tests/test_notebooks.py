@@ -1,7 +1,7 @@
 """Execute every proof notebook (proofs/*.py, jupytext percent format) through a real Jupyter kernel.
 
 A notebook passes when every cell runs without error: its asserts compare computations with the values
-THEORY.md states, so a failing derivation fails here. The kernel is the ``python3`` kernelspec, started
+docs/theory.md states, so a failing derivation fails here. The kernel is the ``python3`` kernelspec, started
 from ``sys.executable``, with the repository root as working directory.
 """
 

@@ -1,4 +1,4 @@
-"""The partition API (THEORY.md §4): values of the derived constants, exact constructions, and bad input.
+"""The partition API (docs/theory.md §4): values of the derived constants, exact constructions, and bad input.
 
 Bad input raises one VarcheckError whose single sentence names the argument and what is allowed.
 """

@@ -20,7 +20,7 @@ from .exact.pyramid_maps import (
     var_effective_map_2d,
 )
 
-# partition (THEORY.md §4, claims P1–P5)
+# partition (docs/theory.md §4, claims P1–P5)
 from .exact.quantizer import ReluQuantizer, grid_quantize, relu_quantizer
 from .exact.token_family import GridVocabulary, TokenFamily
 from .exact.value_mapping import GridValueMap, ScalarValueMap, grid_value_map, scalar_value_map
@@ -72,7 +72,7 @@ __all__ = [
     "grid_value_map",
     "GridValueMap",
     "FeedForward",
-    # the main theorem (THEORY.md §6): the approximators as dense VAR transformers
+    # the main theorem (docs/theory.md §6): the approximators as dense VAR transformers
     "build_var_approximator",
     "build_flowar_approximator",
     "VarConfig",

@@ -50,7 +50,7 @@ def _seed(text: str) -> int:
 
 #: Longer descriptions of the subcommands (shown by ``varcheck COMMAND --help`` and in docs/cli.md).
 DESCRIPTIONS = {
-    "build": "Build a VAR approximator of a named target on a pyramid (THEORY.md §6) as a dense VAR transformer "
+    "build": "Build a VAR approximator of a named target on a pyramid (docs/theory.md §6) as a dense VAR transformer "
              "(plain torch layers) with a certified per-entry error in float64, check it by Monte-Carlo against the "
              "target, and write config.json + model.safetensors (runnable without varcheck: docs/export.md), "
              "constants, ledger, certificate and the network's size to --out (exact JSON for the ball-runtime "
@@ -81,8 +81,8 @@ DESCRIPTIONS = {
              "written at the end. A --out holding another spec's sweep is refused unless --force. Exits 1 when a "
              "point failed.",
     "atlas": "Draw the realisability atlas of a sweep directory: bits needed vs G with the float64/float32/bfloat16 "
-             "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against THEORY's growth law, certified ε; fit the "
-             "growth laws to the table beside THEORY.md's derived ones; write one self-contained HTML page (default "
+             "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against docs/theory.md's growth law, certified ε; fit the "
+             "growth laws to the table beside docs/theory.md's derived ones; write one self-contained HTML page (default "
              "DIR/atlas.html) and DIR/growth_laws.json.",
 }
 

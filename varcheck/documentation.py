@@ -13,7 +13,7 @@ varcheck.report.
 ``claims.md``      every claim (:mod:`varcheck.report.claims_doc`)
 ``networks.md``    the built networks' size (:mod:`varcheck.report.networks`)
 ``findings.md``    findings F1–F11 with exact evidence (:mod:`varcheck.report.findings`)
-``theory-map.md``  THEORY.md's sections, their labels, the claims and dependencies
+``theory-map.md``  docs/theory.md's sections, their labels, the claims and dependencies
 ``cli.md``         every command and option of ``varcheck``
 ``api.md``         the public functions and classes, with signatures and summaries
 =================  ==========================================================

@@ -1,4 +1,4 @@
-"""Lipschitz targets with certified constants (public API; THEORY.md §0 and §4).
+"""Lipschitz targets with certified constants (public API; docs/theory.md §0 and §4).
 
 Each factory takes a ``seed`` keyword (word-to-image factories also ``pyramid`` and ``d``) and returns a
 :class:`Target` with ``.lipschitz`` (an exact rational upper bound, proved from the construction),

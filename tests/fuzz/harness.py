@@ -1,4 +1,4 @@
-"""What every public entry point must do with any input (DESIGN.md).
+"""What every public entry point must do with any input (docs/design.md).
 
 :func:`check_call` runs one call and asserts the contract: it returns, or it raises :class:`VarcheckError`
 whose message is one sentence naming the argument; never another exception type, never a hang (a call that

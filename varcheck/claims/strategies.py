@@ -46,7 +46,7 @@ def pyramids(max_scales: int = 5, max_side: int = 16):
     return st.lists(sides(max_side), min_size=1, max_size=max_scales).map(lambda s: Pyramid(sorted(s)))
 
 
-# --------------------------------------------------------------------------- partitioning (THEORY.md §4)
+# --------------------------------------------------------------------------- partitioning (docs/theory.md §4)
 
 __all__ += ["grid_sizes", "unit_arrays", "grid_points", "lipschitz_targets", "TARGET_KINDS", "EXTREMAL_KINDS"]
 

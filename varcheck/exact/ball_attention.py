@@ -1,6 +1,6 @@
 """Single-head self-attention evaluated in ball arithmetic (python-flint ``arb``) at a chosen precision.
 
-SA(X) = X + softmax_row(X W_Q (X W_K)ᵀ + M)·X W_V W_O (THEORY.md §3.1), with exact rational weights and
+SA(X) = X + softmax_row(X W_Q (X W_K)ᵀ + M)·X W_V W_O (docs/theory.md §3.1), with exact rational weights and
 tokens; every output entry is an arb ball that contains the exact real value. Masked entries (M = −∞)
 are left out of the row's softmax. The softmax is evaluated stably: exp(a_j − max_j a_j).
 """

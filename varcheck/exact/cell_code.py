@@ -1,8 +1,8 @@
-"""Image-to-image (THEORY.md §6.1, T1) with a UNIFORM attention layer: a construction that runs in float64.
+"""Image-to-image (docs/theory.md §6.1, T1) with a UNIFORM attention layer: a construction that runs in float64.
 
 The A4 constructions separate contexts through exponentially small softmax differences (γ ≈ e^{−8M(2 ln n+3)}
 for the tight one; F6): their read-outs need hundreds to millions of bits, and no T1 instance fits float64.
-With the positional codes E of THEORY.md's model, the one attention layer only has to *aggregate*, not to
+With the positional codes E of docs/theory.md's model, the one attention layer only has to *aggregate*, not to
 separate: FF₁ can write a position-weighted code into every input token, and uniform attention (W_Q = W_K = 0,
 so softmax gives weight 1/V to each of the V visible tokens) sums it. Construction, input r_1 ∈ [0,1]^n:
 

@@ -1,4 +1,4 @@
-"""The dense value map of the constructions (THEORY.md §4 P2–P3, §6): ramps → cells → table slots → position.
+"""The dense value map of the constructions (docs/theory.md §4 P2–P3, §6): ramps → cells → table slots → position.
 
 Every dense approximator ends with the same token-wise ReLU layers; only their inputs differ (word-to-image:
 the d coordinates of the word; image-to-image: the context code read out by attention).

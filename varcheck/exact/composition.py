@@ -1,4 +1,4 @@
-"""Exact one-dimensional instances of the composition claims C3 and C4 (THEORY.md §5), over Q.
+"""Exact one-dimensional instances of the composition claims C3 and C4 (docs/theory.md §5), over Q.
 
 **C3's counterexample.** D = [0, 1] with Lebesgue measure. f₁ = g₁ = an inner map whose push-forward has
 atoms: the grid quantizer q (varcheck.exact.quantizer.grid_quantize, values g/G) or the ReLU quantizer Q_η
@@ -50,7 +50,7 @@ _ZERO, _ONE = Fraction(0), Fraction(1)
 
 
 def grid_quantizer_function(G: int) -> PiecewisePolynomial:
-    """q(t) = min(⌊tG⌋, G−1)/G on [0, 1] (THEORY.md §4's clipped grid quantizer) as a step function."""
+    """q(t) = min(⌊tG⌋, G−1)/G on [0, 1] (docs/theory.md §4's clipped grid quantizer) as a step function."""
     G = require_int("G", G, minimum=1)
     return PiecewisePolynomial.step([Fraction(g, G) for g in range(G + 1)], [Fraction(g, G) for g in range(G)])
 

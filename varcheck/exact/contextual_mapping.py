@@ -1,4 +1,4 @@
-"""The rank-1 contextual-mapping construction (THEORY.md A4, Kajitsuka & Sato Thm 2) and its tight
+"""The rank-1 contextual-mapping construction (docs/theory.md A4, Kajitsuka & Sato Thm 2) and its tight
 variant (A4-tight), with every constant derived and the separation certified in ball arithmetic.
 
 Weights (row convention, v ∈ Q^d a column): W_Q = c·v, W_K = v, W_V = v, W_O = s·uᵀ with u = e_1.
@@ -38,7 +38,7 @@ CONSTRUCTIONS = ("paper", "tight")
 #: mapping's float run is predicted for (from varcheck.exact.floating_point.FORMATS).
 FLOAT_FORMATS = {name: (FORMATS[name].mantissa, FORMATS[name].subnormal_exponent)
                  for name in ("float64", "float32", "bfloat16")}
-#: VAR's default cosine attention caps every logit at |logit| ≤ 100 (VAR_FACTS.md).
+#: VAR's default cosine attention caps every logit at |logit| ≤ 100 (docs/var-facts.md §4).
 COSINE_LOGIT_CAP = 100
 #: Guard bits added to the working precision beyond what the logit spread consumes.
 GUARD_BITS = 64
@@ -199,7 +199,7 @@ class ContextualMapping:
                 / (8 * arb_of(self.r_min) * arb_of(self.eps_tok)))
 
     def gamma_formula(self):
-        """THEORY.md A4's γ at this instance's r_min, r_max, ε_tok, |V|, n, d (arb ball)."""
+        """docs/theory.md A4's γ at this instance's r_min, r_max, ε_tok, |V|, n, d (arb ball)."""
         from flint import arb
 
         n, d, V = self.n, self.d, self.vocabulary_size

@@ -1,4 +1,4 @@
-"""The ledger shared by the dense constructions (THEORY.md P1 in L_p, P2 with dyadic thresholds, P4).
+"""The ledger shared by the dense constructions (docs/theory.md P1 in L_p, P2 with dyadic thresholds, P4).
 
 Both dense approximators (word-to-image T2, image-to-image T1 with uniform attention) quantize ``quantized``
 input coordinates with ramps of width η = 2^{−k} at dyadic thresholds t_g ≈ g/G, and end with the cell value map.

@@ -19,7 +19,7 @@ __all__ = ["UNIT_ROUNDOFF", "gamma", "separable_apply_error_factor", "separable_
 #: Unit roundoff of IEEE binary64.
 UNIT_ROUNDOFF = 2.0**-53
 
-#: THEORY.md §2.1: torch's float64 interpolation and the exact rational operator must agree to ≤ 1e−13
+#: docs/theory.md §2.1: torch's float64 interpolation and the exact rational operator must agree to ≤ 1e−13
 #: (absolute, on inputs in [0, 1]). This is the specification's contract, checked, not a fitted tolerance.
 TORCH_PARITY_TOL = 1e-13
 
@@ -130,7 +130,7 @@ def round_up(q: Fraction) -> float:
 #: 2 − t are rounded once each).
 _CC1_MAGNITUDE, _CC2_MAGNITUDE = Fraction(9, 2), Fraction(36)
 _CC1_SLOPE, _CC2_SLOPE = Fraction(27, 20), Fraction(3, 4)
-#: max_t Σ_k |W(t + 1 − k)| for a = −3/4 (THEORY.md I3).
+#: max_t Σ_k |W(t + 1 − k)| for a = −3/4 (docs/theory.md I3).
 _BICUBIC_ROW_ABS = Fraction(11, 8)
 
 

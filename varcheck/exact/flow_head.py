@@ -1,4 +1,4 @@
-"""FlowAR's head as a network of the model class (THEORY.md §6.3, T3): AdaLN modulation by a ReLU time MLP.
+"""FlowAR's head as a network of the model class (docs/theory.md §6.3, T3): AdaLN modulation by a ReLU time MLP.
 
 The head of T3 is v(x, t, Ŷ) = (x − Ŷ)/t = h·(1 + s(t)) with h = x − Ŷ (a linear layer [I, −I] on (x, Ŷ)) and the
 AdaLN scale 1 + s(t) = 1/t. FlowAR only evaluates the head at the positive times of its grid, so the time MLP

@@ -1,7 +1,7 @@
-"""FlowAR's Euler sampler over Q (THEORY.md §6.3, claims T3 and T3-robust).
+"""FlowAR's Euler sampler over Q (docs/theory.md §6.3, claims T3 and T3-robust).
 
 FlowAR integrates dx/dt = v(x, t) from t = 1 (noise) to t = 0 (data) with explicit Euler on a time grid
-t_0 > t_1 > … > t_K = 0: x_{k+1} = x_k + (t_{k+1} − t_k)·v(x_k, t_k) (VAR_FACTS.md). Its training path is
+t_0 > t_1 > … > t_K = 0: x_{k+1} = x_k + (t_{k+1} − t_k)·v(x_k, t_k) (docs/var-facts.md §5). Its training path is
 x_t = (1 − t)·Y + t·ε, whose velocity ε − Y equals (x_t − Y)/t.
 
 **T3 (exact recovery).** With the head v(x, t) = (x − Ŷ)/t one Euler step is
@@ -58,7 +58,7 @@ __all__ = [
     "discretised_time",
 ]
 
-#: FlowAR's "50 steps" grid is uniform (VAR_FACTS.md). Counting steps as grid points, as the 25-step grid
+#: FlowAR's "50 steps" grid is uniform (docs/var-facts.md §5). Counting steps as grid points, as the 25-step grid
 #: does (25 points, 24 Euler steps), it is linspace(1, 0, 50); the claims are checked on 51 points too.
 FLOWAR_UNIFORM_POINTS = 50
 
@@ -199,7 +199,7 @@ def final_step_rounding_coefficients(t, unit_roundoff, underflow, *, perturbed: 
 
 def discretised_time(t, resolution: int = 1000, mode: str = "nearest") -> Fraction:
     """⌊resolution·t⌉/resolution (``nearest``, halves up) or ⌊resolution·t⌋/resolution (``floor``): the time a
-    head that discretises t to multiples of 1/resolution sees (VAR_FACTS.md: FlowAR uses 1/1000)."""
+    head that discretises t to multiples of 1/resolution sees (docs/var-facts.md §5: FlowAR uses 1/1000)."""
     t = exact_rational("t", t)
     resolution = require_int("resolution", resolution, minimum=1)
     if mode == "nearest":

@@ -1,8 +1,8 @@
-"""The image-to-image construction of THEORY.md §6.1 (T1), built over Q and run in ball arithmetic.
+"""The image-to-image construction of docs/theory.md §6.1 (T1), built over Q and run in ball arithmetic.
 
 Input r_1 ∈ [0,1]^{h_1×w_1} (d = 1, n = h_1 w_1 tokens); output the last scale of the pyramid.
 
-* Φ_up + E: the exact pyramid matrix P (THEORY.md §2.3) gives every token a value; E appends the
+* Φ_up + E: the exact pyramid matrix P (docs/theory.md §2.3) gives every token a value; E appends the
   constant 1, the token's position t and its level.
 * FF₁: the ReLU quantizer (P2) turns each value into a digit k ∈ [0, G−1]; a gate ReLU(k − G·[level > 0])
   keeps the digits of the input scale only (higher-level tokens carry (1, 0, t)). Off the bad set the

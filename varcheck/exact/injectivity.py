@@ -1,4 +1,4 @@
-"""Injectivity of interpolation operators, certified over Q (THEORY.md §2.4, claims I6–I7).
+"""Injectivity of interpolation operators, certified over Q (docs/theory.md §2.4, claims I6–I7).
 
 * Full column rank is decided exactly (``fmpq_mat.rank``).
 * A lower bound on σ_min(U) is certified by an exact LDLᵀ factorisation of UᵀU − τI over Q: all

@@ -1,4 +1,4 @@
-"""Exact interpolation operators with torch.nn.functional.interpolate semantics (THEORY.md §2).
+"""Exact interpolation operators with torch.nn.functional.interpolate semantics (docs/theory.md §2).
 
 A 1-D operator from length h to h' is a rational h'×h matrix, built here row by row as *taps*
 (source index, weight) with Python ``Fraction`` arithmetic. A 2-D operator on row-major flattened
@@ -88,7 +88,7 @@ def torch_nearest_index(i: int, h: int, hp: int) -> int:
 
 
 def floor_nearest_index(i: int, h: int, hp: int) -> int:
-    """The mathematical nearest-neighbour source index ⌊i·h/h'⌋ (THEORY.md §2.1, I9)."""
+    """The mathematical nearest-neighbour source index ⌊i·h/h'⌋ (docs/theory.md §2.1, I9)."""
     return min((i * h) // hp, h - 1)
 
 

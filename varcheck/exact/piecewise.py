@@ -1,6 +1,6 @@
 """Exact piecewise polynomials over Q: integrals, L_p distances, composition and push-forward densities.
 
-The composition claims C3/C4 (THEORY.md §5) compare L_p distances of composed maps on D = [0, 1]. In one
+The composition claims C3/C4 (docs/theory.md §5) compare L_p distances of composed maps on D = [0, 1]. In one
 dimension every map involved (grid and ReLU quantizers, tent bumps, piecewise-linear layers) is piecewise
 linear with rational breakpoints, and their p-th powers are piecewise polynomials, so every quantity is an
 exact rational:

@@ -1,4 +1,4 @@
-"""The projection lemma (Park et al. 2021; THEORY.md A3), with an exact certificate per instance.
+"""The projection lemma (Park et al. 2021; docs/theory.md A3), with an exact certificate per instance.
 
 For N distinct points in R^d a uniformly random unit v satisfies, with probability ≥ 1/2,
     √(8/(πd))·‖x − x'‖/N² ≤ |vᵀ(x − x')| ≤ ‖x − x'‖   for all pairs.

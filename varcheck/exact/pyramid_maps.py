@@ -1,4 +1,4 @@
-"""Pyramid up-interpolation Φ_up and VAR's effective next-scale maps (THEORY.md §2.3, claim I8).
+"""Pyramid up-interpolation Φ_up and VAR's effective next-scale maps (docs/theory.md §2.3, claim I8).
 
 Φ_up keeps the first L_k rows of a prefix and appends U^{(k)} r_k, the last scale interpolated to the
 next one. Applied K−1 times to r_1 it is a linear map P ∈ Q^{L×n_1} with block rows
@@ -25,7 +25,7 @@ from .interpolation import (
 
 __all__ = ["phi_up", "pyramid_upsampling_matrix", "pyramid_upsample", "var_effective_map", "VAR_LATENT_SIDE"]
 
-#: VAR and FlowAR up-sample every scale to the 16×16 latent grid (VAR_FACTS.md).
+#: VAR and FlowAR up-sample every scale to the 16×16 latent grid (docs/var-facts.md §2).
 VAR_LATENT_SIDE = 16
 
 

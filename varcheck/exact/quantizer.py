@@ -1,4 +1,4 @@
-"""The ReLU quantizer Q_η over Q (THEORY.md §4, claim P2).
+"""The ReLU quantizer Q_η over Q (docs/theory.md §4, claim P2).
 
 Per entry, with δ = 1/G and 0 < η ≤ δ,
 
@@ -16,7 +16,7 @@ check at every breakpoint is a proof for the instance (:func:`verify_against_gri
 
 The quantizer is a one-hidden-layer ReLU network (row convention, token x ∈ R^d quantized entrywise):
 ``ReLU(x W₁ + b₁) W₂ + b₂`` with 2(G−1)d hidden units; :meth:`ReluQuantizer.weights` gives the exact
-weights, plain or residual (THEORY.md §3.1: FF(X) = X + ReLU(X W₁ + 1b₁ᵀ)W₂ + 1b₂ᵀ, where two more
+weights, plain or residual (docs/theory.md §3.1: FF(X) = X + ReLU(X W₁ + 1b₁ᵀ)W₂ + 1b₂ᵀ, where two more
 units per entry cancel the skip connection: ReLU(−x) − ReLU(x) = −x).
 """
 
@@ -46,7 +46,7 @@ def exact_rational(name: str, value) -> Fraction:
 
 
 def grid_quantize(t, G: int) -> Fraction:
-    """The clipped grid quantizer q(t) = δ·min(max(⌊tG⌋, 0), G−1), exact (THEORY.md §4)."""
+    """The clipped grid quantizer q(t) = δ·min(max(⌊tG⌋, 0), G−1), exact (docs/theory.md §4)."""
     G = require_int("G", G, minimum=1)
     t = exact_rational("t", t)
     g = min(max((t * G).__floor__(), 0), G - 1)
@@ -119,7 +119,7 @@ class ReluQuantizer:
         return tuple(sorted(pts))
 
     def bad_set(self) -> tuple:
-        """The open slabs (gδ − η, gδ) where Q_η ≠ q (THEORY.md writes the half-open [gδ − η, gδ))."""
+        """The open slabs (gδ − η, gδ) where Q_η ≠ q (docs/theory.md writes the half-open [gδ − η, gδ))."""
         return tuple((g * self.delta - self.eta, g * self.delta) for g in range(1, self.G))
 
     def in_bad_set(self, t) -> bool:

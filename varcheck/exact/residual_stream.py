@@ -1,4 +1,4 @@
-"""The residual stream of a dense VAR transformer: named blocks of channels (THEORY.md §3.1, §6).
+"""The residual stream of a dense VAR transformer: named blocks of channels (docs/theory.md §3.1, §6).
 
 A construction lays out what each token carries (its input value, the positional code E, the quantizer's
 steps, the table slots, the output) as consecutive blocks; every layer of the construction then reads and

@@ -1,4 +1,4 @@
-"""Finite families of token sequences and their separation constants (THEORY.md §3.2).
+"""Finite families of token sequences and their separation constants (docs/theory.md §3.2).
 
 Sequences X^{(1)}, …, X^{(N)} ∈ R^{n×d} are tokenwise (r_min, r_max, ε_tok)-separated when every token
 has r_min < ‖x‖ < r_max and distinct tokens are more than ε_tok apart. Tokens are held exactly (a

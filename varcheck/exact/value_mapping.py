@@ -1,4 +1,4 @@
-"""Exact value mapping by a token-wise ReLU network (THEORY.md §4, claim P3).
+"""Exact value mapping by a token-wise ReLU network (docs/theory.md §4, claim P3).
 
 **Scalar keys.** For keys k₁ < … < k_m with values v₁, …, v_m ∈ Q^{d_out}, let s_i = (v_{i+1} − v_i)/(k_{i+1} − k_i)
 (s₀ = s_m = 0). The piecewise-linear interpolant, constant outside [k₁, k_m], is
@@ -8,7 +8,7 @@
 a one-hidden-layer ReLU network of width m. Argument: for k_j ≤ t ≤ k_{j+1} the active units are i ≤ j, the
 sum telescopes to v₁ + Σ_{i<j} s_i(k_{i+1} − k_i) + s_j(t − k_j) = v_j + s_j(t − k_j); at t = k_j this is v_j.
 Its Lipschitz constant (from |·| to ‖·‖_∞) is exactly max_i ‖s_i‖_∞, which is ≤ max_i ‖Δv_i‖_∞ / g_min
-(g_min the smallest key gap): THEORY.md's "max |Δvalue|/g_min" is this upper bound, attained only when the
+(g_min the smallest key gap): docs/theory.md's "max |Δvalue|/g_min" is this upper bound, attained only when the
 largest jump sits on the smallest gap.
 
 **Vector keys on a grid.** Tokens whose entries lie on the lattice {(g + θ)/G : g = 0..G−1} (θ = 1/2 for
@@ -95,7 +95,7 @@ class ScalarValueMap:
         return max((abs(x) for s in self.slopes for x in s), default=Fraction(0))
 
     def lipschitz_bound(self) -> Fraction:
-        """THEORY.md's max ‖Δv‖_∞ / g_min (an upper bound on :meth:`lipschitz`)."""
+        """docs/theory.md's max ‖Δv‖_∞ / g_min (an upper bound on :meth:`lipschitz`)."""
         if len(self.keys) < 2:
             return Fraction(0)
         jumps = max(abs(b - a) for i in range(len(self.keys) - 1) for a, b in zip(self.values[i], self.values[i + 1]))

@@ -1,4 +1,4 @@
-"""The word-to-image construction of THEORY.md §6.2 (T2) as a dense network: plan, constants and error ledger.
+"""The word-to-image construction of docs/theory.md §6.2 (T2) as a dense network: plan, constants and error ledger.
 
 Input x ∈ [0,1]^{1×d} (one token). The interpolation layer copies it to every pyramid token (a constant map:
 I2; in float64 each copy is x̃ = x(1 + θ) with θ from :func:`constant_map_interpolation_error`), E appends the

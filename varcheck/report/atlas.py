@@ -7,16 +7,16 @@ its rows:
 
 * ``bits_vs_G``: mantissa bits a floating-point run needs to resolve γ_actual (A6), against G, for both
   contextual-mapping constructions, with the mantissa widths of float64 (53), float32 (24) and bfloat16 (8);
-* ``gamma_vs_n``: −log10 γ_actual against n (log scale), with THEORY's laws at the same instances
+* ``gamma_vs_n``: −log10 γ_actual against n (log scale), with docs/theory.md's laws at the same instances
   (A4's γ formula for the paper construction, §6.1's e^{−8M(2 ln n + 3)} for the tight one), dashed;
-* ``params_vs_inv_eps``: parameter count against 1/ε for T1 and T2 (log–log), each series with THEORY's
+* ``params_vs_inv_eps``: parameter count against 1/ε for T1 and T2 (log–log), each series with docs/theory.md's
   growth exponent (ε^{−d} for T2, ε^{−n} for T1) drawn through its smallest-ε point; ε where the builder
   refused (e.g. float64 cannot be certified) marked on the axis;
 * ``certified_eps``: the certified per-entry bound d̄_p against the requested ε (the diagonal is the budget);
 * ``t1_bits``: T1's read-out precision (tight) against what the paper constants would need.
 
 The growth laws of :mod:`varcheck.sweep.growth` are fitted to the same rows and tabulated beside
-THEORY.md's derived slopes; ``DIR/growth_laws.json`` keeps them.
+docs/theory.md's derived slopes; ``DIR/growth_laws.json`` keeps them.
 """
 
 from __future__ import annotations
@@ -111,14 +111,14 @@ def _gamma_vs_n(rows):
             if label in theory:
                 tp = sorted(theory[label])
                 ax.plot([p[0] for p in tp], [-p[1] for p in tp], linestyle="--", color=style["color"], linewidth=0.9,
-                        label=f"{label} (THEORY)")
+                        label=f"{label} (theory)")
         ax.set_yscale("log")
         ax.set_xlabel("n (sequence length)")
         ax.set_ylabel("−log10 γ")
         ax.set_title("Separation γ of the contextual mapping vs n", fontsize=10)
         ax.legend(fontsize=6, ncol=2)
 
-    return Figure("gamma_vs_n", "−log10 of the certified γ_actual (solid) and THEORY's γ at the same instances "
+    return Figure("gamma_vs_n", "−log10 of the certified γ_actual (solid) and docs/theory.md's γ at the same instances "
                                 "(dashed: A4's formula for the paper construction, §6.1's e^{−8M(2 ln n + 3)} for the "
                                 "tight one).",
                   _render(draw, size=(6.4, 3.8)))
@@ -150,7 +150,7 @@ def _params_vs_inv_eps(rows):
             x0, y0 = max(xs), ys[xs.index(max(xs))]
             line = [min(xs), x0]
             ax.plot(line, [y0 * (x / x0) ** k for x in line], linestyle="--", color=style["color"], linewidth=0.9,
-                    label=f"THEORY slope {k}")
+                    label=f"theory slope {k}")
         if refused:
             ax.plot([1 / r["eps"] for r in refused], [min(p[1] for s in series.values() for p in s) / 2] * len(refused),
                     "x", color="#c62828", label="builder refused", markersize=5)
@@ -161,10 +161,10 @@ def _params_vs_inv_eps(rows):
         ax.set_title("Network size vs accuracy (T1, T2)", fontsize=10)
         ax.legend(fontsize=6, ncol=2)
 
-    return Figure("params_vs_inv_eps", "Parameter count against 1/ε (log–log); dashed: THEORY's growth exponent (P1: G "
+    return Figure("params_vs_inv_eps", "Parameter count against 1/ε (log–log); dashed: docs/theory.md's growth exponent (P1: G "
                                        "∝ 1/ε, so ε^{−d} lookup cells for T2 and ε^{−n} input cells for T1) through "
                                        "each series' smallest ε. The paper states no explicit size (only O(ε)), so "
-                                       "THEORY's derived law is the bound drawn.",
+                                       "docs/theory.md's derived law is the bound drawn.",
                   _render(draw, size=(6.4, 3.8)))
 
 
@@ -262,10 +262,10 @@ def render_atlas(rows, provenance: dict, fits=None) -> str:
         lines.append(f'<figure id="figure-{escape(fig.name)}"><img alt="{escape(fig.caption)}" src="{fig.data_uri()}">'
                      f"<figcaption>{escape(fig.caption)}</figcaption></figure>")
     lines += ['<h2 id="growth-laws">Growth laws</h2>',
-              "<p>Least-squares fits y ≈ slope·x + intercept on the measured rows, beside THEORY.md's derived slope. A "
-              "mismatch is a finding about the construction or about THEORY's constants, not a failed run.</p>"]
+              "<p>Least-squares fits y ≈ slope·x + intercept on the measured rows, beside docs/theory.md's derived slope. A "
+              "mismatch is a finding about the construction or about docs/theory.md's constants, not a failed run.</p>"]
     lines += _table(("law", "group", "points", "fitted "
-                                               "slope", "intercept", "R²", "THEORY slope", "THEORY's law", "verdict"),
+                                               "slope", "intercept", "R²", "theory slope", "docs/theory.md's law", "verdict"),
                     [(f"<code>{escape(f.law)}</code> {escape(f.title)}", escape(f.group), f.points, _fmt(f.slope),
                       _fmt(f.intercept), f"{f.r2:.4f}", _fmt(f.theory_slope), escape(f.theory), escape(f.verdict))
                      for f in fits])

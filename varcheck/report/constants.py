@@ -10,10 +10,10 @@ quick-profile instances of the registered claims:
 
 ``interp``            the Keys kernel minima (I4), the bicubic ∞-norm bounds (I3), VAR's effective-map
                       deviation (I8) and the torch-nearest mismatch count (I9);
-``pyramid``           the token counts L of the presets (THEORY.md §1);
+``pyramid``           the token counts L of the presets (docs/theory.md §1);
 ``attn-paper``        A4's paper construction on the quick pooled family (seed 0), with its certificate;
 ``attn-tight``        the tight construction on the grid vocabulary G = 3, n = 2, d = 1 (A4-tight, A6);
-``partition``         the P1/P4/P5 pipeline on THEORY's var256 example (ε₁ = ε₂ = 3/1000, L = 4,
+``partition``         the P1/P4/P5 pipeline on docs/theory.md's var256 example (ε₁ = ε₂ = 3/1000, L = 4,
                       n = 680, d = 2, m = 1360, p = 2): grid, ramp width, Lipschitz blow-up, widths,
                       parameter counts and the ledger terms ε₁ + ε₂;
 ``word-to-image``     T2's approximator on var256 (d = 2, two channels, ε = 10⁻² per entry in d̄₂, seed 0):

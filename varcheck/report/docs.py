@@ -1,4 +1,4 @@
-"""Two generated pages of docs/: the theory map (THEORY.md's sections, their labels, the claims and dependencies)
+"""Two generated pages of docs/: the theory map (docs/theory.md's sections, their labels, the claims and dependencies)
 and the API reference (the public functions and classes, with signatures and summaries).
 
 The registry of every generated page, the CLI reference (rendered from the argument parser, which lives above
@@ -36,11 +36,11 @@ def _section_of(claim) -> str | None:
 
 
 def render_theory_map(reg=None) -> str:
-    """docs/theory-map.md: THEORY.md's sections and labels, the claims that make them executable, the graph."""
+    """docs/theory-map.md: docs/theory.md's sections and labels, the claims that make them executable, the graph."""
     reg = registry() if reg is None else reg
     claims = list(reg)
-    lines = [_HEADER.format(source="the claim registry and THEORY.md's section table"), "", "# Theory map", "",
-             "How THEORY.md (the specification) maps onto registered claims. The main theorem's construction "
+    lines = [_HEADER.format(source="the claim registry and docs/theory.md's section table"), "", "# Theory map", "",
+             "How docs/theory.md (the specification) maps onto registered claims. The main theorem's construction "
              "is the composition, read right to left,", "",
              "```text",
              "T = FF₂ ∘ SA ∘ FF₁ ∘ (Φ_up + E)",
@@ -59,7 +59,7 @@ def render_theory_map(reg=None) -> str:
             lines += ["The pyramid is `varcheck.Pyramid` (presets `var256`, `var512`, `var1024`, `flowar`); it has no "
                       "claim of its own and is exercised by every interpolation and masked-attention claim.", ""]
             continue
-        lines += ["| THEORY label | statement | claim | expected | evidence | depends on "
+        lines += ["| label | statement | claim | expected | evidence | depends on "
                   "|", "|---|---|---|---|---|---|"]
         section_claims = [c for c in claims if _section_of(c) == number]
         for label, short in labels:

@@ -1,4 +1,4 @@
-"""The environment manifest every report carries (DESIGN.md: versions, seed, git revision).
+"""The environment manifest every report carries (docs/design.md: versions, seed, git revision).
 
 A published table can only be regenerated bit for bit when the interpreter, library versions,
 platform and source revision are known; :func:`environment` collects them and never fails: a

@@ -1,11 +1,11 @@
-"""docs/findings.md: the findings of THEORY.md §7 (and of its addenda), generated from the claim registry.
+"""docs/findings.md: the findings of docs/theory.md §7 (and of its addenda), generated from the claim registry.
 
 For a finding carried by registered claims (``Claim.finding`` names it), the page takes the checked
 statement, the corrected statement and the evidence descriptions from the claims, runs their evidence at
 the quick profile with seed 0 and embeds the exact results (verdicts, derivations, counterexamples,
 computed tables), and gives the one command that reproduces it (``varcheck repro ID`` for a refuted
 claim, ``varcheck verify ID …`` otherwise). A finding no claim carries yet is listed as *not yet
-executable* with THEORY.md's statement. The findings' texts are declared by the claim families beside the claims
+executable* with docs/theory.md's statement. The findings' texts are declared by the claim families beside the claims
 that carry them (varcheck.claims.catalog.findings).
 
 Numeric (torch) evidence that passes is summarised by its verdict only: its measured floats may differ
@@ -88,8 +88,8 @@ def _executable(finding: Finding, claims: list, results: dict) -> list:
     status = ", ".join(f"[`{c.id}`](claims.md#{_anchor(c.id)}) ({md_cell(c.label)}, expected {c.expected}, "
                        f"this run: {results[c.id].outcome})" for c in claims)
     lines = [f"**Status:** executable — {status}.", "",
-             f"**The paper's statement** (as THEORY.md gives it): {finding.paper}", "",
-             f"**THEORY.md §7:** {finding.theory}", ""]
+             f"**The paper's statement** (as docs/theory.md gives it): {finding.paper}", "",
+             f"**docs/theory.md §7:** {finding.theory}", ""]
     for claim in claims:
         lines += [f"**What varcheck checks** ({claim.label}, `{claim.id}`, {md_cell(claim.paper_ref)}): "
                   f"{_one_line(claim.statement)}", ""]
@@ -110,10 +110,10 @@ def _executable(finding: Finding, claims: list, results: dict) -> list:
 
 def _pending(finding: Finding, reg) -> list:
     lines = [f"**Status:** not yet executable — no registered claim carries {finding.id}"
-             + (f" (THEORY.md plans `{finding.planned}`)" if finding.planned else "") + ".", "",
-             f"**The paper's statement** (as THEORY.md gives it): {finding.paper}", "",
-             f"**THEORY.md §7:** {finding.theory}", "",
-             f"**Corrected statement** (THEORY.md): {finding.corrected}", ""]
+             + (f" (docs/theory.md plans `{finding.planned}`)" if finding.planned else "") + ".", "",
+             f"**The paper's statement** (as docs/theory.md gives it): {finding.paper}", "",
+             f"**docs/theory.md §7:** {finding.theory}", "",
+             f"**Corrected statement** (docs/theory.md): {finding.corrected}", ""]
     related = [reg.get(i) for i in finding.related if i in reg]
     if related:
         shown = ", ".join(f"[`{c.id}`](claims.md#{_anchor(c.id)}) ({md_cell(c.label)})" for c in related)
@@ -135,7 +135,7 @@ def render_findings(reg=None) -> str:
         "",
         "# Findings",
         "",
-        "THEORY.md §7 lists nine findings about the paper's argument (F1–F9); F10 is the HOFAR addendum's "
+        "docs/theory.md §7 lists nine findings about the paper's argument (F1–F9); F10 is the HOFAR addendum's "
         "(docs/hofar.md), F11 the dense networks' (docs/networks.md). Each is an executable claim (or is "
         "marked *not yet executable*): the statement as the paper gives it, what varcheck checks, the exact "
         "evidence, the corrected statement and the one command that reproduces it. The evidence below was "

@@ -173,7 +173,7 @@ def render_html(report: dict, dependencies: dict | None = None) -> str:
     lines += _figures(report)
     if report.get("networks"):
         lines += ['<h2 id="networks">Built networks</h2>',
-                  "<p>The dense VAR transformers the verified claims build, their size beside THEORY.md's "
+                  "<p>The dense VAR transformers the verified claims build, their size beside docs/theory.md's "
                   "constructions (docs/networks.md).</p>"]
         lines += _table(report["networks"]["header"], [[_text(c) for c in row] for row in report["networks"]["rows"]])
     lines.append('<h2 id="claims">Claims</h2>')

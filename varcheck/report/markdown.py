@@ -144,7 +144,7 @@ def render_markdown(report: dict, dependencies: dict | None = None) -> str:
         lines += _mutants_section(report["mutants"], report)
     if report.get("networks"):
         lines += ["## Built networks", "", "The dense VAR transformers the verified claims build, their size beside "
-                  "THEORY.md's constructions (docs/networks.md).", ""]
+                  "docs/theory.md's constructions (docs/networks.md).", ""]
         lines += _table(report["networks"]["header"], report["networks"]["rows"]) + [""]
     if dependencies:
         outcomes = {c["id"]: c["outcome"] for c in report["claims"]}

@@ -1,8 +1,8 @@
-"""The built networks, their honest size, next to what THEORY.md's constructions and the paper state (docs/networks.md).
+"""The built networks, their honest size, next to what docs/theory.md's constructions and the paper state (docs/networks.md).
 
 One row per default instance of the main theorem: the dense VarTransformer's residual width, depth, hidden widths,
 parameters (every entry of every dense weight) and non-zero parameters, multiply-adds per token, its certified
-per-entry error — and, beside it, the size of THEORY.md's construction at the same grid (§6.2's (cell, position)
+per-entry error — and, beside it, the size of docs/theory.md's construction at the same grid (§6.2's (cell, position)
 lookup for T2; §6.1's contextual mapping for T1, whose read-outs need the bits shown) and the paper's (which
 states none: the result is O(ε)).
 """
@@ -19,7 +19,7 @@ from .markdown import GENERATED_HEADER, md_cell
 __all__ = ["network_rows", "render_networks_doc", "networks_markdown_table", "NETWORK_HEADER"]
 
 NETWORK_HEADER = ("network", "setting", "d_model", "depth", "hidden widths", "parameters", "non-zero", "MACs / token",
-                  "certified d̄₂ ≤ (ε)", "THEORY.md's construction at the same G", "paper")
+                  "certified d̄₂ ≤ (ε)", "docs/theory.md's construction at the same G", "paper")
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +35,7 @@ def _row(row) -> dict:
             "hidden widths": " · ".join(map(str, s["ff1"] + s["ff2"])) + f" (+ attention rank {s['attention_rank']})",
             "parameters": s["parameters"], "non-zero": s["nonzero_parameters"], "MACs / token": s["macs_per_token"],
             "certified d̄₂ ≤ (ε)": f"{format_bound(approx.certificate()['lp_bound'], 'upper', 4)} ({Fraction(eps)})",
-            "THEORY.md's construction at the same G": row.theory, "paper": "none stated (O(ε))"}
+            "docs/theory.md's construction at the same G": row.theory, "paper": "none stated (O(ε))"}
 
 
 def networks_markdown_table() -> list:
@@ -52,7 +52,7 @@ def render_networks_doc() -> str:
         "Every approximator varcheck builds is a dense VAR transformer of the paper's model class (plain `nn.Linear`, "
         "ReLU, one single-head attention layer, `F.interpolate`; docs/export.md). Its size is stated honestly: "
         "**parameters** counts every entry of every dense weight and bias (most are zero), **MACs / token** the "
-        "multiply-adds one token costs through the dense layers. THEORY.md's constructions at the same grid and the "
+        "multiply-adds one token costs through the dense layers. docs/theory.md's constructions at the same grid and the "
         "paper's statement are given beside it.", "", *networks_markdown_table(), "",
         "The word-to-image networks' cost is dominated by FF₂'s cell layer (G^d·P units reading the whole stream) and "
         "its table slots; any dense token-wise layer that stores the G^d·L·C table values must multiply every token by "

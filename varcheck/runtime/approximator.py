@@ -1,4 +1,4 @@
-"""``build_var_approximator``: build, run and certify a VAR approximator (THEORY.md §6) as a dense VarTransformer.
+"""``build_var_approximator``: build, run and certify a VAR approximator (docs/theory.md §6) as a dense VarTransformer.
 
 * word-to-image (§6.2, T2): the dense float64 network of varcheck.exact.word_to_image, certified term by term;
   its 2^d-cell fast path (``strategy="lookup"``) is the same function evaluated sparsely.
@@ -31,7 +31,7 @@ SETTINGS = ("image_to_image", "word_to_image")
 def build_var_approximator(target, pyramid, eps, *, p=2, setting="image_to_image", mask="block_causal",
                            interpolation=None, attention="contextual", construction=None, positional=True, G=None,
                            monte_carlo: int = MONTE_CARLO_SAMPLES):
-    """Build a VAR approximator of ``target`` on ``pyramid`` with per-entry error ε in d̄_p (THEORY.md §0).
+    """Build a VAR approximator of ``target`` on ``pyramid`` with per-entry error ε in d̄_p (docs/theory.md §0).
 
     Returns a :class:`VarApproximator` with ``.network`` (a dense :class:`VarTransformer`), ``.plan``,
     ``.constants``, ``.ledger`` and ``.certificate()`` — or, for image-to-image with ``construction`` "tight" or

@@ -1,4 +1,4 @@
-"""Single-head self-attention and the Boltzmann operator in torch (THEORY.md §3.1), float64 by default.
+"""Single-head self-attention and the Boltzmann operator in torch (docs/theory.md §3.1), float64 by default.
 
 SA(X) = X + softmax_row(X W_Q (X W_K)ᵀ + M)·X W_V W_O with M = 0 where attention is allowed and −∞
 elsewhere (block-causal scale mask); no 1/√s factor. torch.softmax subtracts the row maximum, so the

@@ -1,4 +1,4 @@
-"""A built dense approximator (THEORY.md §6): the VarTransformer, its plan, ledger and certificate, its evaluation
+"""A built dense approximator (docs/theory.md §6): the VarTransformer, its plan, ledger and certificate, its evaluation
 strategies, the Monte-Carlo check against the target, and the precision frontier per float format.
 
 The builders (varcheck.runtime.word_to_image for T2, varcheck.runtime.image_to_image for T1) share the tail defined

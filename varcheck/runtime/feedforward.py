@@ -1,4 +1,4 @@
-"""Token-wise ReLU feed-forward layers built from exact rational weights (THEORY.md §3.1).
+"""Token-wise ReLU feed-forward layers built from exact rational weights (docs/theory.md §3.1).
 
     FF(X) = X + ReLU(X W₁ + 1b₁ᵀ) W₂ + 1b₂ᵀ          (residual, the transformer block)
     FF(X) =     ReLU(X W₁ + 1b₁ᵀ) W₂ + 1b₂ᵀ          (plain)

@@ -1,4 +1,4 @@
-"""FlowAR's per-scale flow head and Euler sampler in torch (THEORY.md §6.3, claims T3 and T3-robust).
+"""FlowAR's per-scale flow head and Euler sampler in torch (docs/theory.md §6.3, claims T3 and T3-robust).
 
 **Grids.** FlowAR samples with explicit Euler from t = 1 (noise) to t = 0 (data): x ← x + (t_next − t)·v.
 Its 25-step grid is ``torch.cat([torch.linspace(1, 0.3, 12), torch.linspace(0.25, 0, 13)])`` and the

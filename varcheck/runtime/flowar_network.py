@@ -1,4 +1,4 @@
-"""FlowAR's T3 as a network of the model class (THEORY.md §6.3): a dense VarTransformer for Ŷ plus the AdaLN
+"""FlowAR's T3 as a network of the model class (docs/theory.md §6.3): a dense VarTransformer for Ŷ plus the AdaLN
 flow head of varcheck.exact.flow_head, sampled with FlowAR's explicit Euler.
 
 ``build_flowar_approximator`` builds Ŷ (the word-to-image construction on the ``flowar`` pyramid, certified in

@@ -1,6 +1,6 @@
 """HOFAR-style heads (velocity and its time derivatives along the flow) and the order-k sampler in torch.
 
-docs/hofar.md (the THEORY.md addendum §6.4) and varcheck.exact.hofar hold the mathematics. A head of order k returns
+docs/hofar.md (docs/theory.md §6.4) and varcheck.exact.hofar hold the mathematics. A head of order k returns
 k tensors v_1, …, v_k with v_j ≈ D^{j−1}v (x^{(j)} along the flow), each in FlowAR's AdaLN form
 
     v_j(x, t, S) = x·scale_j(t) + shift_j(S, t),

@@ -1,4 +1,4 @@
-"""Image-to-image approximators (THEORY.md §6.1, T1): the float64 VarTransformer of the uniform-attention
+"""Image-to-image approximators (docs/theory.md §6.1, T1): the float64 VarTransformer of the uniform-attention
 construction (varcheck.exact.cell_code), or the exact/ball runtime of the A4 constructions.
 
 The float64 network is emitted by varcheck.runtime.cell_code; the builder computes the table of the target at

@@ -1,4 +1,4 @@
-"""The canonical instances of the main theorem (THEORY.md §6): the T1, T2 and T3 targets and approximators that the
+"""The canonical instances of the main theorem (docs/theory.md §6): the T1, T2 and T3 targets and approximators that the
 claims check, the reports tabulate, the benchmarks time and the sweeps extend.
 
 Each builder is cached (a build takes seconds): call it again for the same object.

@@ -1,19 +1,19 @@
-"""The paper's model class as a plain torch network (THEORY.md §3.1, §6): ``VarTransformer`` and ``VarConfig``.
+"""The paper's model class as a plain torch network (docs/theory.md §3.1, §6): ``VarTransformer`` and ``VarConfig``.
 
     T = head ∘ FF₂ ∘ SA ∘ FF₁ ∘ embed ∘ ([interpolation layer] ⊕ E)
 
 made of standard layers only:
 
 * the **interpolation layer**: the first scale's token map is the input; every later scale comes from
-  ``torch.nn.functional.interpolate`` with VAR's real operators (VAR_FACTS.md): ``"var"`` = bicubic (a = −3/4,
-  align_corners False) up to the last scale, then ``area`` down to each scale; or a chain Φ_up (THEORY.md §2.3)
+  ``torch.nn.functional.interpolate`` with VAR's real operators (docs/var-facts.md §2): ``"var"`` = bicubic (a = −3/4,
+  align_corners False) up to the last scale, then ``area`` down to each scale; or a chain Φ_up (docs/theory.md §2.3)
   scale k → k + 1 in one mode (``"bicubic"``, ``"bilinear"``, ``"nearest"``);
 * **E**: a fixed positional code (a buffer, one row per token) appended to each token — VAR's learned position
   and level embeddings;
 * **embed**: ``nn.Linear(d_in + d_pos → d_model)`` without bias, into the residual stream;
 * **FF₁, FF₂**: token-wise residual feed-forward layers X + W₂·ReLU(W₁X + b₁) + b₂ (``nn.Linear`` + ``ReLU``);
 * **SA**: ONE single-head self-attention layer X + softmax(XW_Q(XW_K)ᵀ + M)·XW_V·W_O (plain ``nn.Linear``
-  projections without bias, no 1/√s factor, as THEORY.md), with VAR's block-causal mask M (token i sees j iff
+  projections without bias, no 1/√s factor, as docs/theory.md), with VAR's block-causal mask M (token i sees j iff
   level(i) ≥ level(j)) when ``mask == "block_causal"``;
 * **head**: ``nn.Linear(d_model → d_out)`` without bias.
 

@@ -1,4 +1,4 @@
-"""The word-to-image approximator (THEORY.md §6.2, T2): the builder of the dense float64 VarTransformer.
+"""The word-to-image approximator (docs/theory.md §6.2, T2): the builder of the dense float64 VarTransformer.
 
 :func:`build_word_to_image` plans the construction of varcheck.exact.word_to_image for a target, refuses a table or
 a network beyond the stated sizes, tabulates the target at the cell centres, finalizes and certifies the plan and

@@ -1,4 +1,4 @@
-"""The word-to-image approximator (THEORY.md §6.2, T2) as a dense VarTransformer, and its 2^d-cell fast path.
+"""The word-to-image approximator (docs/theory.md §6.2, T2) as a dense VarTransformer, and its 2^d-cell fast path.
 
 :func:`word_to_image_network` writes the plan of varcheck.exact.word_to_image into the layers of a
 :class:`VarTransformer`: the interpolation layer (F.interpolate) copies the word to every token, E is the

@@ -1,12 +1,12 @@
 """Sweep construction ``contextual_mapping``: the rank-1 contextual mapping on a grid vocabulary
-(THEORY.md §3.3 A4, A4-tight, A6), the object behind finding F6.
+(docs/theory.md §3.3 A4, A4-tight, A6), the object behind finding F6.
 
 A point is ``GridVocabulary(G, n, d)`` (every sequence of n tokens (1, g/G, t), or ``sample`` of them)
 under ``variant`` = ``paper`` (A4's constants) or ``tight`` (the explicit integer projection, c = q/M). The
 measures reuse the library's own functions: :func:`varcheck.contextual_mapping`, ``certify`` (the
 cancellation-free difference certificate by default, or the direct ball evaluation), ``precision_budget``
 (bits needed and float64/float32/bfloat16 feasibility, as ``varcheck explain attn.precision-budget``),
-``gamma_formula`` (THEORY's γ at the instance constants) and, for ``float_runs``, the torch runs of A6.
+``gamma_formula`` (docs/theory.md's γ at the instance constants) and, for ``float_runs``, the torch runs of A6.
 
 The memory estimate is computed before anything is built, from closed-form upper bounds on the
 constants: every token has ‖x‖ ≥ 1 (the constant coordinate) and ‖x‖² ≤ 1 + d((G−1)/G)² + (n−1)²;
@@ -180,7 +180,7 @@ CONTEXTUAL_MAPPING = _register(Construction(
         "gamma": (("certified", bool, "the (r, γ) certificate holds"),
                   ("log10_gamma_actual", float, "log10 of the certified minimum separation"),
                   ("log10_gamma_bound", float, "log10 of the proof's guarantee s(ln n)²e^{−2R}/(cY)"),
-                  ("log10_gamma_formula", float, "log10 of THEORY.md A4's γ at the instance constants"),
+                  ("log10_gamma_formula", float, "log10 of docs/theory.md A4's γ at the instance constants"),
                   ("pairs_checked", int, "same-token pairs "
                                          "certified"), ("certificate_bits", int, "arb precision used")),
         "bits": (("bits_needed", int, "mantissa bits a float run needs to resolve γ_actual (A6)"),

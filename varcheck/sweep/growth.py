@@ -1,19 +1,19 @@
-"""Growth laws fitted to a sweep's table (least squares, numpy), set beside THEORY.md's derived laws.
+"""Growth laws fitted to a sweep's table (least squares, numpy), set beside docs/theory.md's derived laws.
 
 Each law names the rows it uses, a regressor x and a response y (both computed from measured
-columns), a grouping, and THEORY's derived slope where THEORY derives one:
+columns), a grouping, and docs/theory.md's derived slope where docs/theory.md derives one:
 
-* ``tight-gamma``: −ln γ_actual against M·Δ (M = n·G^d, Δ = 2 ln n + 3); THEORY §6.1: γ ≈ e^{−8M(2 ln n + 3)}, slope 8.
-* ``tight-logit``: max |logit| against M·Δ; THEORY §6.1: largest logit ≈ 4M(2 ln n + 3), slope 4.
+* ``tight-gamma``: −ln γ_actual against M·Δ (M = n·G^d, Δ = 2 ln n + 3); docs/theory.md §6.1: γ ≈ e^{−8M(2 ln n + 3)}, slope 8.
+* ``tight-logit``: max |logit| against M·Δ; docs/theory.md §6.1: largest logit ≈ 4M(2 ln n + 3), slope 4.
 * ``tight-bits``: bits needed against M·Δ/ln 2; with γ ≈ e^{−8MΔ}, bits ≈ log2(r/γ): slope 8.
-* ``tight-bits-n-log2G``: bits needed against n·log2 G, a conjectured law; THEORY derives none,
+* ``tight-bits-n-log2G``: bits needed against n·log2 G, a conjectured law; docs/theory.md derives none,
   so only its R² is reported (against ``tight-bits``'s, on the same rows).
 * ``gamma-vs-spread``: −ln γ_actual against the largest logit spread within a row (max − min score of one
-  query), per variant; THEORY derives none: Lemma 1's guarantee decays like e^{−2R} with R the largest logit,
+  query), per variant; docs/theory.md derives none: Lemma 1's guarantee decays like e^{−2R} with R the largest logit,
   while a separation can be no smaller than the smallest softmax weight e^{−spread} allows.
-* ``paper-gamma``: −ln γ_actual against −ln γ_formula (THEORY §3.3 A4's γ at the instance constants);
+* ``paper-gamma``: −ln γ_actual against −ln γ_formula (docs/theory.md §3.3 A4's γ at the instance constants);
   slope 1 if the formula were the actual separation (it is a lower bound: slope ≤ 1 expected).
-* ``t2-params``: ln(parameter count) against ln(1/ε) per (pyramid, d, channels); THEORY §4 P1 gives
+* ``t2-params``: ln(parameter count) against ln(1/ε) per (pyramid, d, channels); docs/theory.md §4 P1 gives
   G ∝ 1/ε and the lookup has L·G^d units: slope d.
 * ``t1-params``: the same for image-to-image per (pyramid, mask, variant); FF₂ has one step per cell
   and output position, G^n cells: slope n (n = tokens of the first scale).
@@ -21,7 +21,7 @@ columns), a grouping, and THEORY's derived slope where THEORY derives one:
 Both size laws are asymptotic (layers whose size does not grow with G dominate at large ε), so their
 slope is fitted on the half of each group's points with the smallest ε (at least ``MIN_POINTS``).
 
-A fitted slope within ``AGREEMENT_TOLERANCE`` (relative) of THEORY's is reported as agreeing; otherwise
+A fitted slope within ``AGREEMENT_TOLERANCE`` (relative) of docs/theory.md's is reported as agreeing; otherwise
 as a mismatch, which is a finding to write down, never a reason to change the law or the data.
 """
 
@@ -114,12 +114,12 @@ def _loglog_params(row):
 
 
 LAWS = (
-    Law("tight-gamma", "tight: −ln γ_actual vs M·(2 ln n + 3)", "THEORY §6.1: γ ≈ e^{−8M(2 ln n + 3)} (slope 8)",
+    Law("tight-gamma", "tight: −ln γ_actual vs M·(2 ln n + 3)", "docs/theory.md §6.1: γ ≈ e^{−8M(2 ln n + 3)} (slope 8)",
         lambda r: _ok(r, "contextual_mapping", variant="tight"), _cm_xy(_neg_ln_gamma), theory_slope=8.0),
-    Law("tight-logit", "tight: max |logit| vs M·(2 ln n + 3)", "THEORY §6.1: largest logit ≈ 4M(2 ln n + 3) (slope 4)",
+    Law("tight-logit", "tight: max |logit| vs M·(2 ln n + 3)", "docs/theory.md §6.1: largest logit ≈ 4M(2 ln n + 3) (slope 4)",
         lambda r: _ok(r, "contextual_mapping", variant="tight"), _cm_xy(lambda r: r.get(
             "max_abs_logit")), theory_slope=4.0),
-    Law("tight-bits", "tight: bits needed vs M·(2 ln n + 3)/ln 2", "bits ≈ log2(r/γ) with THEORY §6.1's γ (slope 8)",
+    Law("tight-bits", "tight: bits needed vs M·(2 ln n + 3)/ln 2", "bits ≈ log2(r/γ) with docs/theory.md §6.1's γ (slope 8)",
         lambda r: _ok(r, "contextual_mapping", variant="tight"), _cm_xy(lambda r: r.get("bits_needed"), math.log(2)),
         theory_slope=8.0),
     Law("tight-bits-n-log2G", "tight: bits needed vs n·log2 G (the issue's guess)", "none derived",
@@ -131,15 +131,15 @@ LAWS = (
         lambda r: None if _need(r.get("log10_gamma_actual"), r.get("logit_spread")) is None
         else (r["logit_spread"], -r["log10_gamma_actual"] * LN10), group=lambda r: f"variant={r['variant']}"),
     Law("paper-gamma", "paper: −ln γ_actual vs −ln γ_formula",
-        "THEORY §3.3 A4: γ = γ_formula would give slope 1 (γ_formula is a lower bound)",
+        "docs/theory.md §3.3 A4: γ = γ_formula would give slope 1 (γ_formula is a lower bound)",
         lambda r: _ok(r, "contextual_mapping", variant="paper"),
         lambda r: None if _need(r.get("log10_gamma_actual"), r.get("log10_gamma_formula")) is None
         else (-r["log10_gamma_formula"] * LN10, -r["log10_gamma_actual"] * LN10), theory_slope=1.0),
-    Law("t2-params", "T2: ln(parameters) vs ln(1/ε)", "THEORY §4 P1: G ∝ 1/ε, L·G^d lookup units (slope d)",
+    Law("t2-params", "T2: ln(parameters) vs ln(1/ε)", "docs/theory.md §4 P1: G ∝ 1/ε, L·G^d lookup units (slope d)",
         lambda r: _ok(r, "word_to_image"), _loglog_params,
         group=lambda r: f"pyramid={r['pyramid']}, d={r['d']}, channels={r['channels']}",
         theory_slope=lambda r: float(r["d"]), asymptotic=True),
-    Law("t1-params", "T1: ln(parameters) vs ln(1/ε)", "THEORY §4 P1: G ∝ 1/ε, one FF₂ step per cell G^n (slope n)",
+    Law("t1-params", "T1: ln(parameters) vs ln(1/ε)", "docs/theory.md §4 P1: G ∝ 1/ε, one FF₂ step per cell G^n (slope n)",
         lambda r: _ok(r, "image_to_image"), _loglog_params,
         group=lambda r: f"pyramid={r['pyramid']}, masked={r['masked']}, variant={r['variant']}",
         theory_slope=lambda r: float(first_scale_tokens(r["pyramid"])), asymptotic=True),

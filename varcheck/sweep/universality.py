@@ -1,4 +1,4 @@
-"""Sweep constructions ``word_to_image`` (T2, THEORY.md §6.2) and ``image_to_image`` (T1, §6.1).
+"""Sweep constructions ``word_to_image`` (T2, docs/theory.md §6.2) and ``image_to_image`` (T1, §6.1).
 
 Every measured number is read from what the library's builders return, never copied:
 

@@ -1,4 +1,4 @@
-"""Symbolic side of the attention claims (THEORY.md §3): the rank-1 Boltzmann identity (A1), the
+"""Symbolic side of the attention claims (docs/theory.md §3): the rank-1 Boltzmann identity (A1), the
 separation bound of Kajitsuka & Sato's Lemma 1 (A2), and the constants of the contextual-mapping
 construction (A4) derived from the chain of inequalities of its proof.
 
@@ -75,7 +75,7 @@ def gamma_from_construction():
 
 
 def gamma_theory_formula():
-    """THEORY.md A4's reconstructed γ."""
+    """docs/theory.md A4's reconstructed γ."""
     return (
         2 * sp.log(n) ** 2 * eps_tok**2 * r_min
         / (r_max**2 * (V + 1) ** 4 * (2 * sp.log(n) + 3) * sp.pi * d)

@@ -1,4 +1,4 @@
-"""Composition of approximation errors (THEORY.md §5, claims C1–C4): derivations in sympy and exact bounds.
+"""Composition of approximation errors (docs/theory.md §5, claims C1–C4): derivations in sympy and exact bounds.
 
 Notation: layers f_k (targets) and g_k (approximants), F_K = f_K∘…∘f_1, G_K = g_K∘…∘g_1, L_k = Lip(f_k).
 
@@ -92,7 +92,7 @@ def k_layer_recursion(K: int):
 
 
 def k_layer_closed_form(K: int):
-    """Σ_k ε_k Π_{j>k} L_j (THEORY.md C2)."""
+    """Σ_k ε_k Π_{j>k} L_j (docs/theory.md C2)."""
     eps, lips = k_layer_symbols(K)
     return sum((eps[k] * sp.Mul(*lips[k + 1:]) for k in range(K)), sp.Integer(0))
 

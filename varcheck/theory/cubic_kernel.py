@@ -1,4 +1,4 @@
-"""Symbolic facts about the Keys cubic kernel W_a (THEORY.md §2.1, claims I2–I5).
+"""Symbolic facts about the Keys cubic kernel W_a (docs/theory.md §2.1, claims I2–I5).
 
 Everything here is exact: polynomials over Q[a, t] (identities are decided by expanding to the
 canonical polynomial form), extrema of piecewise polynomials found from the exact real roots of their

@@ -1,4 +1,4 @@
-"""HOFAR's higher-order trajectory terms, symbolically (docs/hofar.md, the THEORY.md addendum §6.4; claims hofar.*).
+"""HOFAR's higher-order trajectory terms, symbolically (docs/hofar.md, docs/theory.md §6.4; claims hofar.*).
 
 FlowAR integrates dx/dt = v(x, t) from t = 1 (noise) to t = 0 (data). HOFAR (arXiv:2503.08032) augments the
 first-order velocity with **higher-order trajectory terms**: along a solution x(t) of the ODE,

@@ -1,4 +1,4 @@
-"""The shape of a VAR transformer of the paper's model class (THEORY.md §3.1, §6): :class:`VarConfig`.
+"""The shape of a VAR transformer of the paper's model class (docs/theory.md §3.1, §6): :class:`VarConfig`.
 
 Pure data (no torch): scales, widths, depth, attention rank, mask, interpolation layer and output. A
 construction plans its network as a config; ``varcheck.runtime.var_transformer.VarTransformer`` builds the torch

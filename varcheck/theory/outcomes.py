@@ -1,7 +1,7 @@
 """A claim's outcome and status from its evidence results (the registry's semantics, shared by the report, the
 CLI and the mutants of the quality suite; the runner that executes evidence is varcheck.claims.runner).
 
-Outcome rules (DESIGN.md):
+Outcome rules (docs/design.md):
 
 * expected ``holds``: ``as_expected`` when every evidence returns ``proved``/``passed``;
 * expected ``refuted``: ``as_expected`` when at least one evidence returns ``refuted`` with an exact

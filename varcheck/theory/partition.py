@@ -1,12 +1,12 @@
-"""Derived constants of Lipschitz partitioning (THEORY.md §4, claims P1, P4, P5), exact and symbolic.
+"""Derived constants of Lipschitz partitioning (docs/theory.md §4, claims P1, P4, P5), exact and symbolic.
 
-Conventions (THEORY.md §0): the domain is D = [0,1]^{n×d} (N = nd entries, volume 1), outputs have m
+Conventions (docs/theory.md §0): the domain is D = [0,1]^{n×d} (N = nd entries, volume 1), outputs have m
 entries, f is L-Lipschitz from ‖·‖_α to ‖·‖_β, the grid has width δ = 1/G, and f̄ = f(q(X) + δ/2).
 
 * **P1.** Every entry of X lies within δ/2 of its cell centre, so ‖X − c‖_α ≤ N^{1/α}·δ/2 and
   ‖f(X) − f̄(X)‖_β ≤ L·N^{1/α}·δ/2. Converting the output norm, ‖y‖_p ≤ m^{max(0, 1/p − 1/β)}‖y‖_β, gives
   d_p(f, f̄) ≤ c_{β→p}·L·N^{1/α}·δ/2 =: K/G on a domain of volume 1. K/G ≤ ε₁ ⇔ G ≥ K/ε₁, so the
-  coarsest admissible grid is G = ⌈K/ε₁⌉ (β = ∞: ⌈m^{1/p} L N^{1/α}/(2ε₁)⌉, THEORY's formula). The
+  coarsest admissible grid is G = ⌈K/ε₁⌉ (β = ∞: ⌈m^{1/p} L N^{1/α}/(2ε₁)⌉, docs/theory.md's formula). The
   per-entry distance d̄_p = m^{−1/p} d_p asks for d_p ≤ m^{1/p}ε₁, i.e. G = ⌈m^{−1/p}K/ε₁⌉ (β = ∞: m
   drops out).
 * **P4.** The union of the bad slabs has measure μ(B) ≤ N(G−1)η; M·μ(B)^{1/p} ≤ ε₂ holds once
@@ -259,7 +259,7 @@ def partition_bound(L, G, n, d, *, m=1, alpha=INF, beta=INF, p=INF, per_entry=Fa
 def grid_size(eps, L, n, d, *, m=1, alpha=INF, beta=INF, p=INF, per_entry=False) -> int:
     """The coarsest grid G with partition_bound(L, G, …) ≤ eps: G = ⌈K/ε⌉ (K = bound·G), decided exactly.
 
-    β = ∞, unnormalised: ⌈m^{1/p}·L·(nd)^{1/α}/(2ε)⌉ (THEORY.md P1); per entry: ⌈L(nd)^{1/α}/(2ε)⌉.
+    β = ∞, unnormalised: ⌈m^{1/p}·L·(nd)^{1/α}/(2ε)⌉ (docs/theory.md P1); per entry: ⌈L(nd)^{1/α}/(2ε)⌉.
     """
     eps = require_positive_rational("eps", eps)
     K = partition_bound(L, 1, n, d, m=m, alpha=alpha, beta=beta, p=p, per_entry=per_entry)

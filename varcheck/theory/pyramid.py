@@ -1,4 +1,4 @@
-"""The token pyramid (THEORY.md §1): scales, prefix lengths, levels and the block-causal mask."""
+"""The token pyramid (docs/theory.md §1): scales, prefix lengths, levels and the block-causal mask."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..errors import VarcheckError, require_choice
 
 __all__ = ["Pyramid", "PRESETS", "MAX_SCALES", "MAX_SIDE", "MAX_TOKENS", "MAX_MASK_TOKENS"]
 
-#: Square presets of THEORY.md §1 (sides of each scale) and VAR_FACTS.md.
+#: Square presets of docs/theory.md §1 (sides of each scale) and docs/var-facts.md §1.
 PRESETS = {
     "var256": (1, 2, 3, 4, 5, 6, 8, 10, 13, 16),
     "var512": (1, 2, 3, 4, 6, 9, 13, 18, 24, 32),

@@ -36,7 +36,7 @@ __all__ = [
     "CLAIM_MODULES_ENV",
 ]
 
-#: Evidence kinds, from weakest to strongest (DESIGN.md: the status of a claim is the highest one
+#: Evidence kinds, from weakest to strongest (docs/design.md: the status of a claim is the highest one
 #: whose evidence passed).
 KINDS = ("symbolic", "construction", "numeric", "certified")
 #: Verdicts an evidence function may return ("error" is assigned by the runner only).
@@ -163,7 +163,7 @@ def _jsonable(value):
 
 @dataclass(frozen=True)
 class Claim:
-    """A statement of THEORY.md with its provenance, hypotheses, dependencies and evidence."""
+    """A statement of docs/theory.md with its provenance, hypotheses, dependencies and evidence."""
 
     id: str
     label: str

@@ -53,15 +53,15 @@ class NetworkRow:
 
 @dataclass(frozen=True)
 class Finding:
-    """A finding of THEORY.md §7: what the paper says, what THEORY.md finds, and where it lives."""
+    """A finding of docs/theory.md §7: what the paper says, what docs/theory.md finds, and where it lives."""
 
     id: str
     title: str
-    paper: str  # the statement as the paper gives it (or as THEORY.md reconstructs it)
-    theory: str  # THEORY.md §7's finding
+    paper: str  # the statement as the paper gives it (or as docs/theory.md reconstructs it)
+    theory: str  # docs/theory.md §7's finding
     corrected: str  # the corrected statement, used when the claims do not carry one
     related: tuple = ()  # claims that show the finding without carrying it
-    planned: str = ""  # the claim id THEORY.md plans for it, when none is registered yet
+    planned: str = ""  # the claim id docs/theory.md plans for it, when none is registered yet
     figure: str = ""  # a figure of the HTML report that shows it
 
 

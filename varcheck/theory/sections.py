@@ -1,9 +1,9 @@
-"""The sections of the theory document (THEORY.md): their numbers, titles, claim families and labels — the
+"""The sections of the theory document (docs/theory.md): their numbers, titles, claim families and labels — the
 blueprint of the argument that docs/theory-map.md draws."""
 
 __all__ = ["THEORY_SECTIONS"]
 
-#: THEORY.md's sections, each with its labels and their short titles (the blueprint of the argument).
+#: docs/theory.md's sections, each with its labels and their short titles (the blueprint of the argument).
 THEORY_SECTIONS = (
     ("§1", "The token pyramid", ("interp",), ()),
     ("§2", "Interpolation", ("interp",), (
@@ -24,7 +24,7 @@ THEORY_SECTIONS = (
     ("§6", "The main theorem", ("ua", "universality", "flowar"), (
         ("T1", "image-to-image"), ("T2", "word-to-image"), ("T3", "FlowAR (Corollary 7.2)"),
         ("T3-robust", "FlowAR with an inexact velocity head"))),
-    ("§6.4", "HOFAR (Corollary 7.3; THEORY.md addendum, docs/hofar.md)", ("hofar",), (
+    ("§6.4", "HOFAR (Corollary 7.3; docs/theory.md §6.4, docs/hofar.md)", ("hofar",), (
         ("H1", "HOFAR is FlowAR on the straight path (trivial)"), ("H1-robust", "inexact higher-order heads"),
         ("H2", "order-k rate on curved trajectories"), ("H3", "conditional higher-order targets (refuted)"))),
 )

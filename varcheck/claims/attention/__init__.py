@@ -1,4 +1,4 @@
-"""The attention family (THEORY.md §3, claims A1–A6): one module per piece of the mathematics.
+"""The attention family (docs/theory.md §3, claims A1–A6): one module per piece of the mathematics.
 
 ======================  ==========================================================================
 ``boltzmann``           A1 rank-1 read-out = Boltzmann operator, A2 Boltzmann separation, A3 projection

@@ -1,4 +1,4 @@
-"""The Boltzmann operator behind one attention layer (THEORY.md §3.3): A1 (the rank-1 read-out is a Boltzmann
+"""The Boltzmann operator behind one attention layer (docs/theory.md §3.3): A1 (the rank-1 read-out is a Boltzmann
 operator), A2 (Kajitsuka & Sato's Lemma 1: Boltzmann separation) and A3 (the projection lemma)."""
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ CLAIMS = (
             "entries of a and a' differ by more than 2 ln n + 3. If the entry sets differ, "
             "|boltz(a) − boltz(a')| > (ln n)² e^{−2R}."
         ),
-        paper_ref=_KS + ", Lemma 1 (as restated in THEORY.md A2)",
+        paper_ref=_KS + ", Lemma 1 (as restated in docs/theory.md A2)",
         expected="holds",
         depends_on=("attn.rank-one-boltzmann",),
         hypotheses=("n ≥ 2", "distinct entries within each vector", "value gaps > 2 ln n + 3"),

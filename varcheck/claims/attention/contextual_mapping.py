@@ -1,4 +1,4 @@
-"""One attention layer as a contextual mapping (THEORY.md §3.3): A4 (Kajitsuka & Sato's construction with the
+"""One attention layer as a contextual mapping (docs/theory.md §3.3): A4 (Kajitsuka & Sato's construction with the
 paper's constants), A4-tight (instance constants and an integer projection), A4-tight-γ (§6.1's separation estimate
 overstates the exponent: refuted) and A5 (the block-causal masked layer), with the mutants that attack the
 constructions and the constants of both."""
@@ -62,7 +62,7 @@ def quick_paper_instance(ctx: Context):
 
 def symbolic_gamma_derivation(ctx: Context) -> EvidenceResult:
     """The temperature makes c·p²·r_min·ε_tok equal Δ exactly, and γ derived from the proof's chain equals
-    THEORY.md's formula (prefactor ratio 1, exponent difference 0, both canonical forms)."""
+    docs/theory.md's formula (prefactor ratio 1, exponent difference 0, both canonical forms)."""
     sy = bz.symbols()
     p2 = 8 / (sp.pi * sy["d"] * (sy["V"] + 1) ** 4)
     gap = sp.cancel(bz.temperature_expr() * p2 * sy["r_min"] * sy["eps_tok"] - (2 * sp.log(sy["n"]) + 3))
@@ -72,7 +72,7 @@ def symbolic_gamma_derivation(ctx: Context) -> EvidenceResult:
             "proved",
             "c = (2 ln n + 3)πd(|V|+1)⁴/(8 r_min ε_tok) gives score gaps c·p²·r_min·ε_tok = 2 ln n + 3 exactly "
             "(p = √(8/(πd))/(|V|+1)²); substituting c, R = c r_max² and s = ε_tok/(4 r_max) into "
-            "s(ln n)² e^{−2R}/(c r_max) reproduces THEORY.md's γ (prefactor ratio 1, exponents equal). "
+            "s(ln n)² e^{−2R}/(c r_max) reproduces docs/theory.md's γ (prefactor ratio 1, exponents equal). "
             "The formula is confirmed, for n ≥ 2 (at n = 1 it is 0).",
         )
     return EvidenceResult("refuted", f"derived γ differs: ratio {ratio}, exponent difference {exponent}, gap {gap}",
@@ -153,7 +153,7 @@ def tight_certified(ctx: Context) -> EvidenceResult:
 
 
 def tight_gamma_estimate(ctx: Context) -> EvidenceResult:
-    """THEORY.md §6.1's estimate γ ≈ e^{−8M(2 ln n + 3)} for the tight construction, against the certified γ_actual
+    """docs/theory.md §6.1's estimate γ ≈ e^{−8M(2 ln n + 3)} for the tight construction, against the certified γ_actual
     (difference certificate, a ball): refuted where γ_actual's lower end exceeds e^{−4M(2 ln n + 3)}'s upper end, i.e.
     the true exponent is certified below half of §6.1's; and the estimate is checked to stay a safe lower bound on
     every instance (γ_actual > e^{−8M(2 ln n + 3)}), the corrected statement's first half."""
@@ -260,7 +260,7 @@ def _constants(cm, claim: str, what: str) -> list:
         Constant("score_bound", k["R"], True, "R = c·Y², every |logit| ≤ R", claim, "upper"),
         Constant("max_logit", k["logit_range"], True, "largest |logit| on the instance", claim, "exact"),
         # the three γ are lower bounds on an output separation: printed from the ball's lower end, rounded down
-        Constant("gamma_formula", cm.gamma_formula(), False, "THEORY.md A4's γ at this instance (lower "
+        Constant("gamma_formula", cm.gamma_formula(), False, "docs/theory.md A4's γ at this instance (lower "
                                                              "bound)", claim, "lower"),
         Constant("gamma_bound", cm.gamma_bound(), False, "the proof's guarantee s(ln n)²e^{−2R}/(cY) (lower "
                                                          "bound)", claim,
@@ -385,7 +385,7 @@ CLAIMS = (
         ),
         evidence=(
             E("symbolic", symbolic_gamma_derivation, "temperature from the gap condition and γ from the proof's chain, "
-                                                     "compared with THEORY.md's formula"),
+                                                     "compared with docs/theory.md's formula"),
             E("construction", contextual_mapping_constructs, "exact rank-1 weights, dyadic temperature ≥ formula, "
                                                              "instance score gaps > Δ"),
             E("certified", contextual_mapping_certified, "direct ball evaluation at the instance's precision (quick: "
@@ -403,7 +403,7 @@ CLAIMS = (
             "integer values M..2M−1; with c = q/M, q the least integer above 2 ln n + 3, and W_O scale ε_tok/(4Y), the "
             "layer is a contextual mapping with γ ≥ s(ln n)² e^{−2cY²}/(cY), far above the A4 formula."
         ),
-        paper_ref="varcheck formalisation (THEORY.md A4-tight)",
+        paper_ref="varcheck formalisation (docs/theory.md A4-tight)",
         expected="holds",
         depends_on=("attn.contextual-mapping",),
         evidence=(
@@ -414,12 +414,12 @@ CLAIMS = (
     Claim(
         id="attn.tight-gamma-estimate",
         label="A4-tight-γ",
-        title="THEORY.md §6.1's separation estimate for the tight construction overstates the exponent",
+        title="docs/theory.md §6.1's separation estimate for the tight construction overstates the exponent",
         statement=(
             "For the tight construction (integer projection M..2M−1, M = n·G^d, c = (2 ln n + 3)/M up to rounding q), "
             "the largest logit is about 4M(2 ln n + 3) and γ ≈ e^{−8M(2 ln n + 3)}."
         ),
-        paper_ref="THEORY.md §6.1 ('Why instance constants matter')",
+        paper_ref="docs/theory.md §6.1 ('Why instance constants matter')",
         expected="refuted",
         depends_on=("attn.contextual-mapping-tight",),
         corrected=(
@@ -446,7 +446,7 @@ CLAIMS = (
             "visible count ≤ L) separates pairs (token, visible prefix set), and outputs of level k do not depend on "
             "tokens of later levels."
         ),
-        paper_ref="arXiv:2502.06167 (VAR's masked attention); THEORY.md A5",
+        paper_ref="arXiv:2502.06167 (VAR's masked attention); docs/theory.md A5",
         expected="holds",
         depends_on=("attn.contextual-mapping-tight",),
         evidence=(

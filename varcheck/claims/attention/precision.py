@@ -1,4 +1,4 @@
-"""The precision and architecture budget of the attention constructions (THEORY.md §3.3, A6; finding F6): the
+"""The precision and architecture budget of the attention constructions (docs/theory.md §3.3, A6; finding F6): the
 largest logit, the mantissa bits γ_actual needs, and real float64/float32/bfloat16 torch runs against the
 prediction."""
 
@@ -112,7 +112,7 @@ CLAIMS = (
             "smallest softmax weight; where a float format is predicted feasible, a torch run in that format separates "
             "every required pair; whether every logit fits VAR's cosine-attention cap |logit| ≤ 100."
         ),
-        paper_ref="varcheck formalisation (THEORY.md A6, finding F6)",
+        paper_ref="varcheck formalisation (docs/theory.md A6, finding F6)",
         expected="holds",
         finding="F6",
         depends_on=("attn.contextual-mapping", "attn.contextual-mapping-tight"),

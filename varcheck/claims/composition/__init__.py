@@ -1,4 +1,4 @@
-"""The composition family (THEORY.md §5, claims C1–C4; finding F5): one module per norm.
+"""The composition family (docs/theory.md §5, claims C1–C4; finding F5): one module per norm.
 
 ============  ==============================================================
 ``sup_norm``  C1 two-layer perturbation, C2 K layers (sup norm)

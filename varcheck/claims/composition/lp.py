@@ -1,4 +1,4 @@
-"""Composition of approximation errors in L_p (THEORY.md §5): C3 (the naive L_p composition rule, refuted with an
+"""Composition of approximation errors in L_p (docs/theory.md §5): C3 (the naive L_p composition rule, refuted with an
 exact counterexample: finding F5) and C4 (the sound L_p rule with a density bound on the push-forward), with their
 mutants.
 
@@ -31,7 +31,7 @@ __all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "LEMMAS_6_3_TO_6_5"]
 #: What the universality construction needs from a composition lemma (the F5 finding, written once and shown
 #: in C3's statement and C4's hypotheses).
 LEMMAS_6_3_TO_6_5 = (
-    "What Lemmas 6.3–6.5 need (THEORY.md §5 restates them; the paper's wording was not at hand): they compose the "
+    "What Lemmas 6.3–6.5 need (docs/theory.md §5 restates them; the paper's wording was not at hand): they compose the "
     "per-layer errors of T = FF₂∘SA∘FF₁∘(Φ_up + E) into an O(ε) error in d_p. Every inner approximant of that "
     "construction has a singular push-forward of the input measure: Φ_up is linear with an image of dimension "
     "n₁d inside R^{L×d} (the copy X ↦ (X, X) of one up-sampled token is the smallest case), and FF₁ = Q_η puts "
@@ -299,7 +299,7 @@ CLAIMS = (
             "supported where the density equals ρ); it is loose when ρ is large; a push-forward with atoms (grid or "
             "ReLU quantizer) has no finite ρ and C4 says nothing there — consistent with C3."
         ),
-        paper_ref="varcheck formalisation (THEORY.md C4: the sound L_p composition)",
+        paper_ref="varcheck formalisation (docs/theory.md C4: the sound L_p composition)",
         expected="holds",
         depends_on=("compose.naive-lp",),
         hypotheses=("1 ≤ p < "

@@ -1,4 +1,4 @@
-"""Composition of approximation errors in sup norm (THEORY.md §5): C1 (two layers, the error measured on the image of
+"""Composition of approximation errors in sup norm (docs/theory.md §5): C1 (two layers, the error measured on the image of
 the approximant) and C2 (K layers), with their mutants.
 
 Sympy residuals of the telescoping and of the K-layer recursion (varcheck.theory.composition); Hypothesis properties
@@ -33,7 +33,7 @@ from ..properties import UNBOUNDED_RATIO, run_property
 __all__ = ["CLAIMS", "MUTANTS", "perturb", "LAYER_KINDS", "PERTURBATION_KINDS", "POINT_DENOMINATOR", "LEMMAS"]
 
 LEMMAS = ("arXiv:2502.06167, perturbation lemmas (ICML numbering: Lemma 6.3 two layers, Lemmas 6.4–6.5 many layers), "
-           "as restated in THEORY.md §5")
+           "as restated in docs/theory.md §5")
 
 
 #: Layers drawn by the C1/C2 properties: maps (s, s, 1) → (s, s, 1) with certified ∞ → ∞ constants, all rational.

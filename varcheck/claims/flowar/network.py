@@ -1,4 +1,4 @@
-"""FlowAR's T3 as a network of the model class (THEORY.md §6.3, T3-net): the dense Ŷ, the AdaLN flow head with a
+"""FlowAR's T3 as a network of the model class (docs/theory.md §6.3, T3-net): the dense Ŷ, the AdaLN flow head with a
 ReLU time MLP, and Euler on FlowAR's grids, with its mutant and its row of docs/networks.md.
 
 The instance is varcheck.runtime.instances.t3 (Ŷ on the flowar pyramid, d = 1, 2 channels, ε = 1/50).
@@ -22,7 +22,7 @@ from ..properties import run_property
 
 __all__ = ["CLAIMS", "MUTANTS", "t3_network_row"]
 
-_COR = "arXiv:2502.06167, Corollary 7.2 (ICML numbering; FlowAR, arXiv:2412.15205), as restated in THEORY.md §6.3"
+_COR = "arXiv:2502.06167, Corollary 7.2 (ICML numbering; FlowAR, arXiv:2412.15205), as restated in docs/theory.md §6.3"
 
 
 def flowar_network_recovery(ctx: Context) -> EvidenceResult:

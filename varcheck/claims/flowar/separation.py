@@ -1,4 +1,4 @@
-"""The separation FlowAR's corollary relies on (THEORY.md §6.3, T3-sep): injective up-sampled next-scale inputs
+"""The separation FlowAR's corollary relies on (docs/theory.md §6.3, T3-sep): injective up-sampled next-scale inputs
 E_k with a certified σ_min, while the down-sampled per-scale targets do not separate final latents."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ...theory.registry import EvidenceSpec as E
 
 __all__ = ["CLAIMS", "MUTANTS", "SIGMA_FLOOR"]
 
-_COR = "arXiv:2502.06167, Corollary 7.2 (ICML numbering; FlowAR, arXiv:2412.15205), as restated in THEORY.md §6.3"
+_COR = "arXiv:2502.06167, Corollary 7.2 (ICML numbering; FlowAR, arXiv:2412.15205), as restated in docs/theory.md §6.3"
 
 #: The statement of flowar.downsampling-separation quotes σ_min(E_k) > 1.02 for every FlowAR step; the certified
 #: evidence checks τ_k > SIGMA_FLOOR² so the text cannot drift from the computation.
@@ -151,11 +151,11 @@ CLAIMS = (
             "the map approximated at scale k + 1 must be a function of (condition, x_1, …, x_k), which a deterministic "
             "image-to-image f guarantees through the condition."
         ),
-        paper_ref=_COR + "; THEORY.md: 'Down-sampling is not injective (I6): state which separation the corollary then "
+        paper_ref=_COR + "; docs/theory.md: 'Down-sampling is not injective (I6): state which separation the corollary then "
                          "relies on' (varcheck formalisation)",
         expected="holds",
         depends_on=("interp.upsampling-injective", "interp.var-effective-map"),
-        hypotheses=("FlowAR's next-scale input is area_{s_{k+1}}(bicubic_{→16}(x_k)) (VAR_FACTS.md)",),
+        hypotheses=("FlowAR's next-scale input is area_{s_{k+1}}(bicubic_{→16}(x_k)) (docs/var-facts.md §5)",),
         evidence=(
             E("construction", exact_downsampling_separation, "exact ranks of E_k and of the area target maps, stacked "
                                                              "coarse kernel and an exact latent pair, separation "

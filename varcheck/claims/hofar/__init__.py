@@ -1,4 +1,4 @@
-"""The HOFAR family (docs/hofar.md, the THEORY.md addendum §6.4, claims H1–H3; finding F10): one module per piece of
+"""The HOFAR family (docs/hofar.md, docs/theory.md §6.4, claims H1–H3; finding F10): one module per piece of
 the mathematics.
 
 =================  ==================================================================

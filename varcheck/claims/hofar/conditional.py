@@ -18,7 +18,7 @@ from ...theory.registry import EvidenceSpec as E
 __all__ = ["CLAIMS", "MUTANTS", "WITNESS_SPREAD", "WITNESS_POINT"]
 
 _COR = ("ICML 2025, Cor. 7.3 (HOFAR: High-Order Augmentation of Flow Autoregressive Transformers, arXiv:2503.08032), "
-        "as stated in docs/hofar.md (THEORY.md addendum §6.4)")
+        "as stated in docs/hofar.md (docs/theory.md §6.4)")
 
 
 #: H3's witness: data spread, mean, point (x, t) where the marginal acceleration is compared with the conditional one.

@@ -27,7 +27,7 @@ __all__ = ["CLAIMS", "MUTANTS", "SPREADS", "CERT_SPREAD", "QUOTED_ERRORS", "QUOT
            "hofar_constants"]
 
 _COR = ("ICML 2025, Cor. 7.3 (HOFAR: High-Order Augmentation of Flow Autoregressive Transformers, arXiv:2503.08032), "
-        "as stated in docs/hofar.md (THEORY.md addendum §6.4)")
+        "as stated in docs/hofar.md (docs/theory.md §6.4)")
 
 
 #: Data spreads (std of N(Ŷ, s²)) on which the curved-path evidence runs; s = 0 is T3's point mass.

@@ -1,4 +1,4 @@
-"""The HOFAR corollary on FlowAR's straight path (docs/hofar.md, the THEORY.md addendum §6.4): H1 (the higher-order
+"""The HOFAR corollary on FlowAR's straight path (docs/hofar.md, docs/theory.md §6.4): H1 (the higher-order
 trajectory terms of T3's head vanish, so the order-k sampler is FlowAR's Euler sampler and Corollary 7.3 is T3:
 finding F10) and H1-robust (inexact higher heads add worst-case error Σ_j ε_j t_{K−1}^j/j!, attained), with their
 mutants. The stand-in Ŷ(S) is FlowAR's (varcheck.claims.flowar.euler): a bicubic resize of the condition S.
@@ -26,7 +26,7 @@ from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 __all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "flowar_grids", "exact_ratio", "decimal_up"]
 
 _COR = ("ICML 2025, Cor. 7.3 (HOFAR: High-Order Augmentation of Flow Autoregressive Transformers, arXiv:2503.08032), "
-        "as stated in docs/hofar.md (THEORY.md addendum §6.4)")
+        "as stated in docs/hofar.md (docs/theory.md §6.4)")
 
 
 def flowar_grids() -> dict:
@@ -428,7 +428,7 @@ FINDINGS = (
         "F10", "HOFAR's corollary is FlowAR's: on the straight path the higher-order terms vanish",
         paper="Flow autoregressive transformers trained with higher-order trajectory supervision (HOFAR, "
               "arXiv:2503.08032) inherit universality (ICML 2025, Corollary 7.3).",
-        theory="F10 (docs/hofar.md, the THEORY.md addendum §6.4): true but trivial — with T3's head every "
+        theory="F10 (docs/hofar.md, docs/theory.md §6.4): true but trivial — with T3's head every "
                "higher-order trajectory term is identically 0, HOFAR's sampler is FlowAR's Euler sampler and the "
                "corollary is T3; conditional higher-order targets of the straight path are 0 as well.",
         corrected="Higher orders pay only on curved trajectories (non-degenerate data, hofar.taylor-rate: error O(h^k) "

@@ -1,4 +1,4 @@
-"""The interpolation family (THEORY.md §1–2, claims I1–I9 and F3): one module per piece of the mathematics.
+"""The interpolation family (docs/theory.md §1–2, claims I1–I9 and F3): one module per piece of the mathematics.
 
 =================  =====================================================================
 ``operators``      I1 matrix form, I1-torch parity with F.interpolate, I2 partition of unity

@@ -1,4 +1,4 @@
-"""Injectivity of up-sampling (THEORY.md §2.4): I6 (up-sampling has full column rank with a certified σ_min; area
+"""Injectivity of up-sampling (docs/theory.md §2.4): I6 (up-sampling has full column rank with a certified σ_min; area
 down-sampling is not injective) and I7 (up-sampling transfers token separation with factor σ_min)."""
 
 from __future__ import annotations

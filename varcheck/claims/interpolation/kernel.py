@@ -1,4 +1,4 @@
-"""The Keys cubic kernel (THEORY.md §2.1, §2.4): I3 (the ∞-norm of the interpolation operators), I4 (the paper's
+"""The Keys cubic kernel (docs/theory.md §2.1, §2.4): I3 (the ∞-norm of the interpolation operators), I4 (the paper's
 "bicubic kernel in [0, 1]", refuted: finding F1) and I5 (the paper's integer-offset form is nearest copying, F2),
 with the mutants, constants and reproduction snippet of these claims.
 
@@ -47,7 +47,7 @@ from .operators import (
 __all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "KERNEL_PLOT", "kernel_constants", "kernel_range_snippet"]
 
 _VAR = "varcheck formalisation"
-_PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in THEORY.md §2.2"
+_PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in docs/theory.md §2.2"
 
 
 # --------------------------------------------------------------------------- I3 infinity norm
@@ -245,7 +245,7 @@ def kernel_range_snippet(result) -> str:
         "",
         "import varcheck",
         "",
-        "# 1. The Keys kernel on 1 < |x| < 2 (THEORY.md §2.1), evaluated exactly over Q:",
+        "# 1. The Keys kernel on 1 < |x| < 2 (docs/theory.md §2.1), evaluated exactly over Q:",
         f"a, x = {fraction_literal(k['a'])}, {fraction_literal(k['x'])}",
         "w = a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a",
         f"assert w == {fraction_literal(k['W(x)'])} and w < 0, w",
@@ -418,7 +418,7 @@ MUTANTS = (
 FINDINGS = (
     Finding(
         "F1", "The bicubic kernel is not [0, 1]-valued",
-        paper="The interpolation layer's bicubic spline kernel W takes values in [0, 1] (THEORY.md §2.2).",
+        paper="The interpolation layer's bicubic spline kernel W takes values in [0, 1] (docs/theory.md §2.2).",
         theory="F1 = I4 (kernel range): false for every Keys parameter a < 0.",
         corrected="W_a(x) ∈ [4a/27, 1]; bounds must use ‖U‖∞ ≤ 11/8 (I3), not convexity.",
         figure="Keys kernel (figure `keys_kernel` of the HTML report)",
@@ -426,9 +426,9 @@ FINDINGS = (
     Finding(
         "F2", "The integer-offset interpolation formula is nearest-neighbour copying",
         paper="Y_{i,j,l} = Σ_{s,t=−1}^{2} W(s)·X_{⌊ih/h'⌋+s, ⌊jw/w'⌋+t, l}·W(t) up-interpolates a token map "
-              "(THEORY.md §2.2, the form the VAR theory papers of this group use).",
+              "(docs/theory.md §2.2, the form the VAR theory papers of this group use).",
         theory="F2 = I5: for any interpolating kernel the formula equals nearest-neighbour copying.",
-        corrected="Use torch's bicubic with fractional source coordinates s = (i + ½)h/h' − ½ (THEORY.md §2.1); "
+        corrected="Use torch's bicubic with fractional source coordinates s = (i + ½)h/h' − ½ (docs/theory.md §2.1); "
                   "the integer-offset form is nearest-neighbour up-sampling.",
     ),
 )

@@ -1,4 +1,4 @@
-"""torch's nearest index (THEORY.md §2.4, I9, refuted): torch computes ⌊fl32(fl32(i)·fl32(h/h'))⌋, which differs
+"""torch's nearest index (docs/theory.md §2.4, I9, refuted): torch computes ⌊fl32(fl32(i)·fl32(h/h'))⌋, which differs
 from ⌊i·h/h'⌋; with the claim's constant and its reproduction snippet."""
 
 from __future__ import annotations

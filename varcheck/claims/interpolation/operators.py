@@ -1,8 +1,8 @@
-"""Interpolation operators as matrices (THEORY.md §2.4): I1 (matrix form and the Kronecker structure), I1-torch
+"""Interpolation operators as matrices (docs/theory.md §2.4): I1 (matrix form and the Kronecker structure), I1-torch
 (the exact operators reproduce torch's F.interpolate) and I2 (partition of unity), with the mutants that attack them.
 
 Instance sizes grow with the profile: the quick profile checks every size pair up to ``QUICK_MAX_SIDE`` plus all
-preset pairs, the full profile every pair up to 64 (THEORY.md's range). The other interpolation modules of this
+preset pairs, the full profile every pair up to 64 (docs/theory.md's range). The other interpolation modules of this
 family use the size pairs and configurations defined here.
 """
 
@@ -46,7 +46,7 @@ QUICK_MAX_SIDE = 16
 FULL_MAX_SIDE = 64
 #: Keys parameters checked: torch's −3/4 and the classic −1/2.
 KEYS_PARAMETERS = (Fraction(-3, 4), Fraction(-1, 2))
-#: THEORY.md I3: the exact 1-D bicubic ∞-norm bound for each a (derived in varcheck.theory.cubic_kernel).
+#: docs/theory.md I3: the exact 1-D bicubic ∞-norm bound for each a (derived in varcheck.theory.cubic_kernel).
 TORCH_CONFIGS = tuple(
     (m, ac) for m in MODES if m != "paper" for ac in ((False, True) if m in ALIGN_MODES else (False,))
 )
@@ -340,11 +340,11 @@ CLAIMS = (
             "with align_corners False/True, area), the exact operator agrees with F.interpolate in float64 to "
             "≤ 1e−13 absolute on inputs in [0, 1]; nearest and area agree bit for bit."
         ),
-        paper_ref="THEORY.md §2.1 (torch semantics contract)",
+        paper_ref="docs/theory.md §2.1 (torch semantics contract)",
         expected="holds",
         depends_on=("interp.matrix-form",),
         hypotheses=("float64 inputs in [0, 1]", "torch's bicubic a = −3/4"),
-        constants=(("TORCH_PARITY_TOL", "1e-13", "THEORY.md §2.1 contract; the float64 reference's own rounding bound "
+        constants=(("TORCH_PARITY_TOL", "1e-13", "docs/theory.md §2.1 contract; the float64 reference's own rounding bound "
                                                  "is subtracted"),),
         evidence=(
             E("numeric", parity_exhaustive_1d, "every 1-D size pair of the profile (quick ≤ 16 plus presets, full ≤ "

@@ -1,4 +1,4 @@
-"""VAR's real next-scale maps and the token pyramid (THEORY.md §1, §2.3–2.4): I8 (VAR's effective map E_k differs
+"""VAR's real next-scale maps and the token pyramid (docs/theory.md §1, §2.3–2.4): I8 (VAR's effective map E_k differs
 from direct bicubic, finding F8) and F3 (up-interpolation repeats tokens), with the constants of the pyramids and of
 the effective map."""
 
@@ -22,7 +22,7 @@ from ...theory.reporting import Constant, Finding, Plot
 __all__ = ["CLAIMS", "FINDINGS", "EFFECTIVE_MAP_PLOT", "effective_map_constants", "effective_map_deviations",
            "pyramid_constants"]
 
-_PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in THEORY.md §2.2"
+_PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in docs/theory.md §2.2"
 
 
 # --------------------------------------------------------------------------- I8 VAR's effective map
@@ -44,7 +44,7 @@ def exact_var_effective_map(ctx: Context) -> EvidenceResult:
             "bicubic", exact=True)).entries())
         for p, q in zip(flowar, flowar[1:])
     )
-    # THEORY.md I8's research values: zero exactly at 1→2 and 13→16, maximum ≈ 0.38 (two digits) at 10→13.
+    # docs/theory.md I8's research values: zero exactly at 1→2 and 13→16, maximum ≈ 0.38 (two digits) at 10→13.
     ok = zero == [(1, 2), (13, 16)] and argmax == (10, 13) and abs(float(devs[argmax]) - 0.38) < 0.005
     ok = ok and all(v > 0 for v in ident.values())
     detail = (
@@ -153,7 +153,7 @@ def effective_map_constants() -> list:
 
 
 def pyramid_constants() -> list:
-    """The token count L and the number of scales K of every preset pyramid (THEORY.md §1)."""
+    """The token count L and the number of scales K of every preset pyramid (docs/theory.md §1)."""
     out = []
     for name in PRESETS:
         pyr = Pyramid.preset(name)
@@ -173,7 +173,7 @@ CLAIMS = (
             "For var256, E_k = A_{p_{k+1}←16}·B_{16←p_k} equals the direct bicubic D_k only for 1→2 and 13→16; "
             "max |E_k − D_k| is largest at 10→13 (≈ 0.38); A_p B_p ≠ I for every 2 ≤ p < 16."
         ),
-        paper_ref="VAR (arXiv:2404.02905) released code; THEORY.md §2.3",
+        paper_ref="VAR (arXiv:2404.02905) released code; docs/theory.md §2.3",
         expected="holds",
         finding="F8",
         depends_on=("interp.torch-parity",),
@@ -211,12 +211,12 @@ FINDINGS = (
               "paper applies it to up-interpolated pyramids.",
         theory="F3: up-interpolation (nearest, or §2.2) repeats tokens, which breaks the \"no repeated token\" "
                "hypothesis of A4 unless positional codes are added.",
-        corrected="Append positional/level codes E to every token (THEORY.md §6.1) before the attention layer.",
+        corrected="Append positional/level codes E to every token (docs/theory.md §6.1) before the attention layer.",
         related=("interp.integer-offset-is-nearest",),
     ),
     Finding(
         "F8", "VAR's real next-scale input is not Φ_up",
-        paper="The next scale's input is the up-interpolation Φ_up of the previous scales (THEORY.md §2.3).",
+        paper="The next scale's input is the up-interpolation Φ_up of the previous scales (docs/theory.md §2.3).",
         theory="F8 = I8: VAR's code feeds area_{p_{k+1}}(Σ_j φ_j(bicubic_{→16}(r_j))), which differs from Φ_up.",
         corrected="Model VAR's effective map E_k = A_{p_{k+1}←16}·B_{16←p_k} (varcheck.var_effective_map).",
         figure="VAR's effective map (figure `var_effective_map` of the HTML report)",

@@ -1,10 +1,10 @@
-"""The partition family (THEORY.md §4, claims P1–P5): one module per piece of the mathematics.
+"""The partition family (docs/theory.md §4, claims P1–P5): one module per piece of the mathematics.
 
 ===============  ========================================================================
 ``grid``         P1 Lipschitz partitioning and its grid; the targets' declared constants
 ``quantizer``    P2 the ReLU quantizer, P5 its Lipschitz blow-up
 ``value_map``    P3 value mapping
-``bad_sets``     P4 bad-set accounting; the ``partition`` constants (THEORY.md §4's example)
+``bad_sets``     P4 bad-set accounting; the ``partition`` constants (docs/theory.md §4's example)
 ===============  ========================================================================
 """
 

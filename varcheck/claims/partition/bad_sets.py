@@ -22,7 +22,7 @@ from ...theory.registry import EvidenceSpec as E
 from ...theory.reporting import Constant
 from ..properties import single_threaded
 
-_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in docs/theory.md "
          "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS', 'PARTITION_INSTANCE', 'exact_lp_distance', 'pipeline_1d', 'partition_constants']
@@ -229,7 +229,7 @@ def torch_bad_set_accounting(ctx: Context) -> EvidenceResult:
 # --------------------------------------------------------------------------- constants
 
 
-#: THEORY.md §4's worked example (claim P1's evidence): ε₁, ε₂, L, n, d, m, p (α = β = ∞).
+#: docs/theory.md §4's worked example (claim P1's evidence): ε₁, ε₂, L, n, d, m, p (α = β = ∞).
 PARTITION_INSTANCE = (Fraction(3, 1000), Fraction(3, 1000), 4, 680, 2, 1360, 2)
 
 

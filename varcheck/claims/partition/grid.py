@@ -23,7 +23,7 @@ from ...theory.registry import EvidenceSpec as E
 from .. import strategies as vst
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 
-_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in docs/theory.md "
          "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS', 'EXTREMAL_GAP', 'GRID_INSTANCES', 'partition_ratio']
@@ -91,7 +91,7 @@ GRID_INSTANCES = [
 
 
 def symbolic_grid_size(ctx: Context) -> EvidenceResult:
-    """P1's grid, derived: bound(δ = 1/G) = K/G with K free of G, so bound ≤ ε₁ ⇔ G ≥ K/ε₁; K/ε₁ equals THEORY's
+    """P1's grid, derived: bound(δ = 1/G) = K/G with K free of G, so bound ≤ ε₁ ⇔ G ≥ K/ε₁; K/ε₁ equals docs/theory.md's
     expression (unnormalised and per entry); half-cell offsets are ±δ/2; the exact ceiling is minimal on instances."""
     s = sp_part.symbols()
     steps = []
@@ -102,7 +102,7 @@ def symbolic_grid_size(ctx: Context) -> EvidenceResult:
             return EvidenceResult("undecided", f"bound(1/G)·G is not free of G: {K}")
         diff = sp.expand(threshold - _theory_grid(per_entry))
         if diff != 0:
-            return EvidenceResult("refuted", f"K/ε₁ differs from THEORY's grid: {diff}",
+            return EvidenceResult("refuted", f"K/ε₁ differs from docs/theory.md's grid: {diff}",
                                   counterexample={"per_entry": per_entry, "difference": diff})
         steps.append(f"{'per entry' if per_entry else 'unnormalised'}: bound(1/G) = K/G, K = {K}, G* = {threshold}")
     # a point of a cell [gδ, (g+1)δ) (or x = 1 in the clipped last cell) is within δ/2 of the centre (g+½)δ
@@ -377,7 +377,7 @@ CLAIMS = (
                                    "≤ 1 ulp, glibc ≤ 2 ulp); tested against arb"),
         ),
         evidence=(
-            E("symbolic", symbolic_grid_size, "bound(1/G) = K/G with K free of G, K/ε₁ equals THEORY's expression "
+            E("symbolic", symbolic_grid_size, "bound(1/G) = K/G with K free of G, K/ε₁ equals docs/theory.md's expression "
                                               "(both normalisations), half-cell offsets ±δ/2, exact minimality of "
                                               "⌈K/ε₁⌉ on instances"),
             E("construction", exact_partition_sharpness, "exact worst points of linear targets (blur, area/bicubic "

@@ -19,7 +19,7 @@ from ...theory.registry import EvidenceSpec as E
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 from .bad_sets import exact_bad_set_accounting
 
-_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in THEORY.md "
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in docs/theory.md "
          "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS']
@@ -96,7 +96,7 @@ def exact_value_map_keys(ctx: Context) -> EvidenceResult:
                                       counterexample={"G": G, "d": d, "token": tok, "V": V(tok), "value": v})
         lines.append(f"G={G}, d={d}: {G**d} keys, width {len(V.scalar)}, Lip∞ ≤ {V.lipschitz()}")
     return EvidenceResult("passed", f"{ctx.pick(20, 200)} scalar maps exact at every key (Lip/bound ≥ "
-                                    f"{format_bound(worst_tightness, 'lower', 3)}: the THEORY bound max|Δv|/g_min is "
+                                    f"{format_bound(worst_tightness, 'lower', 3)}: the theory bound max|Δv|/g_min is "
                                     "not tight in general); grid maps: " + "; ".join(lines),
                           observed=float(worst_tightness), bound=1)
 
@@ -158,7 +158,7 @@ CLAIMS = (
         statement=(
             "For scalar keys k₁ < … < k_m and values v_i ∈ Q^{d_out}, V(t) = v₁ + Σ_{i=1}^{m} (s_i − s_{i−1})·ReLU(t − "
             "k_i) (s_i = Δv_i/Δk_i, s₀ = s_m = 0) has width m, equals v_i at every k_i, is constant outside [k₁, k_m] "
-            "and has Lipschitz constant exactly max_i ‖s_i‖_∞ ≤ max_i ‖Δv_i‖_∞ / g_min (THEORY's constant is this "
+            "and has Lipschitz constant exactly max_i ‖s_i‖_∞ ≤ max_i ‖Δv_i‖_∞ / g_min (docs/theory.md's constant is this "
             "upper bound, attained only when the largest jump sits on the smallest gap). Lattice tokens (entries (g + "
             "½)/G) go through the exact injective base-G digit projection κ(x) = Σ_i G^{d−1−i}(G x_i − ½) (integer "
             "keys 0..G^d − 1) inside the same single hidden layer; Lip ≤ max‖s_i‖_∞ · Σ_i G^{d−i}."

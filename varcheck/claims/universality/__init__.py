@@ -1,4 +1,4 @@
-"""The universality family (THEORY.md §6.1–6.2, claims T1, T2, T1-f64, T-dtypes, F4, F7, F9): one module per piece
+"""The universality family (docs/theory.md §6.1–6.2, claims T1, T2, T1-f64, T-dtypes, F4, F7, F9): one module per piece
 of the mathematics.
 
 ===================  ============================================================================

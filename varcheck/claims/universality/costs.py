@@ -1,4 +1,4 @@
-"""What the constructions of the main theorem cost (THEORY.md §6, §7): the float formats that certify the dense
+"""What the constructions of the main theorem cost (docs/theory.md §6, §7): the float formats that certify the dense
 approximators (T-dtypes: float64 for T2, float64 and float32 for T1-f64) and the constants hidden in O(ε) (F7)."""
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def hidden_constants(ctx: Context) -> EvidenceResult:
     ok = ok and math.isclose(cert["lp_bound_unnormalised"], cert["lp_bound"] * factor, rel_tol=1e-9)
     G, d, L = word.plan.G, word.plan.d, word.plan.L
     widths = word.plan.widths()
-    units = G**d * L  # THEORY.md §6.2's (cell, position) lookup width
+    units = G**d * L  # docs/theory.md §6.2's (cell, position) lookup width
     dense = widths["FF2_cell_hidden"] + widths["FF2_select_hidden"]
     ok = ok and widths["FF2_cell_hidden"] == G**d * widths["position_groups"]
     t1 = t1_ball(True)
@@ -94,7 +94,7 @@ def hidden_constants(ctx: Context) -> EvidenceResult:
                            f"channels: factor m^(1/2) = √{m} = {factor:.2f} (T2: d̄₂ ≤ "
                            f"{format_bound(cert['lp_bound'], 'upper', 4)} is d₂ ≤ "
                            f"{format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}). T2 needs G = "
-                           f"⌈L_f·(d/(d+p))^(1/p)/(2·ε·3/4)⌉ = {G}: THEORY's (cell, position) lookup has L·G^d = "
+                           f"⌈L_f·(d/(d+p))^(1/p)/(2·ε·3/4)⌉ = {G}: docs/theory.md's (cell, position) lookup has L·G^d = "
                            f"{units} units, the dense network's FF₂ {dense} (G^d·P cell units for P = "
                            f"{widths['position_groups']} position groups, then R·C select units) and "
                            f"{word.constants['parameter_count']} parameters at ε = {float(T2_EPS)}: parameters grow "
@@ -128,7 +128,7 @@ CLAIMS = (
             "rounding of the input itself fills the bad-set budget). The smallest ε each format certifies is computed, "
             "and the network is measured both re-planned for and cast to every format."
         ),
-        paper_ref="VAR runs in mixed precision (VAR_FACTS.md); varcheck formalisation of the float formats' frontier",
+        paper_ref="VAR runs in mixed precision (docs/var-facts.md §4); varcheck formalisation of the float formats' frontier",
         expected="holds",
         depends_on=("ua.word-to-image", "ua.image-to-image-float64"),
         evidence=(
@@ -147,7 +147,7 @@ CLAIMS = (
             "parameters grow like ε^{−d}; and the precision the attention read-outs need (tight versus paper "
             "constants)."
         ),
-        paper_ref="arXiv:2502.06167 Theorem 6.6 (error O(ε)); THEORY.md §7 (F7)",
+        paper_ref="arXiv:2502.06167 Theorem 6.6 (error O(ε)); docs/theory.md §7 (F7)",
         expected="holds",
         finding="F7",
         depends_on=("ua.word-to-image", "ua.image-to-image", "interp.inf-norm"),

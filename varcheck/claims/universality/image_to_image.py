@@ -1,4 +1,4 @@
-"""Image-to-image universality (THEORY.md §6.1): T1 (one attention layer, one interpolation layer and token-wise
+"""Image-to-image universality (docs/theory.md §6.1): T1 (one attention layer, one interpolation layer and token-wise
 FF layers reach ε, run in ball arithmetic with the A4-tight contextual mapping) and T1-f64 (in float64 one UNIFORM
 attention layer suffices once tokens carry positions: finding F11), with the mutants of the float64 network and its
 row of docs/networks.md.
@@ -246,7 +246,7 @@ CLAIMS = (
             "without the block-causal mask) and a step-function value map satisfies d̄_2(f, T) ≤ ε = 1/3, certified "
             "from the exact ledger; run in ball arithmetic."
         ),
-        paper_ref="arXiv:2502.06167, image-to-image universality (Theorem 6.6); THEORY.md §6.1",
+        paper_ref="arXiv:2502.06167, image-to-image universality (Theorem 6.6); docs/theory.md §6.1",
         expected="holds",
         depends_on=("attn.contextual-mapping-tight", "attn.masked-contextual-mapping", "partition.relu-quantizer",
                     "partition.bad-set-accounting", "interp.matrix-form"),
@@ -314,7 +314,7 @@ FINDINGS = (
               "(Kajitsuka & Sato's Boltzmann construction, ICML Lemma 5.4).",
         theory="F11 (varcheck formalisation, from F6): A4's contextual mappings separate contexts by e^{−Θ(M)} and "
                "need read-outs at 1999 bits (tight) or 6.3·10⁹ bits (paper constants) on the 2×2 → 4×4, G = 4 "
-               "instance; with THEORY.md's positional codes E the attention only has to aggregate: FF₁ writes k_j·G^j "
+               "instance; with docs/theory.md's positional codes E the attention only has to aggregate: FF₁ writes k_j·G^j "
                "into input token j, a uniform layer (W_Q = W_K = 0) gives every output token code/V, and the dense "
                "float64 network is certified (also in float32).",
         corrected="With positional codes, image-to-image universality needs one uniform attention layer and float64 "

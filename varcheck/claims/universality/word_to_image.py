@@ -1,4 +1,4 @@
-"""Word-to-image universality (THEORY.md §6.2): T2 (a single-layer VAR transformer run in float64 approximates a
+"""Word-to-image universality (docs/theory.md §6.2): T2 (a single-layer VAR transformer run in float64 approximates a
 Lipschitz map to ε per entry), F4 (without positional codes it cannot) and F9 (attention is not needed), with the
 mutants of the dense word-to-image network, the ``word-to-image`` constants and its row of docs/networks.md.
 
@@ -212,7 +212,7 @@ def word_to_image_constants() -> list:
 
 
 def t2_network_row() -> NetworkRow:
-    """T2's row of docs/networks.md, beside THEORY.md §6.2's (cell, position) lookup at the same G."""
+    """T2's row of docs/networks.md, beside docs/theory.md §6.2's (cell, position) lookup at the same G."""
     _, approx = t2(0)
     p = approx.plan
     units = p.G**p.d * p.L
@@ -269,7 +269,7 @@ CLAIMS = (
             "forward's rounding, every accumulation order covered), for every seed of the target; its 2^d-cell fast "
             "path computes the same function up to the accounted rounding."
         ),
-        paper_ref="arXiv:2502.06167 (ICML version), word-to-image universality; THEORY.md §6.2",
+        paper_ref="arXiv:2502.06167 (ICML version), word-to-image universality; docs/theory.md §6.2",
         expected="holds",
         hypotheses=(
             "torch's bicubic/area kernels evaluate Keys' coefficients and window means as "
@@ -305,7 +305,7 @@ CLAIMS = (
             "token-wise network then gives every token the same output, so it approximates the smooth-field "
             "target on var256 to ε = 10⁻² per entry."
         ),
-        paper_ref="arXiv:2502.06167 word-to-image construction, read without positional codes; THEORY.md §6.2 (F4)",
+        paper_ref="arXiv:2502.06167 word-to-image construction, read without positional codes; docs/theory.md §6.2 (F4)",
         expected="refuted",
         finding="F4",
         corrected=(
@@ -327,7 +327,7 @@ CLAIMS = (
             "In the word-to-image construction the tokens already carry (x, position), so FF₂∘FF₁ alone is universal: "
             "the contextual SA and SA = identity give bit-identical outputs and the same certified ledger."
         ),
-        paper_ref="varcheck formalisation (THEORY.md §6.2, finding F9)",
+        paper_ref="varcheck formalisation (docs/theory.md §6.2, finding F9)",
         expected="holds",
         finding="F9",
         depends_on=("ua.word-to-image", "attn.contextual-mapping-tight"),

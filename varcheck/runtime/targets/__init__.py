@@ -1,4 +1,4 @@
-"""Lipschitz targets with certified constants (THEORY.md §0 and §4): the maps f the partition step approximates.
+"""Lipschitz targets with certified constants (docs/theory.md §0 and §4): the maps f the partition step approximates.
 
 A :class:`Target` is an L-Lipschitz map from (R^{input_shape}, ‖·‖_α) to (R^{output_shape}, ‖·‖_β) (entrywise
 norms of flattened arrays; default α = β = ∞) whose constant ``lipschitz`` is an exact rational *upper
@@ -17,7 +17,7 @@ bound proved from the construction*, never a sampled estimate:
 Every target runs on torch tensors (float64) of shape (B, *input_shape) and returns (B, *output_shape).
 It also evaluates one example exactly (:meth:`Target.exact`, rational targets) or in ball arithmetic
 (:meth:`Target.ball`, all targets), and bounds its own float64 rounding entrywise
-(:meth:`Target.entrywise_error`, THEORY/DESIGN: floats are compared against bounds, not tolerances).
+(:meth:`Target.entrywise_error`, docs/theory.md, docs/design.md: floats are compared against bounds, not tolerances).
 The rounding analysis is Higham's (varcheck.exact.floating_point); ``torch.tanh`` is assumed accurate to
 :data:`TANH_MAX_ULPS` units in the last place (a documented libm property, tested against arb).
 """

@@ -134,7 +134,7 @@ RESIZE_MODES = ("nearest", "bilinear", "bicubic", "area")
 def resize(
     *, seed: int, mode: str = "bicubic", src=None, dst=None, channels: int = 1, max_side: int = 8, norm=INF
 ) -> Target:
-    """VAR's resizes (torch semantics, exact operators of THEORY.md §2.1) on (h, w, channels) maps.
+    """VAR's resizes (torch semantics, exact operators of docs/theory.md §2.1) on (h, w, channels) maps.
 
     Without ``src``/``dst`` the seed draws a square size pair with sides ≤ max_side: up-sampling for
     bicubic/bilinear/nearest (VAR's p → 16), down-sampling for area (VAR's 16 → p). The constant is the

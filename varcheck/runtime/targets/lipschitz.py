@@ -1,4 +1,4 @@
-"""The sampled Lipschitz check of a target (THEORY.md §0): every builder refuses a target whose declared constant a
+"""The sampled Lipschitz check of a target (docs/theory.md §0): every builder refuses a target whose declared constant a
 sampled pair certifiably violates, float rounding accounted."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The partition approximant f̄ = f(q(·) + δ/2) of THEORY.md §4 on torch tensors, with the exact cell index.
+"""The partition approximant f̄ = f(q(·) + δ/2) of docs/theory.md §4 on torch tensors, with the exact cell index.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from .base import _SPLITTER, MAX_TORCH_GRID, Target
 
 
 def cell_centres(x, G: int) -> torch.Tensor:
-    """q(x) + δ/2 entrywise for float64 x (THEORY.md §4), with the exact cell index.
+    """q(x) + δ/2 entrywise for float64 x (docs/theory.md §4), with the exact cell index.
 
     The index ⌊xG⌋ is computed exactly: Dekker's two-product gives xG = p + e with p = fl(xG) (G < 2²⁶
     is split-free), and ⌊xG⌋ = ⌊p⌋ − [p integral and e < 0]. It is clipped to 0..G−1; the centre
