@@ -7,6 +7,8 @@ runner can produce (as expected, unexpected, error, interrupted) is exercised de
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -116,8 +118,37 @@ def _one_error_line(err: str) -> str:
 
 # --- list / explain / --version ---------------------------------------------------------------------
 
+def test_list_fits_a_100_column_terminal_with_every_title_in_full():
+    """The real registry: every line ≤ 100 characters, every claim once, its title whole across its wrapped lines."""
+    from varcheck.cli import LIST_WIDTH
+    from varcheck.spec.registry import registry
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["list"]) == 0
+    lines = out.getvalue().splitlines()
+    assert LIST_WIDTH == 100 and max(len(line) for line in lines) <= 100
+    assert lines[0].split() == ["id", "label", "expected", "title"]
+    column = lines[0].index("title")
+    titles, order = {}, []
+    for line in lines[1:]:
+        if not line.startswith(" "):
+            order.append(line.split()[0])
+            titles[order[-1]] = []
+        titles[order[-1]].append(line[column:].strip())
+    claims = list(registry())
+    assert order == [c.id for c in claims]
+    for c in claims:
+        assert " ".join(titles[c.id]) == " ".join(c.title.split()), c.id
+    assert any(len(parts) > 1 for parts in titles.values())  # some title is long enough to wrap
+
+
 def test_list_shows_every_claim_with_kinds_and_expectation(fake_registry, capsys):
     assert main(["list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["id", "label", "expected", "title"]
+    assert [line.split()[0] for line in out[1:] if not line.startswith(" ")] == fake_registry.ids()
+    assert main(["list", "--wide"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["id", "label", "title", "paper", "ref", "evidence", "expected"]
     rows = {line.split()[0]: line for line in out[1:]}

@@ -1,6 +1,6 @@
 """The ``varcheck`` command line: a thin layer over the registry, the runner and the reports.
 
-    varcheck list                                   every claim, one per line
+    varcheck list [--wide]                          every claim, one per line
     varcheck explain ID                             a claim, its constants and how it is checked
     varcheck verify [ID ...] [--profile quick|full] [--seed N] [--report PATH]
     varcheck constants [--instance NAME ...] [--format tex|json]
@@ -56,8 +56,9 @@ DESCRIPTIONS = {
              "constants, ledger, certificate and the network's size to --out (exact JSON for the ball-runtime "
              "constructions tight/paper); varcheck.load(DIR) restores the network bit for bit. A non-empty --out is "
              "refused unless --force. Exits 1 when the certificate does not reach --eps.",
-    "list": "Print one row per registered claim: id, label, title, paper reference, evidence kinds and "
-            "expected outcome. Runs no evidence.",
+    "list": "Print one row per registered claim: id, label, expected outcome and title, the title wrapped onto "
+            "continuation lines so that the table fits a 100-column terminal; --wide prints one line per claim with "
+            "every column, paper reference and evidence kinds included. Runs no evidence.",
     "explain": "Print a claim: its statement, hypotheses, dependencies, constants with their derivations, "
                "the corrected statement of a refuted paper claim, computed tables, and each evidence with "
                "what it checks. Runs no evidence (tables are computed at the quick profile).",
@@ -96,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="varcheck", description="Check the claims of the VAR-transformer theory.")
     parser.add_argument("--version", action="version", version=f"varcheck {varcheck_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser("list", help="list every claim", description=DESCRIPTIONS["list"])
+    listing = commands.add_parser("list", help="list every claim", description=DESCRIPTIONS["list"])
+    listing.add_argument("--wide", action="store_true",
+                         help="one line per claim with every column: title, paper reference, evidence kinds")
     explain = commands.add_parser("explain", help="explain a claim and how it is checked",
                                   description=DESCRIPTIONS["explain"])
     explain.add_argument("claim_id", metavar="ID", help="a claim id (see `varcheck list`)")
@@ -173,12 +176,30 @@ def _known_ids(reg, ids) -> list:
     return unique
 
 
+#: Width of ``varcheck list`` without ``--wide``: its rows fit a terminal of this many columns.
+LIST_WIDTH = 100
+
+
 def cmd_list(args) -> int:
-    """Print one row per claim: id, label, title, paper reference, evidence kinds, expected outcome."""
+    """Print one row per claim: id, label, expected outcome and title, the title wrapped so that every line fits
+    LIST_WIDTH columns; with ``--wide`` one line per claim with every column (paper reference, evidence kinds)."""
     from .spec.registry import registry
 
-    rows = [(c.id, c.label, c.title, c.paper_ref, ",".join(c.kinds), c.expected) for c in registry()]
-    print(_table(("id", "label", "title", "paper ref", "evidence", "expected"), rows))
+    claims = list(registry())
+    if args.wide:
+        rows = [(c.id, c.label, c.title, c.paper_ref, ",".join(c.kinds), c.expected) for c in claims]
+        print(_table(("id", "label", "title", "paper ref", "evidence", "expected"), rows))
+        return EXIT_OK
+    header = ("id", "label", "expected", "title")
+    widths = [max([len(header[i]), *(len(str(row[i])) for row in ((c.id, c.label, c.expected) for c in claims))])
+              for i in range(3)]
+    room = max(LIST_WIDTH - sum(widths) - 2 * len(widths), 20)
+    lines = []
+    for c in claims:
+        wrapped = textwrap.wrap(" ".join(str(c.title).split()), room, break_on_hyphens=False) or [""]
+        lines.append((c.id, c.label, c.expected, wrapped[0]))
+        lines += [("", "", "", more) for more in wrapped[1:]]
+    print(_table(header, lines))
     return EXIT_OK
 
 

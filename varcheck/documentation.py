@@ -48,7 +48,8 @@ _EXIT_CODES = (
 #: Examples of each command, written as they run from the repository root after ``bash scripts/setup.sh``
 #: (which puts varcheck in ``.venv`` without activating it: a bare ``varcheck`` or ``python`` is not it).
 _EXAMPLES = {
-    "list": [".venv/bin/varcheck list"],
+    "list": [".venv/bin/varcheck list          # fits a 100-column terminal: titles wrap",
+             ".venv/bin/varcheck list --wide   # one line per claim, with paper references and evidence kinds"],
     "explain": [".venv/bin/varcheck explain interp.kernel-range",
                 ".venv/bin/varcheck explain attn.precision-budget   # prints the F6 frontier table"],
     "verify": [".venv/bin/varcheck verify                                     # every claim, quick profile",
