@@ -5,6 +5,7 @@ against measured use, growth-law fits, and the atlas page."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -146,8 +147,17 @@ def test_spec_files_toml_json_and_shipped_names(tmp_path):
     (tmp_path / "broken.toml").write_text("[[study]\n", encoding="utf-8")
     with pytest.raises(VarcheckError, match=r"^SPEC broken.toml is not valid TOML"):
         load_spec(tmp_path / "broken.toml")
-    with pytest.raises(VarcheckError, match="is none of these"):
-        load_spec(tmp_path / "missing.toml")
+    allowed = re.escape("; give a .toml or .json file or a shipped spec (default, full).") + "$"
+    for missing in ("missing.toml", "notes.md", "sub/x.json"):  # a path that does not exist says so, whatever its suffix
+        with pytest.raises(VarcheckError, match=rf"^SPEC '.*{re.escape(missing)}' does not exist \(no such file\){allowed}"):
+            load_spec(tmp_path / missing)
+    with pytest.raises(VarcheckError, match=r"^SPEC 'defualt' is no file and no shipped spec \(did you mean 'default'\?\)"):
+        load_spec("defualt")
+    with pytest.raises(VarcheckError, match=rf"^SPEC '.*' is a directory{allowed}"):
+        load_spec(tmp_path)
+    (tmp_path / "notes.md").write_text("# a page\n", encoding="utf-8")
+    with pytest.raises(VarcheckError, match=r"^SPEC notes.md must end in .toml or .json, got '.md'\.$"):
+        load_spec(tmp_path / "notes.md")
     for name in ("default", "full"):  # shipped as package data; every point passes validation and the cap
         shipped = load_spec(name)
         assert shipped.name == name and len(shipped.points()) > 50

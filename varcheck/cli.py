@@ -24,7 +24,7 @@ from fractions import Fraction
 import sys
 import textwrap
 
-from .errors import VarcheckError, require_rational_text
+from .errors import VarcheckError, closest, require_rational_text, shown
 
 __all__ = ["main", "build_parser"]
 
@@ -172,7 +172,9 @@ def _known_ids(reg, ids) -> list:
     unique = list(dict.fromkeys(ids))
     for claim_id in unique:
         if claim_id not in reg:
-            raise VarcheckError(f"unknown claim id {claim_id!r}; `varcheck list` shows the known ids.")
+            match = closest(claim_id, reg.ids())
+            hint = f" (did you mean {match!r}?)" if match else ""
+            raise VarcheckError(f"unknown claim id {shown(claim_id)}{hint}; `varcheck list` shows the known ids.")
     return unique
 
 

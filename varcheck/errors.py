@@ -11,7 +11,7 @@ import re
 from numbers import Integral, Real
 
 __all__ = ["VarcheckError", "require_int", "require_choice", "require_finite", "shown", "require_rational_text",
-           "MAX_TEXT_EXPONENT"]
+           "MAX_TEXT_EXPONENT", "closest", "approximate_count", "power_text"]
 
 #: Largest decimal exponent accepted in a number written as text: ``Fraction("1e999999999")`` would build a
 #: 10⁹-digit integer (minutes and gigabytes); 4300 is Python's own limit on integer digits in text.
@@ -77,3 +77,43 @@ def require_rational_text(name: str, text: str) -> str:
         raise VarcheckError(f"{name} must be a number with a decimal exponent of at most {MAX_TEXT_EXPONENT} in "
                             f"magnitude, got {shown(text)}.")
     return text
+
+
+def closest(name: str, choices) -> str | None:
+    """The choice nearest to a misspelled ``name`` (difflib's ratio ≥ 0.6), or None (also for a name of over 200
+    characters, which is no misspelling)."""
+    import difflib
+
+    if len(str(name)) > 200:
+        return None
+
+    match = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def _log10(value: int) -> float:
+    shift = max(value.bit_length() - 64, 0)
+    return math.log10(value >> shift) + shift * math.log10(2)
+
+
+def _scientific(log10: float) -> str:
+    exponent = math.floor(log10)
+    mantissa = 10 ** (log10 - exponent)
+    if mantissa >= 9.995:  # 9.996·10^e would print as 10.00·10^e
+        mantissa, exponent = 1.0, exponent + 1
+    return f"≈ {mantissa:.2f}·10^{exponent}"
+
+
+def approximate_count(value: int) -> str:
+    """A non-negative integer for a message: exact up to 12 digits, else ``≈ m.mm·10^e`` (never thousands of digits)."""
+    value = int(value)
+    return str(value) if value < 10**12 else _scientific(_log10(value))
+
+
+def power_text(symbol: str, base: int, exponent: int) -> str:
+    """``symbol = base^exponent = value`` for a message, or with an enormous base or value
+    ``symbol ≈ m.mm·10^e (base ≈ …, exponent n)``, computed from logarithms (the power itself is never built)."""
+    base, exponent = int(base), int(exponent)
+    if base < 2 or _log10(base) * exponent < 12:
+        return f"{symbol} = {base}^{exponent} = {base ** exponent}"
+    return f"{symbol} {_scientific(_log10(base) * exponent)} (base {approximate_count(base)}, exponent {exponent})"

@@ -32,7 +32,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError, power_text, require_int
 from ..spec.model_class import VarConfig
 from .cell_value_map import CellValueMap, MarginError, clipped_step_error
 from .dense_ledger import BUDGET_SHARES, QuantizedPlan, grid_for
@@ -168,6 +168,7 @@ def plan_context_code(*, scales, lipschitz, eps, p=2, G=None, fmt: str = "float6
     if G is None:
         G = grid_for(lip, n, p, eps)
     G = require_int("G", G, minimum=1)
-    if G**n > MAX_CODES:
-        raise VarcheckError(f"the input grid has G^n = {G}^{n} = {G**n} cells, above {MAX_CODES}; raise eps or use a smaller input.")
+    if G.bit_length() * n > 64 or G**n > MAX_CODES:
+        raise VarcheckError(f"the input grid has {power_text('G^n', G, n)} cells, above {MAX_CODES}; raise eps or use a "
+                            "smaller input.")
     return ContextCodePlan(scales, p, eps, lip, G, fmt, mask, interpolation, channels)

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError, require_int, shown
 from ..spec.pyramid import Pyramid
 from .interpolation import MAX_SIDE, TORCH_A, _check_dense, _dense, _validate, interpolation_matrix, interpolation_taps, kron
 
@@ -140,14 +140,16 @@ def interpolation_layer_matrix(scales, mode="var", *, exact=False):
     Torch semantics (claim I1); numpy float64 (each entry the correctly rounded exact one) or ``fmpq_mat``."""
     from ..spec.model_class import INTERPOLATIONS
 
-    if mode not in INTERPOLATIONS:
-        raise VarcheckError(f"mode must be one of {', '.join(INTERPOLATIONS)}, got {mode!r}.")
-    try:
-        scales = [(int(h), int(w)) for h, w in scales]
-    except (TypeError, ValueError):
-        raise VarcheckError(f"scales must be (h, w) pairs of positive integers, got {scales!r}.") from None
-    if not scales or any(h < 1 or w < 1 or h > MAX_SIDE or w > MAX_SIDE for h, w in scales):
-        raise VarcheckError(f"scales must be (h, w) pairs with sides in [1, {MAX_SIDE}], got {scales!r}.")
+    if not isinstance(mode, str) or mode not in INTERPOLATIONS:
+        raise VarcheckError(f"mode must be one of {', '.join(INTERPOLATIONS)}, got {shown(mode)}.")
+    if not isinstance(scales, (list, tuple)) or not scales:
+        raise VarcheckError(f"scales must be a non-empty list of (h, w) pairs, got {shown(scales)}.")
+    pairs = []
+    for k, scale in enumerate(scales):
+        if not isinstance(scale, (list, tuple)) or len(scale) != 2:
+            raise VarcheckError(f"scales[{k}] must be an (h, w) pair of positive integers, got {shown(scale)}.")
+        pairs.append(tuple(require_int(f"scales[{k}][{i}]", side, minimum=1, maximum=MAX_SIDE) for i, side in enumerate(scale)))
+    scales = pairs
     n1, length = scales[0][0] * scales[0][1], sum(h * w for h, w in scales)
     _check_dense(length, n1, exact, "L × n_1")
     heights, widths = _axis_rows([h for h, _ in scales], mode), _axis_rows([w for _, w in scales], mode)

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import torch
 
-from ..errors import VarcheckError, require_choice, require_int
+from ..errors import VarcheckError, power_text, require_choice, require_int
 from ..exact.cell_value_map import MarginError
 from ..exact.floating_point import FORMATS
 from ..exact.word_to_image import BUDGET_SHARES, MAX_DENSE_PARAMETERS, plan_word_to_image
@@ -40,12 +40,13 @@ def _word_to_image(target, pyramid, eps, p, attention, positional, mask, interpo
     plan = plan_word_to_image(d=d, L=L, channels=C, lipschitz=target.lipschitz, eps=eps, p=p, scales=pyramid.scales,
                               interpolation=interpolation, positional=positional, attention=attention == "contextual",
                               mask=mask)
-    cells = plan.G**d
-    if cells * L * C > MAX_TABLE_ENTRIES:
+    if plan.G.bit_length() * d > 64 or plan.G**d * L * C > MAX_TABLE_ENTRIES:
         raise VarcheckError(
-            f"the word-to-image construction needs a table of G^d·L·channels = {plan.G}^{d}·{L}·{C} = {cells * L * C} "
-            f"entries, above {MAX_TABLE_ENTRIES}; raise eps or lower d (G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·{BUDGET_SHARES[0]})⌉)."
+            f"the word-to-image construction needs a table of G^d·L·channels entries with {power_text('G^d', plan.G, d)}, "
+            f"L = {L} and {C} channels, above {MAX_TABLE_ENTRIES}; raise eps or lower d "
+            f"(G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·{BUDGET_SHARES[0]})⌉)."
         )
+    cells = plan.G**d
     if plan.parameter_count() > MAX_DENSE_PARAMETERS:
         raise VarcheckError(f"the dense network would hold {plan.parameter_count()} parameters, above {MAX_DENSE_PARAMETERS}; "
                             f"raise eps (G = {plan.G}).")
