@@ -366,7 +366,7 @@ show(fig)
 
 # %% [markdown]
 # **Where float64 stops certifying — and why it no longer does.** The ramps get steeper as $\varepsilon$ falls
-# ($\eta\sim\varepsilon^{p+1}$). With the first round's one-layer ramps $\mathrm{ReLU}(z+1)-\mathrm{ReLU}(z)$ the
+# ($\eta\sim\varepsilon^{p+1}$). With one-layer ramps $\mathrm{ReLU}(z+1)-\mathrm{ReLU}(z)$ instead, the
 # rounding of the large pre-activation ($u\,2^k$) reached the cells, and float64 stopped certifying near
 # $\varepsilon\approx0.005$ on this pyramid. The clipped steps are exact off the ramps, so the rounding term stays
 # near $10^{-14}$ however thin the ramp: what stops the builder now is the network's size (the dense parameter cap).

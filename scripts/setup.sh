@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up varcheck in ./.venv (idempotent). Usage: bash scripts/setup.sh [--dev]
-#   --dev  also install the test and notebook tools (pytest, Jupyter kernel, jupytext, matplotlib).
+#   --dev  also install the test and notebook tools (pytest, Jupyter kernel, jupytext, Dask, onnx).
 # Torch: an installed torch >= 2.1 (in this Python or the venv) is kept as it is; only when none is
 # found is the CPU build torch==2.13.0 installed, so that pip never resolves an unpinned torch to a
 # multi-GB CUDA build. Override the pin with VARCHECK_TORCH_SPEC (e.g. "torch==2.14.1").

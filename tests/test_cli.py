@@ -243,6 +243,28 @@ def test_verify_writes_report_in_each_format(fake_registry, tmp_path, capsys, su
         assert not re.search(r"https?://|<script|<link", text)
 
 
+def test_html_report_has_figures_with_the_base_install_and_says_so_when_they_cannot_be(fake_registry, tmp_path,
+                                                                                      capsys, monkeypatch):
+    """README command 1 (`verify --report report.html`) draws its figures with the base install (matplotlib is a
+    dependency, not an extra); where it cannot be imported, verify prints one line saying how to get them."""
+    import varcheck.report.figures as figures_module
+
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    deps = re.search(r"^dependencies = \[(.*?)^\]", pyproject, re.S | re.M).group(1)
+    assert re.search(r'^\s*"matplotlib>=', deps, re.M) and figures_module.matplotlib_available()
+    path = tmp_path / "report.html"
+    assert main(["verify", "fake.holds", "--report", str(path)]) == 0
+    assert "no figures" not in capsys.readouterr().out
+    assert path.read_text(encoding="utf-8").count('src="data:image/png;base64,') == 3
+    monkeypatch.setattr(figures_module, "matplotlib_available", lambda: False)
+    for suffix, said in ((".html", True), (".json", False)):
+        assert main(["verify", "fake.holds", "--report", str(tmp_path / f"bare{suffix}")]) == 0
+        lines = [line for line in capsys.readouterr().out.splitlines() if "no figures" in line]
+        assert lines == ([f"bare{suffix} has no figures: matplotlib is not importable (`.venv/bin/pip install matplotlib` "
+                          "adds them)."] if said else [])
+    assert "Figures omitted: matplotlib is not installed" in (tmp_path / "bare.html").read_text(encoding="utf-8")
+
+
 def test_verify_overwrites_named_report(fake_registry, tmp_path, capsys):
     path = tmp_path / "report.json"
     path.write_text("old", encoding="utf-8")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.jargon import jargon_in
+
 from varcheck.cli import main
 from varcheck.errors import VarcheckError
 from varcheck.sweep import fit_growth_laws, load_spec, read_results, run_sweep
@@ -429,6 +431,7 @@ def test_atlas_writes_figures_growth_laws_and_provenance(small_sweep, tmp_path, 
     assert {f["law"] for f in laws} >= {"tight-logit", "tight-gamma", "paper-gamma", "t2-params"}
     rows, prov = read_results(out)
     assert all(f"<code>{f['law']}</code>" in html for f in laws) and prov["git_revision"] in html
+    assert not jargon_in(html), jargon_in(html)
     assert main(["atlas", str(tmp_path)]) == 2
     assert "holds no sweep table" in capsys.readouterr().err
 

@@ -29,6 +29,8 @@ from .errors import VarcheckError, closest, require_rational_text, shown
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+#: The line ``verify --report PATH.html`` prints when matplotlib (a dependency of varcheck) cannot be imported.
+FIGURES_MISSING = "{name} has no figures: matplotlib is not importable (`.venv/bin/pip install matplotlib` adds them)."
 
 
 class _Parser(argparse.ArgumentParser):
@@ -311,6 +313,10 @@ def cmd_verify(args) -> int:
             print("claim families without a mutant: " + ", ".join(mutants["families_without_mutants"]))
     if report is not None:
         print(f"report written to {write_report(results, ctx, report, mutants)}")
+        from .report.figures import matplotlib_available
+
+        if report.suffix == ".html" and not matplotlib_available():
+            print(FIGURES_MISSING.format(name=report.name))
     ok = counts["as_expected"] == counts["total"] and (mutants is None or mutants["survived"] == 0)
     return EXIT_OK if ok else EXIT_UNEXPECTED
 

@@ -212,7 +212,7 @@ def _t1_bits(rows):
 def atlas_figures(rows) -> tuple:
     """``(figures, note)`` for a table's rows; ``([], reason)`` without matplotlib."""
     if not matplotlib_available():
-        return [], "Figures omitted: matplotlib is not installed (pip install 'varcheck[sweep]')."
+        return [], "Figures omitted: matplotlib is not installed (pip install matplotlib adds them)."
     figs = [f for f in (_bits_vs_G(rows), _gamma_vs_n(rows), _params_vs_inv_eps(rows), _certified_eps(rows),
                         _t1_bits(rows)) if f is not None]
     return figs, "" if figs else "No figure: the table has no measured row of the constructions drawn here."

@@ -1,4 +1,4 @@
-"""Small figures for the HTML report, rendered with matplotlib (a dev extra) to base64 PNG.
+"""Small figures for the HTML report, rendered with matplotlib (a dependency of varcheck) to base64 PNG.
 
 Each figure is computed from varcheck's exact layer, not from the evidence text, so it shows the
 mathematics a finding is about:
@@ -117,7 +117,7 @@ def _outcomes(claims):
 def figures(report: dict) -> tuple:
     """``(figures, note)``: the report's figures, or ``([], reason)`` when matplotlib is unavailable."""
     if not matplotlib_available():
-        return [], "Figures omitted: matplotlib is not installed (it comes with `pip install varcheck[dev]`)."
+        return [], "Figures omitted: matplotlib is not installed (pip install matplotlib adds them)."
     out = [
         Figure("keys_kernel", "The Keys cubic kernel dips below 0 (to −1/9 for torch's a = −3/4): finding F1.",
                _render(_keys_kernel)),

@@ -163,7 +163,7 @@ class VarApproximator:
 
 
 def precision_frontier(approx, target, samples: int, *, seed: int = 0) -> list:
-    """The dtype frontier (issue: which format still meets the certified ε); see :meth:`VarApproximator.frontier`.
+    """The dtype frontier (which format still meets the certified ε); see :meth:`VarApproximator.frontier`.
 
     Each row: whether the construction re-planned for the format (its thresholds, ramp width and weights exact
     there) certifies ε, and if not what binds and the smallest ε it certifies; the measured d̄_p of that re-planned

@@ -1,4 +1,4 @@
-"""Sweeps of constructions over sizes and precisions, run on Dask (the realisability atlas, issue #11).
+"""Sweeps of constructions over sizes and precisions, run on Dask (the realisability atlas).
 
 Layer: above ``check`` (it builds the constructions and reuses their evidence helpers), below
 ``report`` (which draws the atlas from the table a sweep writes). Importing this package is cheap:

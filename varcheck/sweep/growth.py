@@ -6,7 +6,7 @@ columns), a grouping, and THEORY's derived slope where THEORY derives one:
 * ``tight-gamma``: −ln γ_actual against M·Δ (M = n·G^d, Δ = 2 ln n + 3); THEORY §6.1: γ ≈ e^{−8M(2 ln n + 3)}, slope 8.
 * ``tight-logit``: max |logit| against M·Δ; THEORY §6.1: largest logit ≈ 4M(2 ln n + 3), slope 4.
 * ``tight-bits``: bits needed against M·Δ/ln 2; with γ ≈ e^{−8MΔ}, bits ≈ log2(r/γ): slope 8.
-* ``tight-bits-n-log2G``: bits needed against n·log2 G, the law the issue guessed; THEORY derives none,
+* ``tight-bits-n-log2G``: bits needed against n·log2 G, a conjectured law; THEORY derives none,
   so only its R² is reported (against ``tight-bits``'s, on the same rows).
 * ``gamma-vs-spread``: −ln γ_actual against the largest logit spread within a row (max − min score of one
   query), per variant; THEORY derives none: Lemma 1's guarantee decays like e^{−2R} with R the largest logit,
@@ -121,7 +121,7 @@ LAWS = (
     Law("tight-bits", "tight: bits needed vs M·(2 ln n + 3)/ln 2", "bits ≈ log2(r/γ) with THEORY §6.1's γ (slope 8)",
         lambda r: _ok(r, "contextual_mapping", variant="tight"), _cm_xy(lambda r: r.get("bits_needed"), math.log(2)),
         theory_slope=8.0),
-    Law("tight-bits-n-log2G", "tight: bits needed vs n·log2 G (the issue's guess)", "none derived",
+    Law("tight-bits-n-log2G", "tight: bits needed vs n·log2 G (a conjectured law)", "none derived",
         lambda r: _ok(r, "contextual_mapping", variant="tight"),
         lambda r: None if r.get("bits_needed") is None else (r["n"] * math.log2(r["G"]), r["bits_needed"])),
     Law("gamma-vs-spread", "−ln γ_actual vs the logit spread of a row", "none derived (Lemma 1 bounds with e^{−2R}, R the largest logit)",
