@@ -26,7 +26,7 @@ from varcheck.spec.registry import Claim, EvidenceResult, EvidenceSpec, Registry
 REPO = Path(__file__).resolve().parents[1]
 # the seconds of claims and evidence live in the report's separate "timings" field (deterministic reports)
 CLAIM_KEYS = {"id", "label", "title", "paper_ref", "expected", "outcome", "status", "evidence",
-              "counterexample"}
+              "counterexample", "statement", "corrected"}
 EVIDENCE_KEYS = {"kind", "verdict", "detail", "observed", "bound", "counterexample"}
 
 #: Names of the fake evidence functions that ran, so tests can check that nothing ran.
@@ -260,8 +260,9 @@ def test_html_report_has_figures_with_the_base_install_and_says_so_when_they_can
     for suffix, said in ((".html", True), (".json", False)):
         assert main(["verify", "fake.holds", "--report", str(tmp_path / f"bare{suffix}")]) == 0
         lines = [line for line in capsys.readouterr().out.splitlines() if "no figures" in line]
-        assert lines == ([f"bare{suffix} has no figures: matplotlib is not importable (`.venv/bin/pip install matplotlib` "
-                          "adds them)."] if said else [])
+        said_line = (f"bare{suffix} has no figures: matplotlib is not importable "
+                     "(`.venv/bin/pip install matplotlib` adds them).")
+        assert lines == ([said_line] if said else [])
     assert "Figures omitted: matplotlib is not installed" in (tmp_path / "bare.html").read_text(encoding="utf-8")
 
 

@@ -38,7 +38,8 @@ def test_build_writes_a_loadable_model(tmp_path, capsys):
     (["--eps", "0.05", "--p", "0.5"], "--p"),
     (["--eps", "1e-300"], "table of G^d·L·channels entries with G^d ≈ "),  # a short sentence: no 300-digit G
     (["--eps", "0.05", "--target", "smoth_field(seed=2,pyramid=1-2-3,d=1,channels=1)"],
-     "unknown target 'smoth_field' in 'smoth_field(seed=2,pyramid=1-2-3,d=1,channels=1)' (did you mean 'smooth_field'?)"),
+     "unknown target 'smoth_field' in 'smoth_field(seed=2,pyramid=1-2-3,d=1,channels=1)' "
+     "(did you mean 'smooth_field'?)"),
 ])
 def test_build_bad_usage_is_one_line(tmp_path, extra, message):
     args = ["build", "--target", TARGET, "--pyramid", "[1,2,3]", "--out", str(tmp_path / "m")]

@@ -238,7 +238,7 @@ def test_what_the_pages_commands_write_is_ignored_by_git(tmp_path):
     paths = sorted({path for _, path in written_paths() if not path.startswith(("/", "$"))})
     assert {"report.html", "r.json", "models/w2i", "atlas"} <= set(paths), paths
     probes = [p + "/x" if not Path(p).suffix else p for p in paths]  # a directory is ignored when a file inside is
-    proc = subprocess.run(["git", "-C", str(REPO), "check-ignore", "--no-index", "--verbose", "--non-matching", *probes],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(["git", "-C", str(REPO), "check-ignore", "--no-index", "--verbose", "--non-matching",
+                           *probes], capture_output=True, text=True, check=False)
     not_ignored = [line.split("\t", 1)[1] for line in proc.stdout.splitlines() if line.startswith("::")]
     assert not not_ignored, f"outputs of documented commands that git would show as untracked: {not_ignored}"

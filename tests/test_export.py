@@ -93,7 +93,8 @@ def test_interpolation_layer_matrix_is_the_layer_exactly():
 
     chain = Pyramid([(2, 3), (3, 4), (5, 5)])
     for mode in ("bicubic", "bilinear", "nearest"):
-        assert interpolation_layer_matrix(chain.scales, mode, exact=True) == pyramid_upsampling_matrix(chain, mode, exact=True)
+        exact = interpolation_layer_matrix(chain.scales, mode, exact=True)
+        assert exact == pyramid_upsampling_matrix(chain, mode, exact=True)
     pyr = Pyramid.preset("var256")
     U = interpolation_layer_matrix(pyr.scales, "var", exact=True)
     assert (U.nrows(), U.ncols()) == (pyr.length, 1)
@@ -103,6 +104,7 @@ def test_interpolation_layer_matrix_is_the_layer_exactly():
     small = Pyramid([(2, 2), (3, 3), (4, 4)])
     exact = interpolation_layer_matrix(small.scales, "var", exact=True)
     rounded = interpolation_layer_matrix(small.scales, "var")
-    assert all(rounded[i, j] == float(Fraction(str(exact[i, j]))) for i in range(exact.nrows()) for j in range(exact.ncols()))
+    assert all(rounded[i, j] == float(Fraction(str(exact[i, j])))
+               for i in range(exact.nrows()) for j in range(exact.ncols()))
     with pytest.raises(VarcheckError, match="mode must be one of"):
         interpolation_layer_matrix(small.scales, "area")

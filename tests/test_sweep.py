@@ -150,10 +150,12 @@ def test_spec_files_toml_json_and_shipped_names(tmp_path):
     with pytest.raises(VarcheckError, match=r"^SPEC broken.toml is not valid TOML"):
         load_spec(tmp_path / "broken.toml")
     allowed = re.escape("; give a .toml or .json file or a shipped spec (default, full).") + "$"
-    for missing in ("missing.toml", "notes.md", "sub/x.json"):  # a path that does not exist says so, whatever its suffix
-        with pytest.raises(VarcheckError, match=rf"^SPEC '.*{re.escape(missing)}' does not exist \(no such file\){allowed}"):
+    for missing in ("missing.toml", "notes.md", "sub/x.json"):  # a missing path says so, whatever its suffix
+        message = rf"^SPEC '.*{re.escape(missing)}' does not exist \(no such file\){allowed}"
+        with pytest.raises(VarcheckError, match=message):
             load_spec(tmp_path / missing)
-    with pytest.raises(VarcheckError, match=r"^SPEC 'defualt' is no file and no shipped spec \(did you mean 'default'\?\)"):
+    message = r"^SPEC 'defualt' is no file and no shipped spec \(did you mean 'default'\?\)"
+    with pytest.raises(VarcheckError, match=message):
         load_spec("defualt")
     with pytest.raises(VarcheckError, match=rf"^SPEC '.*' is a directory{allowed}"):
         load_spec(tmp_path)

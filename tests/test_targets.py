@@ -195,7 +195,8 @@ def test_names_take_bracketed_shapes_and_refuse_broken_ones():
 
 
 @pytest.mark.parametrize("name, message", [
-    ("smoth_field(seed=0,pyramid=var256,d=2)", "unknown target 'smoth_field' in 'smoth_field(seed=0,pyramid=var256,d=2)' "
+    ("smoth_field(seed=0,pyramid=var256,d=2)", "unknown target 'smoth_field' in "
+                                              "'smoth_field(seed=0,pyramid=var256,d=2)' "
                                               "(did you mean 'smooth_field'?); the targets are relu_network, blur,"),
     ("blur(seed=0) >> tanhmap(seed=1)", "unknown target 'tanhmap' in 'tanhmap(seed=1)' (did you mean 'tanh_map'?)"),
     ("zzz(seed=0)", "unknown target 'zzz' in 'zzz(seed=0)'; the targets are"),
@@ -214,7 +215,8 @@ def test_message_helpers_keep_numbers_short_and_name_the_nearest_choice():
     from varcheck.errors import approximate_count, closest, power_text
 
     assert approximate_count(999_999_999_999) == "999999999999"
-    assert approximate_count(10**12) == "≈ 1.00·10^12" and approximate_count(2**4000) == "≈ 1.32·10^1204"  # 1.3156…·10^1204
+    assert approximate_count(10**12) == "≈ 1.00·10^12"
+    assert approximate_count(2**4000) == "≈ 1.32·10^1204"  # 1.3156…·10^1204
     assert approximate_count(10**300 - 1) == "≈ 1.00·10^300"  # 9.99…·10^299 rounds up to the next power
     assert power_text("G^n", 4, 3) == "G^n = 4^3 = 64"
     assert power_text("G^n", 10**300, 4) == "G^n ≈ 1.00·10^1200 (base ≈ 1.00·10^300, exponent 4)"

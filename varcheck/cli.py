@@ -84,8 +84,8 @@ DESCRIPTIONS = {
              "written at the end. A --out holding another spec's sweep is refused unless --force. Exits 1 when a "
              "point failed.",
     "atlas": "Draw the realisability atlas of a sweep directory: bits needed vs G with the float64/float32/bfloat16 "
-             "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against THEORY's growth law, certified ε; fit the growth "
-             "laws to the table beside THEORY.md's derived ones; write one self-contained HTML page (default "
+             "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against THEORY's growth law, certified ε; fit the "
+             "growth laws to the table beside THEORY.md's derived ones; write one self-contained HTML page (default "
              "DIR/atlas.html) and DIR/growth_laws.json.",
 }
 
@@ -130,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a target name, e.g. 'smooth_field(seed=0,pyramid=var256,d=2,channels=2)'")
     build.add_argument("--pyramid", required=True, metavar="NAME",
                        help="a preset (var256, var512, var1024, flowar) or sides like 1-2-4, 1x2-2x4 or [1,2,4]")
-    build.add_argument("--eps", required=True, type=_positive_rational, help="per-entry error ε (in d̄_p), e.g. 0.01 or 1/100")
+    build.add_argument("--eps", required=True, type=_positive_rational,
+                       help="per-entry error ε (in d̄_p), e.g. 0.01 or 1/100")
     build.add_argument("--p", type=_p_value, default=2, help="the L_p exponent (default 2)")
     build.add_argument("--setting", choices=("word_to_image", "image_to_image"), default="word_to_image")
     build.add_argument("--mask", choices=("block_causal", "none"), default="block_causal")
@@ -148,12 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = commands.add_parser("sweep", help="run a sweep spec on Dask and write its results table",
                                 description=DESCRIPTIONS["sweep"])
     sweep.add_argument("spec", metavar="SPEC", help="a .toml or .json sweep spec, or a shipped one: default, full")
-    sweep.add_argument("--out", required=True, metavar="DIR", help="the sweep directory (created, or resumed when it holds this spec)")
+    sweep.add_argument("--out", required=True, metavar="DIR",
+                       help="the sweep directory (created, or resumed when it holds this spec)")
     sweep.add_argument("--executor", default="local", metavar="EXECUTOR",
-                       help="local (a LocalCluster here), serial (no Dask), or a scheduler tcp://HOST:PORT (default: local)")
-    sweep.add_argument("--workers", type=int, default=None, help="worker processes of --executor local (default: one per core)")
-    sweep.add_argument("--force", action="store_true", help="replace the spec recorded in a --out of another sweep (its points are kept)")
-    sweep.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar when stderr is a terminal)")
+                       help="local (a LocalCluster here), serial (no Dask), or a scheduler tcp://HOST:PORT "
+                            "(default: local)")
+    sweep.add_argument("--workers", type=int, default=None,
+                       help="worker processes of --executor local (default: one per core)")
+    sweep.add_argument("--force", action="store_true",
+                       help="replace the spec recorded in a --out of another sweep (its points are kept)")
+    sweep.add_argument("--no-progress", action="store_true",
+                       help="no progress bar (default: a bar when stderr is a terminal)")
     atlas = commands.add_parser("atlas", help="draw the figures and growth laws of a sweep directory",
                                 description=DESCRIPTIONS["atlas"])
     atlas.add_argument("directory", metavar="DIR", help="a directory written by `varcheck sweep`")
@@ -354,7 +360,8 @@ def _positive_rational(text: str) -> Fraction:
     except VarcheckError as exc:  # an exponent of a million digits is no ε
         raise argparse.ArgumentTypeError(str(exc).removeprefix("the number ").rstrip(".")) from None
     except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0 such as 0.01, 1e-2 or 1/100, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number > 0 such as 0.01, 1e-2 or 1/100, got {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number > 0 such as 0.01, 1e-2 or 1/100, got {text!r}")
     return value
@@ -389,7 +396,8 @@ def cmd_build(args) -> int:
     if args.monte_carlo < 0 or args.monte_carlo > 2**16:
         raise VarcheckError(f"--monte-carlo must be an integer in [0, 65536], got {args.monte_carlo}.")
     if args.export and args.construction in ("tight", "paper") and args.setting == "image_to_image":
-        raise VarcheckError(f"--export needs a float network; the {args.construction} construction runs in ball arithmetic.")
+        raise VarcheckError(f"--export needs a float network; the {args.construction} construction runs in ball "
+                            "arithmetic.")
     target = target_from_name(args.target)
     pyramid = Pyramid.parse(args.pyramid, argument="--pyramid")
     existed = Path(args.out).exists()
@@ -413,11 +421,12 @@ def cmd_build(args) -> int:
           f"{format_bound(cert['lp_bound_unnormalised'], 'upper', 6)}")
     mc = getattr(approx, "extra", {}).get("monte_carlo")
     if mc:  # a sampled estimate beside the certified bound (an estimate: rounded to nearest)
-        print(f"Monte-Carlo ({mc['samples']} inputs): sampled d̄_{cert['p']} ≈ {mc['sampled_lp']:.6g} beside the certified "
-              f"{lp}; worst entry error ≈ {mc['max_entry_error']:.4g} "
+        print(f"Monte-Carlo ({mc['samples']} inputs): sampled d̄_{cert['p']} ≈ {mc['sampled_lp']:.6g} beside the "
+              f"certified {lp}; worst entry error ≈ {mc['max_entry_error']:.4g} "
               f"({'every' if mc['within_sup_bounds'] else 'NOT every'} entry below its certified sup bound)")
     if getattr(approx, "runtime", "float64") == "ball":
-        print(f"exact weights, ball runtime at {approx.precision} bits per read-out (float64 has 53): no float64 network")
+        print(f"exact weights, ball runtime at {approx.precision} bits per read-out (float64 has 53): "
+              "no float64 network")
     else:
         size = approx.summary()
         print(f"dense network: d_model = {size['d_model']}, depth {size['depth']}, FF hidden widths "

@@ -37,7 +37,8 @@ __all__ = ["GENERATED_DOCS", "render_doc", "render_cli_reference", "stale_docs",
 
 
 _EXIT_CODES = (
-    ("0", "success; for `verify`, every claim's outcome is as expected (and with `--profile full` every mutant is killed)"),
+    ("0", "success; for `verify`, every claim's outcome is as expected (and with `--profile full` every mutant is "
+          "killed)"),
     ("1", "`verify`: a claim's outcome is unexpected or an evidence raised, or a mutant survived; `repro`: a claim "
           "expected to be refuted was not refuted in this run"),
     ("2", "bad usage (one line `varcheck: error: ...` on stderr, no traceback); `repro`: nothing to reproduce"),
@@ -94,7 +95,8 @@ def render_cli_reference() -> str:
              "```text", "varcheck [--version] COMMAND ...", "```", "",
              "| command | what it does |", "|---|---|"]
     subs = _subparsers(parser)
-    helps = {a.dest: a.help for a in next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))._choices_actions}
+    choices = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))._choices_actions
+    helps = {a.dest: a.help for a in choices}
     for name in subs:
         lines.append(f"| [`{name}`](#varcheck-{name}) | {md_cell(helps.get(name, ''))} |")
     lines += ["", "## Exit codes", "", "| code | meaning |", "|---|---|"]

@@ -73,7 +73,8 @@ _EXPONENT = re.compile(r"[eE]\s*[+-]?\s*(\d+)")
 def require_rational_text(name: str, text: str) -> str:
     """Return ``text`` if its decimal exponent and length are within :data:`MAX_TEXT_EXPONENT`, else raise."""
     match = _EXPONENT.search(text)
-    if len(text) > MAX_TEXT_EXPONENT or (match and (len(match.group(1)) > 5 or int(match.group(1)) > MAX_TEXT_EXPONENT)):
+    huge_exponent = match and (len(match.group(1)) > 5 or int(match.group(1)) > MAX_TEXT_EXPONENT)
+    if len(text) > MAX_TEXT_EXPONENT or huge_exponent:
         raise VarcheckError(f"{name} must be a number with a decimal exponent of at most {MAX_TEXT_EXPONENT} in "
                             f"magnitude, got {shown(text)}.")
     return text

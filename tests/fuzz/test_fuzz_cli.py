@@ -223,7 +223,8 @@ def test_build_sweep_and_atlas_command_lines(fuzz_dir, examples):
 #: A message prints no number of more than this many digits (an ε of 1e-300 must not print G^n in full).
 MAX_DIGIT_RUN = 16
 _DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGIT_RUN + 1},}}")
-FACTORY_NAMES = ("relu_network", "blur", "resize", "tanh_map", "clip_map", "gamma_map", "image_pipeline", "smooth_field")
+FACTORY_NAMES = ("relu_network", "blur", "resize", "tanh_map", "clip_map", "gamma_map", "image_pipeline",
+                 "smooth_field")
 
 
 def _misspelled(name: str, draw_index: int, kind: int, letter: str) -> str:
@@ -247,8 +248,10 @@ def test_tiny_eps_misspelled_targets_and_missing_specs_get_short_sentences(fuzz_
     typo = st.tuples(st.sampled_from(FACTORY_NAMES), st.integers(0, 20), st.integers(0, 2),
                      st.sampled_from("abcdefghijklmnopqrstuvwxyz_")).map(
         lambda t: (("typo", t[0], _misspelled(*t)),
-                   ["build", "--target", f"{_misspelled(*t)}(seed=0)", "--pyramid", "1-2", "--eps", "0.3", "--out", "m"]))
-    missing = st.tuples(st.text("abcdefghij-_", min_size=1, max_size=8), st.sampled_from((".toml", ".json", ".md", ".txt")),
+                   ["build", "--target", f"{_misspelled(*t)}(seed=0)", "--pyramid", "1-2", "--eps", "0.3",
+                    "--out", "m"]))
+    missing = st.tuples(st.text("abcdefghij-_", min_size=1, max_size=8),
+                        st.sampled_from((".toml", ".json", ".md", ".txt")),
                         st.sampled_from(("", "sub/", "existing-dir/"))).map(
         lambda t: ("missing", ["sweep", f"{t[2]}s{t[0]}{t[1]}", "--out", "sw", "--executor", "serial"]))
 

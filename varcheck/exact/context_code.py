@@ -169,6 +169,6 @@ def plan_context_code(*, scales, lipschitz, eps, p=2, G=None, fmt: str = "float6
         G = grid_for(lip, n, p, eps)
     G = require_int("G", G, minimum=1)
     if G.bit_length() * n > 64 or G**n > MAX_CODES:
-        raise VarcheckError(f"the input grid has {power_text('G^n', G, n)} cells, above {MAX_CODES}; raise eps or use a "
-                            "smaller input.")
+        raise VarcheckError(f"the input grid has {power_text('G^n', G, n)} cells, above {MAX_CODES}; raise eps or "
+                            "use a smaller input.")
     return ContextCodePlan(scales, p, eps, lip, G, fmt, mask, interpolation, channels)

@@ -184,8 +184,8 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
     G = require_int("G", G, minimum=1) if G is not None else max(1, math.ceil(lip / (2 * eps * share)))
     n, L = pyramid.sizes[0], pyramid.length
     if G.bit_length() * n > 64 or G**n > MAX_CELLS:
-        raise VarcheckError(f"the input grid has {power_text('G^n', G, n)} cells, above {MAX_CELLS}; raise eps or use a "
-                            "smaller input.")
+        raise VarcheckError(f"the input grid has {power_text('G^n', G, n)} cells, above {MAX_CELLS}; raise eps or "
+                            "use a smaller input.")
     if lip * Fraction(1, G) / 2 >= eps:
         raise VarcheckError(f"with G = {G} the partition term L_f·δ/2 = {float(lip / (2 * G)):.4g} already reaches eps = {float(eps)}.")
     # tokens after FF₁ for every cell, and the table f(centre)_t

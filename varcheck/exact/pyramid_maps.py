@@ -148,7 +148,8 @@ def interpolation_layer_matrix(scales, mode="var", *, exact=False):
     for k, scale in enumerate(scales):
         if not isinstance(scale, (list, tuple)) or len(scale) != 2:
             raise VarcheckError(f"scales[{k}] must be an (h, w) pair of positive integers, got {shown(scale)}.")
-        pairs.append(tuple(require_int(f"scales[{k}][{i}]", side, minimum=1, maximum=MAX_SIDE) for i, side in enumerate(scale)))
+        pairs.append(tuple(require_int(f"scales[{k}][{i}]", side, minimum=1, maximum=MAX_SIDE)
+                           for i, side in enumerate(scale)))
     scales = pairs
     n1, length = scales[0][0] * scales[0][1], sum(h * w for h, w in scales)
     _check_dense(length, n1, exact, "L × n_1")

@@ -100,7 +100,8 @@ def _outcomes(claims):
     def draw(ax):
         left = [0] * len(families)
         for outcome, colour in _COLOURS.items():
-            counts = [sum(1 for c in claims if c["id"].split(".")[0] == f and c["outcome"] == outcome) for f in families]
+            counts = [sum(1 for c in claims if c["id"].split(".")[0] == f and c["outcome"] == outcome)
+                      for f in families]
             ax.barh(families, counts, left=left, color=colour, label=outcome)
             left = [a + b for a, b in zip(left, counts)]
         from matplotlib.ticker import MaxNLocator

@@ -42,7 +42,8 @@ def _word_to_image(target, pyramid, eps, p, attention, positional, mask, interpo
                               mask=mask)
     if plan.G.bit_length() * d > 64 or plan.G**d * L * C > MAX_TABLE_ENTRIES:
         raise VarcheckError(
-            f"the word-to-image construction needs a table of G^d·L·channels entries with {power_text('G^d', plan.G, d)}, "
+            "the word-to-image construction needs a table of G^d·L·channels entries with "
+            f"{power_text('G^d', plan.G, d)}, "
             f"L = {L} and {C} channels, above {MAX_TABLE_ENTRIES}; raise eps or lower d "
             f"(G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·{BUDGET_SHARES[0]})⌉)."
         )

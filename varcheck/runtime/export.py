@@ -57,10 +57,12 @@ def _prepare(out_dir, force: bool) -> Path:
         raise VarcheckError(f"--out {str(path)!r} exists and is not a directory.")
     if path.is_dir() and any(path.iterdir()) and not force:
         raise VarcheckError(f"--out {str(path)!r} is not empty; choose another directory or pass --force to overwrite.")
-    for parent in path.parents:  # missing parents are created (nothing existing is touched); a file in the way is refused
+    # missing parents are created (nothing existing is touched); a file in the way is refused
+    for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
-                raise VarcheckError(f"--out {str(path)!r} lies under {str(parent)!r}, which is a file, not a directory.")
+                raise VarcheckError(f"--out {str(path)!r} lies under {str(parent)!r}, which is a file, not a "
+                                    "directory.")
             break
     path.mkdir(parents=True, exist_ok=True)
     if not os.access(path, os.W_OK):
@@ -100,7 +102,8 @@ class InterpolationAsMatrix(torch.nn.Module):
 
 def _example(network: VarTransformer, batch: int = 2) -> torch.Tensor:
     cfg = network.config
-    return torch.rand(batch, cfg.sizes[0], cfg.d_in, dtype=DTYPES[cfg.dtype], generator=torch.Generator().manual_seed(0))
+    generator = torch.Generator().manual_seed(0)
+    return torch.rand(batch, cfg.sizes[0], cfg.d_in, dtype=DTYPES[cfg.dtype], generator=generator)
 
 
 def _batch_dim():
@@ -153,8 +156,8 @@ def save(approx, out_dir, *, force: bool = False, exports=()) -> Path:
     cert = approx.certificate()
     if getattr(approx, "runtime", "float64") == "ball":
         if exports:
-            raise VarcheckError(f"the {approx.constants.get('construction', 'exact')} construction runs in ball arithmetic and "
-                                "has no float program to export; build with construction='average'.")
+            raise VarcheckError(f"the {approx.constants.get('construction', 'exact')} construction runs in ball "
+                                "arithmetic and has no float program to export; build with construction='average'.")
         config = {"format": FORMAT_VERSION, "setting": "image_to_image", "runtime": "ball",
                   "pyramid": [list(s) for s in approx.pyramid.scales], "G": approx.G, "eta": approx.eta,
                   "masked": approx.masked, "eps": approx.eps, "p": str(approx.p), "lipschitz": approx.lipschitz,
@@ -189,7 +192,8 @@ def _read_json(path: Path, name: str):
     try:
         return json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise VarcheckError(f"{str(file)!r} is not valid JSON ({getattr(exc, 'msg', exc)}); the directory is corrupted.") from None
+        raise VarcheckError(f"{str(file)!r} is not valid JSON ({getattr(exc, 'msg', exc)}); the directory is "
+                            "corrupted.") from None
 
 
 def load_network(directory) -> VarTransformer:
@@ -198,25 +202,28 @@ def load_network(directory) -> VarTransformer:
     config = VarConfig.from_dict(_read_json(path, "config.json"))
     file = path / "model.safetensors"
     if not file.is_file():
-        raise VarcheckError(f"{str(path)!r} holds no model.safetensors; it is not a directory written by `varcheck build`.")
+        raise VarcheckError(f"{str(path)!r} holds no model.safetensors; it is not a directory written by "
+                            "`varcheck build`.")
     from safetensors import SafetensorError
     from safetensors.torch import load as safetensors_load
 
     try:
         tensors = safetensors_load(file.read_bytes())
     except (SafetensorError, ValueError, OSError, RuntimeError) as exc:
-        raise VarcheckError(f"{str(file)!r} is not a readable safetensors file ({' '.join(str(exc).split())[:120]}).") from None
+        raise VarcheckError(f"{str(file)!r} is not a readable safetensors file "
+                            f"({' '.join(str(exc).split())[:120]}).") from None
     expected = config.tensor_shapes()
     missing, unknown = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
     if missing or unknown:
-        raise VarcheckError(f"model.safetensors does not match config.json: missing {missing or 'none'}, unexpected {unknown or 'none'}.")
+        raise VarcheckError(f"model.safetensors does not match config.json: missing {missing or 'none'}, "
+                            f"unexpected {unknown or 'none'}.")
     dtype = DTYPES[config.dtype]
     for name, shape in expected.items():
         t = tensors[name]
         want = torch.bool if name == "attention.mask" else dtype
         if tuple(t.shape) != tuple(shape) or t.dtype != want:
-            raise VarcheckError(f"model.safetensors tensor {name!r} has shape {tuple(t.shape)} and dtype {t.dtype}; config.json "
-                                f"implies {tuple(shape)} and {want}.")
+            raise VarcheckError(f"model.safetensors tensor {name!r} has shape {tuple(t.shape)} and dtype {t.dtype}; "
+                                f"config.json implies {tuple(shape)} and {want}.")
         if t.dtype != torch.bool and not bool(torch.isfinite(t).all()):
             raise VarcheckError(f"model.safetensors tensor {name!r} holds non-finite values.")
     net = VarTransformer(config)
@@ -232,7 +239,8 @@ def load(directory):
     config = _read_json(path, "config.json")
     if isinstance(config, dict) and config.get("runtime") == "ball":
         if config.get("format") != FORMAT_VERSION:
-            raise VarcheckError(f"{str(path)!r} has format {config.get('format')!r}; this varcheck reads format {FORMAT_VERSION}.")
+            raise VarcheckError(f"{str(path)!r} has format {config.get('format')!r}; this varcheck reads format "
+                                f"{FORMAT_VERSION}.")
         return _load_exact(path, config)
     return load_network(path)
 
@@ -248,11 +256,14 @@ def _load_exact(path: Path, config):
             v = tuple(F(x) for x in w["v"])
             c = F(w["c"])
 
-        steps = {int(t): (F(s["first"]), [(F(b), F(wd), F(dv)) for b, wd, dv in s["plan"]]) for t, s in w["steps"].items()}
+        steps = {int(t): (F(s["first"]), [(F(b), F(wd), F(dv)) for b, wd, dv in s["plan"]])
+                 for t, s in w["steps"].items()}
         table = {(int(t), int(i)): F(v) for t, i, v in w["table"]}
         p = config["p"]
-        return ImageToImage(Pyramid([tuple(s) for s in config["pyramid"]]), config["G"], F(config["eta"]), config["masked"], _CM(),
-                            [[F(x) for x in row] for row in w["P"]], [tuple(c) for c in w["cells"]], table, steps,
-                            config["precision"], F(config["lipschitz"]), F(config["eps"]), float(p) if p == "inf" else F(p))
+        return ImageToImage(Pyramid([tuple(s) for s in config["pyramid"]]), config["G"], F(config["eta"]),
+                            config["masked"], _CM(), [[F(x) for x in row] for row in w["P"]],
+                            [tuple(c) for c in w["cells"]], table, steps, config["precision"], F(config["lipschitz"]),
+                            F(config["eps"]), float(p) if p == "inf" else F(p))
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-        raise VarcheckError(f"{str(path)!r}: weights_exact.json or config.json is malformed ({type(exc).__name__}: {exc}).") from None
+        raise VarcheckError(f"{str(path)!r}: weights_exact.json or config.json is malformed "
+                            f"({type(exc).__name__}: {exc}).") from None

@@ -82,7 +82,8 @@ class FeedForwardBlock(torch.nn.Module):
 
 
 class SingleHeadAttention(torch.nn.Module):
-    """X + softmax(XW_Q (XW_K)ᵀ + M)·XW_V·W_O, one head, no scaling factor, optional boolean mask (True = may attend)."""
+    """X + softmax(XW_Q (XW_K)ᵀ + M)·XW_V·W_O, one head, no scaling factor, optional boolean mask (True: may
+    attend)."""
 
     def __init__(self, d_model: int, rank: int, mask: torch.Tensor | None, dtype=torch.float64):
         super().__init__()
@@ -134,7 +135,8 @@ class VarTransformer(torch.nn.Module):
         """The first-scale tokens (B, n_1, d_in) as a tensor of the network's dtype; VarcheckError otherwise."""
         cfg = self.config
         if not isinstance(x, torch.Tensor):
-            raise VarcheckError(f"input must be a torch tensor of shape (B, {cfg.sizes[0]}, {cfg.d_in}), got {type(x).__name__}.")
+            raise VarcheckError(f"input must be a torch tensor of shape (B, {cfg.sizes[0]}, {cfg.d_in}), got "
+                                f"{type(x).__name__}.")
         if x.ndim != 3 or tuple(x.shape[1:]) != (cfg.sizes[0], cfg.d_in) or x.shape[0] < 1:
             raise VarcheckError(f"input must have shape (B, {cfg.sizes[0]}, {cfg.d_in}) with B ≥ 1 (the first scale's "
                                 f"{cfg.scales[0][0]}×{cfg.scales[0][1]} tokens, row-major), got {tuple(x.shape)}.")
@@ -147,7 +149,8 @@ class VarTransformer(torch.nn.Module):
         return x.to(self.position_code.dtype)
 
     def stream(self, x: torch.Tensor, *, until: str = "ff2") -> torch.Tensor:
-        """The residual stream (B, L, d_model) after ``until`` ∈ {"embed", "ff1", "attention", "ff2"} (input checked)."""
+        """The residual stream (B, L, d_model) after ``until`` ∈ {"embed", "ff1", "attention", "ff2"} (input
+        checked)."""
         return self._stream(self.check_input(x), until)
 
     def _stream(self, x: torch.Tensor, until: str = "ff2") -> torch.Tensor:
@@ -192,8 +195,8 @@ class VarTransformer(torch.nn.Module):
         rows = [("interpolation", f"F.interpolate ({cfg.interpolation})", cfg.d_in, None, cfg.d_in, 0),
                 ("E", "positional code (buffer)", None, None, cfg.d_pos, 0),
                 ("embed", "nn.Linear, no bias", cfg.d_in + cfg.d_pos, None, D, D * (cfg.d_in + cfg.d_pos))]
-        ff = lambda part: [(f"{part}.{i}", "residual nn.Linear + ReLU + nn.Linear", D, w, D, 2 * D * w + w + D)  # noqa: E731
-                           for i, w in enumerate(getattr(cfg, part))]
+        ff = lambda part: [(f"{part}.{i}", "residual nn.Linear + ReLU + nn.Linear", D, w, D,  # noqa: E731
+                            2 * D * w + w + D) for i, w in enumerate(getattr(cfg, part))]
         rows += ff("ff1")
         if cfg.attention_rank:
             rows.append(("attention", f"single-head SA, rank {cfg.attention_rank}, mask {cfg.mask}", D,

@@ -188,8 +188,8 @@ def _t1_check(p, measures):
     G = _t1_grid(p)
     if G.bit_length() * n > 64 or G**n > MAX_CELLS:
         raise VarcheckError(f"image_to_image on {p['pyramid']} with G = {approximate_count(G)} enumerates "
-                            f"{power_text('G^n', G, n)} cells, above the builder's {MAX_CELLS}; raise eps or use a smaller "
-                            "first scale.")
+                            f"{power_text('G^n', G, n)} cells, above the builder's {MAX_CELLS}; raise eps or use a "
+                            "smaller first scale.")
 
 
 def _t1_bits(p) -> int:

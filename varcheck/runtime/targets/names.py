@@ -79,8 +79,8 @@ def _check_keywords(head: str, kwargs: dict) -> None:
                 if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
     for key in kwargs:
         if key not in accepted:
-            raise VarcheckError(f"{head} takes no argument {shown(key)}{_did_you_mean(key, accepted)}; its arguments are "
-                                f"{', '.join(accepted)}.")
+            raise VarcheckError(f"{head} takes no argument {shown(key)}{_did_you_mean(key, accepted)}; its arguments "
+                                f"are {', '.join(accepted)}.")
 
 
 def target_from_name(name: str) -> Target:
@@ -93,8 +93,9 @@ def target_from_name(name: str) -> Target:
         head, sep, rest = piece.partition("(")
         head = head.strip()
         if head not in TARGET_FACTORIES:
-            raise VarcheckError(f"unknown target {shown(head)} in {shown(piece)}{_did_you_mean(head, TARGET_FACTORIES)}; the targets "
-                                f"are {', '.join(TARGET_FACTORIES)}.")
+            hint = _did_you_mean(head, TARGET_FACTORIES)
+            raise VarcheckError(f"unknown target {shown(head)} in {shown(piece)}{hint}; the targets are "
+                                f"{', '.join(TARGET_FACTORIES)}.")
         if not sep or not rest.endswith(")"):
             raise VarcheckError(f"name must be factory(key=value,...) like 'blur(seed=0)', got {shown(piece)}.")
         kwargs = {}
