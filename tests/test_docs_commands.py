@@ -115,8 +115,14 @@ def _substitute(command: str, full: bool):
     if words[:3] == [".venv/bin/python", "-m", "pytest"]:
         # running the whole suite from inside the suite would recurse
         return ".venv/bin/python -m pytest --version", "test suite: --version only (no recursion)"
+    if words[:2] == [".venv/bin/jupyter", "lab"]:
+        # the server runs until it is stopped: tests/test_notebooks.py starts it and reads the proofs through it
+        return ".venv/bin/jupyter lab --version", "JupyterLab: --version only (the notebook tests start the server)"
     if full:
         return command, ""
+    if words[:2] == [".venv/bin/varcheck", "notebooks"]:
+        # every proof notebook runs for minutes, and tests/test_notebooks.py executes each one already
+        return _parse_only(words[1:]), "notebooks: argv parsed by varcheck's own parser (full profile runs it)"
     if words[:2] in ([".venv/bin/varcheck", "sweep"], [".venv/bin/varcheck", "atlas"]):
         # a sweep runs a local Dask cluster over every point of its spec (the shipped one: ~45 s) and atlas draws
         # from the sweep's directory: the quick profile parses the exact argv instead

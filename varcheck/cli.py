@@ -8,6 +8,7 @@
     varcheck build --target NAME --pyramid var256 --eps 1e-2 --out DIR   build and write an approximator
     varcheck sweep SPEC --out DIR [--executor local|serial|tcp://HOST:PORT] [--workers N]   run a sweep on Dask
     varcheck atlas DIR [--report PATH]              figures and growth laws of a sweep
+    varcheck notebooks [NAME ...] --out DIR         the proof notebooks executed, as .ipynb and HTML pages
     varcheck --version
 
 Every argument is validated before any evidence runs. A usage error or a :class:`VarcheckError`
@@ -24,7 +25,7 @@ from fractions import Fraction
 import sys
 import textwrap
 
-from .errors import VarcheckError, closest, require_rational_text, shown
+from .errors import VarcheckError, closest, require_output_directory, require_rational_text, shown
 
 __all__ = ["main", "build_parser"]
 
@@ -83,6 +84,12 @@ DESCRIPTIONS = {
              "and skips finished points; the results table (Parquet, or CSV without pyarrow) and its provenance are "
              "written at the end. A --out holding another spec's sweep is refused unless --force. Exits 1 when a "
              "point failed.",
+    "notebooks": "Execute the proof notebooks of proofs/ (jupytext percent format) in a Jupyter kernel, with the "
+                 "repository root as working directory, and write each to --out twice: NAME.ipynb with its outputs "
+                 "(for Jupyter) and NAME.html, a self-contained page to read (styles, figures and formulas (MathML) "
+                 "inline, no script, nothing loaded from the network), plus index.html. A non-empty --out is "
+                 "refused unless --force. Needs the notebooks extra (bash scripts/setup.sh --notebooks). Exits 1 when "
+                 "a notebook fails (it is written up to its failing cell).",
     "atlas": "Draw the realisability atlas of a sweep directory: bits needed vs G with the float64/float32/bfloat16 "
              "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against THEORY's growth law, certified ε; fit the "
              "growth laws to the table beside THEORY.md's derived ones; write one self-contained HTML page (default "
@@ -160,6 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="replace the spec recorded in a --out of another sweep (its points are kept)")
     sweep.add_argument("--no-progress", action="store_true",
                        help="no progress bar (default: a bar when stderr is a terminal)")
+    notebooks = commands.add_parser("notebooks", help="execute the proof notebooks and write them as .ipynb and HTML",
+                                    description=DESCRIPTIONS["notebooks"])
+    notebooks.add_argument("names", nargs="*", metavar="NAME",
+                           help="notebooks to run, by file name without .py (default: every one)")
+    notebooks.add_argument("--out", required=True, metavar="DIR",
+                           help="output directory (must be empty unless --force)")
+    notebooks.add_argument("--proofs", metavar="DIR", default=None,
+                           help="the directory of notebooks (default: proofs/ of this checkout)")
+    notebooks.add_argument("--force", action="store_true", help="write into a non-empty --out")
     atlas = commands.add_parser("atlas", help="draw the figures and growth laws of a sweep directory",
                                 description=DESCRIPTIONS["atlas"])
     atlas.add_argument("directory", metavar="DIR", help="a directory written by `varcheck sweep`")
@@ -385,7 +401,7 @@ def cmd_build(args) -> int:
 
     from .exact.directed_rounding import format_bound
     from .runtime.approximator import build_var_approximator
-    from .runtime.export import _prepare, save
+    from .runtime.export import save
     from .runtime.targets import target_from_name
     from .spec.pyramid import Pyramid
 
@@ -401,7 +417,7 @@ def cmd_build(args) -> int:
     target = target_from_name(args.target)
     pyramid = Pyramid.parse(args.pyramid, argument="--pyramid")
     existed = Path(args.out).exists()
-    _prepare(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
+    require_output_directory(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
     try:
         approx = build_var_approximator(
             target, pyramid, args.eps, p=args.p, setting=args.setting,
@@ -443,6 +459,13 @@ def cmd_sweep(args) -> int:
     return run(args)
 
 
+def cmd_notebooks(args) -> int:
+    """Execute the proof notebooks and write them as .ipynb and HTML (varcheck.report.notebooks)."""
+    from .report.notebooks import cmd_notebooks as run
+
+    return run(args)
+
+
 def cmd_atlas(args) -> int:
     """Draw the atlas of a sweep directory (varcheck.report.atlas)."""
     from .report.atlas import cmd_atlas as draw
@@ -451,7 +474,8 @@ def cmd_atlas(args) -> int:
 
 
 _COMMANDS = {"list": cmd_list, "explain": cmd_explain, "verify": cmd_verify, "constants": cmd_constants,
-             "repro": cmd_repro, "build": cmd_build, "sweep": cmd_sweep, "atlas": cmd_atlas}
+             "repro": cmd_repro, "build": cmd_build, "sweep": cmd_sweep, "notebooks": cmd_notebooks,
+             "atlas": cmd_atlas}
 
 
 def main(argv=None) -> int:

@@ -59,6 +59,8 @@ _EXAMPLES = {
                ".venv/bin/varcheck verify --profile full --report full.md      # long run, with mutants and kill rate"],
     "constants": [".venv/bin/varcheck constants --format tex > varcheck-constants.tex",
                   ".venv/bin/varcheck constants --instance attn-tight --format json"],
+    "notebooks": [".venv/bin/varcheck notebooks --out notebooks              # every proof, then notebooks/index.html",
+                  ".venv/bin/varcheck notebooks 06_hofar --out notebooks/hofar   # one notebook"],
     "repro": [".venv/bin/varcheck repro interp.kernel-range",
               '.venv/bin/python -c "$(.venv/bin/varcheck repro interp.torch-nearest-floor)"'],
 }

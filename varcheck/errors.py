@@ -7,11 +7,13 @@ sentence that names the argument and the values it accepts (the einops/Hypothesi
 from __future__ import annotations
 
 import math
+import os
 import re
 from numbers import Integral, Real
+from pathlib import Path
 
 __all__ = ["VarcheckError", "require_int", "require_choice", "require_finite", "shown", "require_rational_text",
-           "MAX_TEXT_EXPONENT", "closest", "approximate_count", "power_text"]
+           "MAX_TEXT_EXPONENT", "closest", "approximate_count", "power_text", "require_output_directory"]
 
 #: Largest decimal exponent accepted in a number written as text: ``Fraction("1e999999999")`` would build a
 #: 10⁹-digit integer (minutes and gigabytes); 4300 is Python's own limit on integer digits in text.
@@ -118,3 +120,24 @@ def power_text(symbol: str, base: int, exponent: int) -> str:
     if base < 2 or _log10(base) * exponent < 12:
         return f"{symbol} = {base}^{exponent} = {base ** exponent}"
     return f"{symbol} {_scientific(_log10(base) * exponent)} (base {approximate_count(base)}, exponent {exponent})"
+
+
+def require_output_directory(out_dir, force: bool = False):
+    """``out_dir`` (a ``--out`` argument) as a created, writable directory (missing parents are made); a file in the
+    way is refused, and so is a non-empty directory unless ``force``: nothing a user wrote is overwritten silently."""
+    path = Path(out_dir)
+    if path.exists() and not path.is_dir():
+        raise VarcheckError(f"--out {str(path)!r} exists and is not a directory.")
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise VarcheckError(f"--out {str(path)!r} is not empty; choose another directory or pass --force to overwrite.")
+    # missing parents are created (nothing existing is touched); a file in the way is refused
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise VarcheckError(f"--out {str(path)!r} lies under {str(parent)!r}, which is a file, not a "
+                                    "directory.")
+            break
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK):
+        raise VarcheckError(f"--out {str(path)!r} is not writable.")
+    return path

@@ -26,7 +26,9 @@ from varcheck.cli import build_parser, main
 
 #: Subcommands no strategy here drives, with the reason (none today).
 LEFT_OUT: dict = {}
-COVERED = ("list", "explain", "verify", "constants", "repro", "build", "sweep", "atlas")
+COVERED = ("list", "explain", "verify", "constants", "repro", "build", "sweep", "atlas", "notebooks")
+#: Commands the token soup leaves to their own strategy (``notebooks`` without --proofs runs every proof notebook).
+OWN_STRATEGY = ("notebooks",)
 #: A command line that has not finished after this has hung (an HTML report with figures takes seconds).
 CLI_SECONDS = 60.0
 
@@ -36,7 +38,7 @@ VALUES = ("quick", "full", "huge", "0", "3", "-1", "1.5", "99999999999999999999"
           "user-notes.txt/r.json", "", " ", "-", "--", "ü", "\x00x", "a" * 300)
 OPTIONS = ("--profile", "--seed", "--report", "--instance", "--format", "--help", "-h", "--version", "--bogus", "--seed=2",
            "--profile=quick", "--report=r.md")
-COMMANDS = COVERED + ("frobnicate", "Verify", "")
+COMMANDS = tuple(c for c in COVERED if c not in OWN_STRATEGY) + ("frobnicate", "Verify", "")
 
 
 def _settings(n):
@@ -271,5 +273,34 @@ def test_tiny_eps_misspelled_targets_and_missing_specs_get_short_sentences(fuzz_
             assert f"unknown target {what[2]!r}" in err and f"(did you mean {what[1]!r}?)" in err, err
         else:
             assert f"SPEC {argv[1]!r} does not exist (no such file)" in err, err
+
+    run()
+
+
+TINY_NOTEBOOK = "# %% [markdown]\n# $a^2 \\ge 0$\n\n# %%\nprint(sum(range(4)))\n"
+
+
+def test_notebooks_command_lines(fuzz_dir, examples):
+    """`varcheck notebooks` on a directory holding one two-cell notebook, with its arguments perturbed: exit 0
+    (the notebook ran and was written), or one line and exit 2 with nothing changed."""
+    proofs = fuzz_dir / "proofs"
+    proofs.mkdir()
+    (proofs / "tiny.py").write_text(TINY_NOTEBOOK, encoding="utf-8")
+    # one real run first: it imports nbconvert, whose IPython imports jedi, which raises the recursion limit (a
+    # change Hypothesis refuses inside a test)
+    assert run_cli(["notebooks", "--proofs", "proofs", "--out", "nb"], fuzz_dir)[0] == 0
+    names = st.lists(st.sampled_from(("tiny", "tiny", "tin", "other", "", "-x", "..")), max_size=2)
+    options = _many((["--out", "nb"], ["--out", "nb2"], ["--out", "existing-dir"], ["--out", "user-notes.txt"],
+                     ["--out", "user-notes.txt/nb"], ["--proofs", "proofs"], ["--proofs", "nowhere"],
+                     ["--proofs", "user-notes.txt"], ["--proofs", "existing-dir"], ["--force"]), 3)
+
+    @_settings(examples(12))
+    @given(argv=st.tuples(names, options).map(lambda t: ["notebooks", *t[0], "--proofs", "proofs", "--out", "nb",
+                                                         *t[1]]))
+    def run(argv):
+        code, out, err = run_cli(argv, fuzz_dir)
+        assert code in (0, 2), (argv, code, out, err)
+        if code == 0:
+            assert "notebooks written to" in out
 
     run()

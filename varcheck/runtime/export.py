@@ -20,13 +20,12 @@ Files are written with the user's umask, and a non-empty directory is never over
 from __future__ import annotations
 
 import json
-import os
 from fractions import Fraction
 from pathlib import Path
 
 import torch
 
-from ..errors import VarcheckError
+from ..errors import VarcheckError, require_output_directory
 from ..spec.model_class import VarConfig
 from .var_transformer import DTYPES, VarTransformer
 
@@ -49,25 +48,6 @@ def _jsonable(value):
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     return str(value)
-
-
-def _prepare(out_dir, force: bool) -> Path:
-    path = Path(out_dir)
-    if path.exists() and not path.is_dir():
-        raise VarcheckError(f"--out {str(path)!r} exists and is not a directory.")
-    if path.is_dir() and any(path.iterdir()) and not force:
-        raise VarcheckError(f"--out {str(path)!r} is not empty; choose another directory or pass --force to overwrite.")
-    # missing parents are created (nothing existing is touched); a file in the way is refused
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise VarcheckError(f"--out {str(path)!r} lies under {str(parent)!r}, which is a file, not a "
-                                    "directory.")
-            break
-    path.mkdir(parents=True, exist_ok=True)
-    if not os.access(path, os.W_OK):
-        raise VarcheckError(f"--out {str(path)!r} is not writable.")
-    return path
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -152,7 +132,7 @@ def save(approx, out_dir, *, force: bool = False, exports=()) -> Path:
     for e in exports:
         if e not in EXPORTS:
             raise VarcheckError(f"exports must be among {', '.join(EXPORTS)}, got {e!r}.")
-    path = _prepare(out_dir, force)
+    path = require_output_directory(out_dir, force)
     cert = approx.certificate()
     if getattr(approx, "runtime", "float64") == "ball":
         if exports:
