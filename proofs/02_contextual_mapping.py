@@ -608,7 +608,8 @@ results = verify_claims(ATTN)
 # **Summary.** The rank-1 read-out is a Boltzmann operator (A1, a rational-function identity). Lemma 1 holds on
 # every instance tried but is loose by factors $\ge10^{3}$ at threshold instances and exponentially in the score
 # range, since the Boltzmann gap is shift-invariant (A2). Random projections satisfy Park et al.'s lemma far
-# more often than $1/2$ (A3). docs/theory.md's reconstructed $\gamma$ is exactly what the proof's chain gives (A4), and the
+# more often than $1/2$ (A3). docs/theory.md's reconstructed $\gamma$ is exactly what the proof's chain gives (A4), and
+# the
 # construction is a certified contextual mapping on finite instances, masked (A5) or not — but its separation is
 # $10^{-3000}$ or smaller, needing $10^4$–$10^5$ bits and logits up to $10^5$. An explicit integer projection
 # (A4-tight) improves $\gamma$ by thousands of orders of magnitude, yet only its smallest instance fits float64 and

@@ -31,7 +31,8 @@
 #   `linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13)` (25 points, 24 steps) or a **uniform 50-step grid**.
 # * The head sees the time discretised to multiples of $1/1000$.
 #
-# **What varcheck states** (docs/theory.md §6.3). **T3**: with the head $v(x,t,S)=(x-\hat Y(S))/t$, where $\hat Y$ is the
+# **What varcheck states** (docs/theory.md §6.3). **T3**: with the head $v(x,t,S)=(x-\hat Y(S))/t$, where $\hat Y$ is
+# the
 # VAR-style approximator of the per-scale target (notebook 04), Euler on any grid that ends at $t=0$ returns
 # $\hat Y(S)$ **exactly** for every noise draw, so $d_p(f,\mathrm{FlowAR})=d_p(f,\hat Y)\le\varepsilon$.
 # **T3-robust**: an $\varepsilon_v$-accurate head costs at most $\varepsilon_v\Gamma$ with an explicit grid factor
@@ -220,7 +221,8 @@ assert all(states[-1][i] == Y_exact[i] for i in coords)
 # With $v=v^*+e_k$, $\|e_k\|_\infty\le\varepsilon_v$, the deviation obeys $d_{k+1}=(t_{k+1}/t_k)d_k+(t_{k+1}-t_k)e_k$,
 # so $\|x_K-\hat Y\|_\infty\le\varepsilon_v\Gamma$ with
 # $\Gamma=\sum_k(t_k-t_{k+1})\prod_{j>k}t_{j+1}/t_j$. On a grid ending at 0 every product but the last vanishes:
-# $\Gamma=t_{K-1}$ — only the last step's head error survives. docs/theory.md's $\varepsilon_v\cdot t_0=\varepsilon_v$ is
+# $\Gamma=t_{K-1}$ — only the last step's head error survives. docs/theory.md's $\varepsilon_v\cdot t_0=\varepsilon_v$
+# is
 # valid but 48 times cruder on the 25-step grid.
 
 # %%

@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Set up varcheck in ./.venv (idempotent). Usage: bash scripts/setup.sh [--dev]
-#   --dev  also install the test and notebook tools (pytest, Jupyter kernel, jupytext, matplotlib).
+# Set up varcheck in ./.venv (idempotent). Usage: bash scripts/setup.sh [--dev] [--notebooks]
+#   --dev        also install the test tools (pytest, Jupyter kernel, jupytext, nbconvert, JupyterLab, Dask, onnx).
+#   --notebooks  also install JupyterLab with jupytext, to open and run proofs/*.py as notebooks
+#                (.venv/bin/jupyter lab proofs/), and what `varcheck notebooks --out DIR` needs.
+# With JupyterLab installed, a proof notebook (a .py file in jupytext's percent format) opens as a notebook on a
+# double click: scripts/jupyterlab-overrides.json becomes the venv's JupyterLab settings overrides (an overrides file
+# already there is left as it is).
 # Torch: an installed torch >= 2.1 (in this Python or the venv) is kept as it is; only when none is
 # found is the CPU build torch==2.13.0 installed, so that pip never resolves an unpinned torch to a
 # multi-GB CUDA build. Override the pin with VARCHECK_TORCH_SPEC (e.g. "torch==2.14.1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+names=()
+for option in "$@"; do
+  case "$option" in
+    --dev) names+=("dev") ;;
+    --notebooks) names+=("notebooks") ;;
+    *) echo "setup.sh: unknown option '$option'; allowed: --dev, --notebooks" >&2; exit 2 ;;
+  esac
+done
 extras=""
-case "${1:-}" in
-  --dev) extras="[dev]" ;;
-  "") ;;
-  *) echo "setup.sh: unknown option '$1'; allowed: --dev" >&2; exit 2 ;;
-esac
+if [ "${#names[@]}" -gt 0 ]; then
+  extras="[$(IFS=,; echo "${names[*]}")]"
+fi
 
 PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
@@ -42,5 +53,10 @@ fi
 
 echo "setup.sh: installing varcheck$extras (editable)"
 pip_install -e ".$extras"
+overrides=.venv/share/jupyter/lab/settings/overrides.json
+if [ -x .venv/bin/jupyter-lab ] && [ ! -e "$overrides" ]; then
+  mkdir -p "$(dirname "$overrides")" && cp scripts/jupyterlab-overrides.json "$overrides"
+  echo "setup.sh: JupyterLab opens proofs/*.py as notebooks (.venv/bin/jupyter lab proofs/)"
+fi
 "$VPY" -c 'import varcheck, torch, flint; print(f"setup.sh: varcheck {varcheck.__version__} ready \
 (torch {torch.__version__}, python-flint {flint.__version__})")'

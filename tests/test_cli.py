@@ -7,6 +7,8 @@ runner can produce (as expected, unexpected, error, interrupted) is exercised de
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -24,7 +26,7 @@ from varcheck.theory.registry import Claim, EvidenceResult, EvidenceSpec, Regist
 REPO = Path(__file__).resolve().parents[1]
 # the seconds of claims and evidence live in the report's separate "timings" field (deterministic reports)
 CLAIM_KEYS = {"id", "label", "title", "paper_ref", "expected", "outcome", "status", "evidence",
-              "counterexample"}
+              "counterexample", "statement", "corrected"}
 EVIDENCE_KEYS = {"kind", "verdict", "detail", "observed", "bound", "counterexample"}
 
 #: Names of the fake evidence functions that ran, so tests can check that nothing ran.
@@ -116,8 +118,37 @@ def _one_error_line(err: str) -> str:
 
 # --- list / explain / --version ---------------------------------------------------------------------
 
+def test_list_fits_a_100_column_terminal_with_every_title_in_full():
+    """The real registry: every line ≤ 100 characters, every claim once, its title whole across its wrapped lines."""
+    from varcheck import registry
+    from varcheck.cli import LIST_WIDTH
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["list"]) == 0
+    lines = out.getvalue().splitlines()
+    assert LIST_WIDTH == 100 and max(len(line) for line in lines) <= 100
+    assert lines[0].split() == ["id", "label", "expected", "title"]
+    column = lines[0].index("title")
+    titles, order = {}, []
+    for line in lines[1:]:
+        if not line.startswith(" "):
+            order.append(line.split()[0])
+            titles[order[-1]] = []
+        titles[order[-1]].append(line[column:].strip())
+    claims = list(registry())
+    assert order == [c.id for c in claims]
+    for c in claims:
+        assert " ".join(titles[c.id]) == " ".join(c.title.split()), c.id
+    assert any(len(parts) > 1 for parts in titles.values())  # some title is long enough to wrap
+
+
 def test_list_shows_every_claim_with_kinds_and_expectation(fake_registry, capsys):
     assert main(["list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["id", "label", "expected", "title"]
+    assert [line.split()[0] for line in out[1:] if not line.startswith(" ")] == fake_registry.ids()
+    assert main(["list", "--wide"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["id", "label", "title", "paper", "ref", "evidence", "expected"]
     rows = {line.split()[0]: line for line in out[1:]}
@@ -210,6 +241,29 @@ def test_verify_writes_report_in_each_format(fake_registry, tmp_path, capsys, su
         assert text.startswith("<!DOCTYPE html>") and "<style>" in text
         assert '<tr class="as_expected">' in text and "worst ratio 0.5 | seed 3" in text
         assert not re.search(r"https?://|<script|<link", text)
+
+
+def test_html_report_has_figures_with_the_base_install_and_says_so_when_they_cannot_be(fake_registry, tmp_path,
+                                                                                      capsys, monkeypatch):
+    """README command 1 (`verify --report report.html`) draws its figures with the base install (matplotlib is a
+    dependency, not an extra); where it cannot be imported, verify prints one line saying how to get them."""
+    import varcheck.report.figures as figures_module
+
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    deps = re.search(r"^dependencies = \[(.*?)^\]", pyproject, re.S | re.M).group(1)
+    assert re.search(r'^\s*"matplotlib>=', deps, re.M) and figures_module.matplotlib_available()
+    path = tmp_path / "report.html"
+    assert main(["verify", "fake.holds", "--report", str(path)]) == 0
+    assert "no figures" not in capsys.readouterr().out
+    assert path.read_text(encoding="utf-8").count('src="data:image/png;base64,') == 3
+    monkeypatch.setattr(figures_module, "matplotlib_available", lambda: False)
+    for suffix, said in ((".html", True), (".json", False)):
+        assert main(["verify", "fake.holds", "--report", str(tmp_path / f"bare{suffix}")]) == 0
+        lines = [line for line in capsys.readouterr().out.splitlines() if "no figures" in line]
+        said_line = (f"bare{suffix} has no figures: matplotlib is not importable "
+                     "(`.venv/bin/pip install matplotlib` adds them).")
+        assert lines == ([said_line] if said else [])
+    assert "Figures omitted: matplotlib is not installed" in (tmp_path / "bare.html").read_text(encoding="utf-8")
 
 
 def test_verify_overwrites_named_report(fake_registry, tmp_path, capsys):

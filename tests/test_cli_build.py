@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -36,6 +37,10 @@ def test_build_writes_a_loadable_model(tmp_path, capsys):
     (["--eps", "0.05", "--pyramid", "[1,x]"], "--pyramid"),
     (["--eps", "0.05", "--pyramid", "var2048"], "--pyramid must be a preset"),
     (["--eps", "0.05", "--p", "0.5"], "--p"),
+    (["--eps", "1e-300"], "table of G^d·L·channels entries with G^d ≈ "),  # a short sentence: no 300-digit G
+    (["--eps", "0.05", "--target", "smoth_field(seed=2,pyramid=1-2-3,d=1,channels=1)"],
+     "unknown target 'smoth_field' in 'smoth_field(seed=2,pyramid=1-2-3,d=1,channels=1)' "
+     "(did you mean 'smooth_field'?)"),
 ])
 def test_build_bad_usage_is_one_line(tmp_path, extra, message):
     args = ["build", "--target", TARGET, "--pyramid", "[1,2,3]", "--out", str(tmp_path / "m")]
@@ -47,4 +52,5 @@ def test_build_bad_usage_is_one_line(tmp_path, extra, message):
     proc = subprocess.run([sys.executable, "-m", "varcheck", *args], capture_output=True, text=True)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr, proc.stderr
+    assert len(lines[0]) < 300 and not re.search(r"\d{17,}", lines[0]) and not (tmp_path / "m").exists()

@@ -5,6 +5,7 @@ build's promises (every seed certifies, the fast path equals the dense forward, 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
@@ -20,7 +21,7 @@ from tests.claim_checks import assert_claim_as_expected
 from varcheck import Pyramid, VarcheckError
 from varcheck import targets as T
 from varcheck.runtime.approximator import build_var_approximator
-from varcheck.runtime.export import load, save
+from varcheck.runtime.export import InterpolationAsMatrix, load, save
 from varcheck.runtime.var_transformer import VarConfig, VarTransformer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,15 +92,18 @@ ALLOWED_OPS = re.compile(
     r"upsample_nearest2d|upsample_bilinear2d|cat|expand|view|reshape|_unsafe_view|transpose|permute|clone|add|mul|"
     r"masked_fill|bitwise_not|logical_not|slice|alias|contiguous|unsqueeze|squeeze|select|detach|lift_fresh_copy|"
     r"_to_copy|to)$")
+#: The forward's input check, traced: torch.isfinite(x).all() asserted at run time, x.to(dtype)'s metadata check.
+INPUT_CHECK_OPS = {"isfinite", "all", "_assert_async", "_assert_tensor_metadata"}
 
 
 @pytest.mark.claim("ua.word-to-image")
 def test_the_forward_is_standard_layers_only(small_w2i, t1_dense):
-    from varcheck.runtime.export import _example, _Program
-
     for approx in (small_w2i[1], t1_dense):
-        program = torch.export.export(_Program(approx.network), (_example(approx.network),))
+        x = torch.rand(2, approx.network.config.sizes[0], approx.network.config.d_in, dtype=torch.float64)
+        program = torch.export.export(approx.network, (x,))
         ops = {node.target.__name__.split(".")[0] for node in program.graph.nodes if node.op == "call_function"}
+        assert {"isfinite", "_assert_async"} <= ops  # the input's finiteness check, an assertion of the program
+        ops -= INPUT_CHECK_OPS
         assert ops and all(ALLOWED_OPS.match(op) for op in ops), sorted(op for op in ops if not ALLOWED_OPS.match(op))
         assert "upsample_bicubic2d" in ops  # the interpolation layer is F.interpolate
     # FF₁ = (ramps, clips) [+ code units], ONE attention layer, FF₂ = [code ramps, code clips,] cells, select
@@ -191,17 +195,71 @@ def test_torch_export_program_reproduces_the_outputs(tmp_path, t1_dense):
     assert torch.equal(program(x), t1_dense.network(x))
 
 
-def test_onnx_export_reproduces_the_outputs(tmp_path, t1_dense):
-    pytest.importorskip("onnx", reason="ONNX export is the optional extra varcheck[onnx] (onnx, onnxscript, "
-                                       "onnxruntime)")
+def _bad_set_mask(plan, coordinates: torch.Tensor) -> torch.Tensor:
+    """Rows of ``coordinates`` (the quantized inputs) in the bad set B: some x_i ∈ [t_g − η − ϑ, t_g + ϑ)."""
+    hit = torch.zeros(coordinates.shape[0], dtype=torch.bool)
+    eta, theta = plan.eta, plan.perturbation
+    for row, values in enumerate(coordinates.tolist()):
+        hit[row] = any(t - eta - theta <= Fraction(v) < t + theta for v in values for t in plan.thresholds)
+    return hit
+
+
+def _onnx_inputs(approx, quantized_axis: int) -> torch.Tensor:
+    """Uniform inputs plus the extremes of the quantizer: every threshold t_g, the ramp's middle t_g − η/2, and
+    the first values off the bad set on either side (t_g + ϑ, t_g − η − ϑ rounded outwards)."""
+    plan, net = approx.plan, approx.network
+    n1, d = net.config.sizes[0], net.config.d_in
+    x = torch.rand(48, n1, d, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+    special = []
+    for t in plan.thresholds:
+        for v in (t, t - plan.eta / 2):
+            special.append(float(v))
+        special.append(math.nextafter(float(t + plan.perturbation), 2.0))
+        special.append(math.nextafter(float(t - plan.eta - plan.perturbation), -1.0))
+    edges = torch.tensor(special, dtype=torch.float64).clamp(0, 1)
+    extra = torch.rand(len(special), n1, d, dtype=torch.float64, generator=torch.Generator().manual_seed(8))
+    if quantized_axis == 2:
+        extra[:, 0, :] = edges[:, None]
+    else:
+        extra[:, :, 0] = edges[:, None]
+    return torch.cat([x, extra])
+
+
+@pytest.mark.claim("ua.image-to-image-float64")
+@pytest.mark.claim("ua.word-to-image")
+@pytest.mark.parametrize("which", ["word_to_image", "image_to_image"])
+def test_onnx_program_runs_in_onnx_runtime_within_the_rounding_bound(tmp_path, small_w2i, t1_dense, which):
+    """ONNX Runtime runs the float64 program; off the bad set B both its outputs and the module's are within the
+    ledger's rounding term R (the value map's interior bound) of the same table value, so they differ by ≤ 2R;
+    on B by ≤ 2·sup|g̃|. The rows of U that feed the quantizer are exact copies (U's first rows are the identity
+    on the input pixels, and a word's U is all ones), so the ONNX program's quantizer sees exactly the module's
+    input and no further perturbation enters B."""
     pytest.importorskip("onnxscript", reason="ONNX export is the optional extra varcheck[onnx] (onnx, onnxscript, "
                                              "onnxruntime)")
-    from onnx.reference import ReferenceEvaluator
-
-    out = save(t1_dense, tmp_path / "m", exports=("onnx",))
-    x = torch.rand(3, 4, 1, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
-    y = ReferenceEvaluator(str(out / "model.onnx")).run(None, {"x": x.numpy()})[0]
-    assert torch.equal(torch.from_numpy(y), t1_dense.network(x))  # the float64 program, bit for bit
+    ort = pytest.importorskip("onnxruntime", reason="the ONNX program is run in onnxruntime (varcheck[onnx] or [dev])")
+    approx = small_w2i[1] if which == "word_to_image" else t1_dense
+    net, plan = approx.network, approx.plan
+    program = save(approx, tmp_path / "m", exports=("onnx",)) / "model.onnx"
+    U = InterpolationAsMatrix(net).U
+    n1 = net.config.sizes[0]
+    assert torch.equal(U[:n1], torch.eye(n1, dtype=torch.float64))
+    if which == "word_to_image":
+        assert torch.equal(U, torch.ones_like(U))
+    axis = 2 if which == "word_to_image" else 1
+    x = _onnx_inputs(approx, axis)
+    session = ort.InferenceSession(str(program), providers=["CPUExecutionProvider"])
+    assert [i.type for i in session.get_inputs()] == ["tensor(double)"]
+    y = torch.from_numpy(session.run(None, {"x": x.numpy()})[0])
+    expected = net(x)
+    assert y.dtype == torch.float64 and y.shape == expected.shape
+    rounding = plan.rounding()
+    inside = _bad_set_mask(plan, x[:, 0, :] if axis == 2 else x[:, :, 0])
+    assert 0 < int(inside.sum()) < len(x)  # both bounds are exercised
+    diff = (y - expected).abs().flatten(1).max(dim=1).values
+    for row in range(len(x)):
+        bound = 2 * (rounding["output_max"] if inside[row] else rounding["interior"])
+        assert Fraction(float(diff[row])) <= bound, (row, float(diff[row]), float(bound))
+    assert Fraction(float(diff[~inside].max())) <= 2 * rounding["interior"] < Fraction(1, 10**12)
 
 
 def test_plain_torch_snippet_of_the_docs_runs_without_varcheck(tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.jargon import jargon_in
 from varcheck import documentation as generated
 from varcheck.claims.catalog import registry
 from varcheck.report.claims_doc import claims_doc_path
@@ -26,7 +27,15 @@ def findings_text() -> str:
 def test_generated_page_is_up_to_date(name):
     path = DOCS / name
     assert path.is_file(), f"docs/{name} is missing; {REGENERATE}"
-    assert path.read_text(encoding="utf-8") == generated.render_doc(name), f"docs/{name} is stale; {REGENERATE}"
+    text = generated.render_doc(name)
+    assert path.read_text(encoding="utf-8") == text, f"docs/{name} is stale; {REGENERATE}"
+    assert not jargon_in(text), jargon_in(text)
+
+
+def test_pages_a_reader_opens_first_speak_no_project_jargon():
+    pages = [Path(__file__).resolve().parents[1] / "README.md", *sorted(DOCS.glob("*.md"))]
+    found = {p.name: jargon_in(p.read_text(encoding="utf-8")) for p in pages}
+    assert not any(found.values()), {k: v for k, v in found.items() if v}
 
 
 @pytest.mark.claim("interp.kernel-range")

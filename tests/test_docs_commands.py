@@ -115,8 +115,14 @@ def _substitute(command: str, full: bool):
     if words[:3] == [".venv/bin/python", "-m", "pytest"]:
         # running the whole suite from inside the suite would recurse
         return ".venv/bin/python -m pytest --version", "test suite: --version only (no recursion)"
+    if words[:2] == [".venv/bin/jupyter", "lab"]:
+        # the server runs until it is stopped: tests/test_notebooks.py starts it and reads the proofs through it
+        return ".venv/bin/jupyter lab --version", "JupyterLab: --version only (the notebook tests start the server)"
     if full:
         return command, ""
+    if words[:2] == [".venv/bin/varcheck", "notebooks"]:
+        # every proof notebook runs for minutes, and tests/test_notebooks.py executes each one already
+        return _parse_only(words[1:]), "notebooks: argv parsed by varcheck's own parser (full profile runs it)"
     if words[:2] in ([".venv/bin/varcheck", "sweep"], [".venv/bin/varcheck", "atlas"]):
         # a sweep runs a local Dask cluster over every point of its spec (the shipped one: ~45 s) and atlas draws
         # from the sweep's directory: the quick profile parses the exact argv instead
@@ -213,3 +219,34 @@ def test_bare_python_is_what_the_papercut_was():
     if proc.returncode == 0:
         pytest.skip("this machine's bare python has torch and varcheck: the check above is then only static")
     assert "ModuleNotFoundError" in proc.stderr or "not found" in proc.stderr
+
+
+#: Options whose value is a path a command writes (a file, or a directory it fills).
+_OUTPUT_OPTIONS = ("--out", "--report", "--json")
+
+
+def written_paths() -> list:
+    """``(page, path)`` for every path a page's commands write: option values and ``> FILE`` redirections."""
+    out = []
+    for page, _, command in page_commands():
+        words = _words(command)
+        for i, word in enumerate(words[:-1]):
+            if word in _OUTPUT_OPTIONS or word == ">":
+                out.append((page, words[i + 1]))
+            elif word.startswith(tuple(o + "=" for o in _OUTPUT_OPTIONS)):
+                out.append((page, word.split("=", 1)[1]))
+    return out
+
+
+def test_what_the_pages_commands_write_is_ignored_by_git(tmp_path):
+    """Running the documented commands from the repository root leaves `git status` clean: every output path
+    (reports, models/, atlas/, r.json, …) matches .gitignore."""
+    if subprocess.run(["git", "-C", str(REPO), "rev-parse"], capture_output=True, check=False).returncode != 0:
+        pytest.skip("not a git checkout: .gitignore cannot be consulted")
+    paths = sorted({path for _, path in written_paths() if not path.startswith(("/", "$"))})
+    assert {"report.html", "r.json", "models/w2i", "atlas"} <= set(paths), paths
+    probes = [p + "/x" if not Path(p).suffix else p for p in paths]  # a directory is ignored when a file inside is
+    proc = subprocess.run(["git", "-C", str(REPO), "check-ignore", "--no-index", "--verbose", "--non-matching",
+                           *probes], capture_output=True, text=True, check=False)
+    not_ignored = [line.split("\t", 1)[1] for line in proc.stdout.splitlines() if line.startswith("::")]
+    assert not not_ignored, f"outputs of documented commands that git would show as untracked: {not_ignored}"

@@ -128,7 +128,9 @@ def test_non_finite_input():
     (lambda: T.blur(seed=-1), r"^seed must be an integer ≥ 0"),
     (lambda: T.relu_network(seed=0, norm=1), r"^norm must be one of ∞, 2"),
     (lambda: T.smooth_field(seed=0, pyramid="var9", d=2), r"^pyramid must be a Pyramid"),
-    (lambda: T.target_from_name("nonsense(seed=1)"), r"^name must be factory\(key=value,...\)"),
+    (lambda: T.target_from_name("nonsense(seed=1)"),
+     r"^unknown target 'nonsense' in 'nonsense\(seed=1\)'; the targets are "),
+    (lambda: T.target_from_name("blur"), r"^name must be factory\(key=value,...\)"),
     (lambda: T.cell_centres(torch.zeros(2), 0), r"^G must be an integer ≥ 1"),
     (lambda: T.check_lipschitz(object()), r"^target must be a varcheck Target"),
 ])

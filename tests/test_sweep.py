@@ -5,6 +5,7 @@ against measured use, growth-law fits, and the atlas page."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.jargon import jargon_in
 from varcheck.cli import main
 from varcheck.errors import VarcheckError
 from varcheck.sweep import fit_growth_laws, load_spec, read_results, run_sweep
@@ -152,8 +154,19 @@ def test_spec_files_toml_json_and_shipped_names(tmp_path):
     (tmp_path / "broken.toml").write_text("[[study]\n", encoding="utf-8")
     with pytest.raises(VarcheckError, match=r"^SPEC broken.toml is not valid TOML"):
         load_spec(tmp_path / "broken.toml")
-    with pytest.raises(VarcheckError, match="is none of these"):
-        load_spec(tmp_path / "missing.toml")
+    allowed = re.escape("; give a .toml or .json file or a shipped spec (default, full).") + "$"
+    for missing in ("missing.toml", "notes.md", "sub/x.json"):  # a missing path says so, whatever its suffix
+        message = rf"^SPEC '.*{re.escape(missing)}' does not exist \(no such file\){allowed}"
+        with pytest.raises(VarcheckError, match=message):
+            load_spec(tmp_path / missing)
+    message = r"^SPEC 'defualt' is no file and no shipped spec \(did you mean 'default'\?\)"
+    with pytest.raises(VarcheckError, match=message):
+        load_spec("defualt")
+    with pytest.raises(VarcheckError, match=rf"^SPEC '.*' is a directory{allowed}"):
+        load_spec(tmp_path)
+    (tmp_path / "notes.md").write_text("# a page\n", encoding="utf-8")
+    with pytest.raises(VarcheckError, match=r"^SPEC notes.md must end in .toml or .json, got '.md'\.$"):
+        load_spec(tmp_path / "notes.md")
     for name in ("default", "full"):  # shipped as package data; every point passes validation and the cap
         shipped = load_spec(name)
         assert shipped.name == name and len(shipped.points()) > 50
@@ -427,6 +440,7 @@ def test_atlas_writes_figures_growth_laws_and_provenance(small_sweep, tmp_path, 
     assert {f["law"] for f in laws} >= {"tight-logit", "tight-gamma", "paper-gamma", "t2-params"}
     rows, prov = read_results(out)
     assert all(f"<code>{f['law']}</code>" in html for f in laws) and prov["git_revision"] in html
+    assert not jargon_in(html), jargon_in(html)
     assert main(["atlas", str(tmp_path)]) == 2
     assert "holds no sweep table" in capsys.readouterr().err
 

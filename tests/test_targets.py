@@ -199,3 +199,34 @@ def test_names_take_bracketed_shapes_and_refuse_broken_ones():
                          ("smooth_field(seed=0,pyramid=[1,a],d=1)", "pyramid must be a Pyramid, a preset")]:
         with pytest.raises(VarcheckError, match=re.escape(message)):
             T.target_from_name(bad)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("smoth_field(seed=0,pyramid=var256,d=2)", "unknown target 'smoth_field' in "
+                                              "'smoth_field(seed=0,pyramid=var256,d=2)' "
+                                              "(did you mean 'smooth_field'?); the targets are relu_network, blur,"),
+    ("blur(seed=0) >> tanhmap(seed=1)", "unknown target 'tanhmap' in 'tanhmap(seed=1)' (did you mean 'tanh_map'?)"),
+    ("zzz(seed=0)", "unknown target 'zzz' in 'zzz(seed=0)'; the targets are"),
+    ("smooth_field(sed=0,pyramid=var256,d=2)", "smooth_field takes no argument 'sed' (did you mean 'seed'?); its "
+                                              "arguments are seed, pyramid, d, channels, features."),
+    ("blur(seed=0,sidee=3)", "blur takes no argument 'sidee' (did you mean 'side'?)"),
+    ("blur(seed=0,colour=3)", "blur takes no argument 'colour'; its arguments are seed, side,"),
+])
+def test_misspelled_names_name_the_closest_valid_one(name, message):
+    with pytest.raises(VarcheckError) as info:
+        T.target_from_name(name)
+    assert message in str(info.value), str(info.value)
+
+
+def test_message_helpers_keep_numbers_short_and_name_the_nearest_choice():
+    from varcheck.errors import approximate_count, closest, power_text
+
+    assert approximate_count(999_999_999_999) == "999999999999"
+    assert approximate_count(10**12) == "≈ 1.00·10^12"
+    assert approximate_count(2**4000) == "≈ 1.32·10^1204"  # 1.3156…·10^1204
+    assert approximate_count(10**300 - 1) == "≈ 1.00·10^300"  # 9.99…·10^299 rounds up to the next power
+    assert power_text("G^n", 4, 3) == "G^n = 4^3 = 64"
+    assert power_text("G^n", 10**300, 4) == "G^n ≈ 1.00·10^1200 (base ≈ 1.00·10^300, exponent 4)"
+    assert power_text("G^n", 3, 10**6).startswith("G^n ≈ ")  # the power itself is never built
+    assert closest("smoth_field", T.TARGET_FACTORIES) == "smooth_field" and closest("zzz", T.TARGET_FACTORIES) is None
+    assert closest("x" * 1000, ["x"]) is None

@@ -1,6 +1,6 @@
 """The ``varcheck`` command line: a thin layer over the registry, the runner and the reports.
 
-    varcheck list                                   every claim, one per line
+    varcheck list [--wide]                          every claim, one per line
     varcheck explain ID                             a claim, its constants and how it is checked
     varcheck verify [ID ...] [--profile quick|full] [--seed N] [--report PATH]
     varcheck constants [--instance NAME ...] [--format tex|json]
@@ -8,6 +8,7 @@
     varcheck build --target NAME --pyramid var256 --eps 1e-2 --out DIR   build and write an approximator
     varcheck sweep SPEC --out DIR [--executor local|serial|tcp://HOST:PORT] [--workers N]   run a sweep on Dask
     varcheck atlas DIR [--report PATH]              figures and growth laws of a sweep
+    varcheck notebooks [NAME ...] --out DIR         the proof notebooks executed, as .ipynb and HTML pages
     varcheck --version
 
 Every argument is validated before any evidence runs. A usage error or a :class:`VarcheckError`
@@ -24,11 +25,20 @@ import sys
 import textwrap
 from fractions import Fraction
 
-from .errors import VarcheckError, require_exponent, require_positive_rational
+from .errors import (
+    VarcheckError,
+    closest,
+    require_exponent,
+    require_output_directory,
+    require_positive_rational,
+    shown,
+)
 
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+#: The line ``verify --report PATH.html`` prints when matplotlib (a dependency of varcheck) cannot be imported.
+FIGURES_MISSING = "{name} has no figures: matplotlib is not importable (`.venv/bin/pip install matplotlib` adds them)."
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,8 +66,9 @@ DESCRIPTIONS = {
              "constants, ledger, certificate and the network's size to --out (exact JSON for the ball-runtime "
              "constructions tight/paper); varcheck.load(DIR) restores the network bit for bit. A non-empty --out is "
              "refused unless --force. Exits 1 when the certificate does not reach --eps.",
-    "list": "Print one row per registered claim: id, label, title, paper reference, evidence kinds and "
-            "expected outcome. Runs no evidence.",
+    "list": "Print one row per registered claim: id, label, expected outcome and title, the title wrapped onto "
+            "continuation lines so that the table fits a 100-column terminal; --wide prints one line per claim with "
+            "every column, paper reference and evidence kinds included. Runs no evidence.",
     "explain": "Print a claim: its statement, hypotheses, dependencies, constants with their derivations, "
                "the corrected statement of a refuted paper claim, computed tables, and each evidence with "
                "what it checks. Runs no evidence (tables are computed at the quick profile).",
@@ -80,9 +91,17 @@ DESCRIPTIONS = {
              "and skips finished points; the results table (Parquet, or CSV without pyarrow) and its provenance are "
              "written at the end. A --out holding another spec's sweep is refused unless --force. Exits 1 when a "
              "point failed.",
+    "notebooks": "Execute the proof notebooks of proofs/ (jupytext percent format) in a Jupyter kernel, with the "
+                 "repository root as working directory, and write each to --out twice: NAME.ipynb with its outputs "
+                 "(for Jupyter) and NAME.html, a self-contained page to read (styles, figures and formulas (MathML) "
+                 "inline, no script, nothing loaded from the network), plus index.html. A non-empty --out is "
+                 "refused unless --force. Needs the notebooks extra (bash scripts/setup.sh --notebooks). Exits 1 when "
+                 "a notebook fails (it is written up to its failing cell).",
     "atlas": "Draw the realisability atlas of a sweep directory: bits needed vs G with the float64/float32/bfloat16 "
-             "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against docs/theory.md's growth law, certified ε; fit the "
-             "growth laws to the table beside docs/theory.md's derived ones; write one self-contained HTML page (default "
+             "lines, log10 γ vs n, parameters vs 1/ε for T1/T2 against docs/theory.md's growth law, certified ε; fit "
+             "the "
+             "growth laws to the table beside docs/theory.md's derived ones; write one self-contained HTML page "
+             "(default "
              "DIR/atlas.html) and DIR/growth_laws.json.",
 }
 
@@ -96,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="varcheck", description="Check the claims of the VAR-transformer theory.")
     parser.add_argument("--version", action="version", version=f"varcheck {varcheck_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser("list", help="list every claim", description=DESCRIPTIONS["list"])
+    listing = commands.add_parser("list", help="list every claim", description=DESCRIPTIONS["list"])
+    listing.add_argument("--wide", action="store_true",
+                         help="one line per claim with every column: title, paper reference, evidence kinds")
     explain = commands.add_parser("explain", help="explain a claim and how it is checked",
                                   description=DESCRIPTIONS["explain"])
     explain.add_argument("claim_id", metavar="ID", help="a claim id (see `varcheck list`)")
@@ -125,9 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a target name, e.g. 'smooth_field(seed=0,pyramid=var256,d=2,channels=2)'")
     build.add_argument("--pyramid", required=True, metavar="NAME",
                        help="a preset (var256, var512, var1024, flowar) or sides like 1-2-4, 1x2-2x4 or [1,2,4]")
-    build.add_argument(
-        "--eps", required=True, type=_positive_rational, help="per-entry error ε (in d̄_p), e.g. 0.01 or 1/100"
-    )
+    build.add_argument("--eps", required=True, type=_positive_rational,
+                       help="per-entry error ε (in d̄_p), e.g. 0.01 or 1/100")
     build.add_argument("--p", type=_p_value, default=2, help="the L_p exponent (default 2)")
     build.add_argument("--setting", choices=("word_to_image", "image_to_image"), default="word_to_image")
     build.add_argument("--mask", choices=("block_causal", "none"), default="block_causal")
@@ -145,17 +165,26 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = commands.add_parser("sweep", help="run a sweep spec on Dask and write its results table",
                                 description=DESCRIPTIONS["sweep"])
     sweep.add_argument("spec", metavar="SPEC", help="a .toml or .json sweep spec, or a shipped one: default, full")
-    sweep.add_argument("--out", required=True, metavar="DIR", help="the sweep directory (created, or resumed when it "
-                                                                   "holds this spec)")
+    sweep.add_argument("--out", required=True, metavar="DIR",
+                       help="the sweep directory (created, or resumed when it holds this spec)")
     sweep.add_argument("--executor", default="local", metavar="EXECUTOR",
-                       help="local (a LocalCluster here), serial (no Dask), or a scheduler tcp://HOST:PORT (default: "
-                            "local)")
-    sweep.add_argument("--workers", type=int, default=None, help="worker processes of --executor local (default: one "
-                                                                 "per core)")
-    sweep.add_argument("--force", action="store_true", help="replace the spec recorded in a --out of another sweep "
-                                                            "(its points are kept)")
-    sweep.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar when stderr is a "
-                                                                  "terminal)")
+                       help="local (a LocalCluster here), serial (no Dask), or a scheduler tcp://HOST:PORT "
+                            "(default: local)")
+    sweep.add_argument("--workers", type=int, default=None,
+                       help="worker processes of --executor local (default: one per core)")
+    sweep.add_argument("--force", action="store_true",
+                       help="replace the spec recorded in a --out of another sweep (its points are kept)")
+    sweep.add_argument("--no-progress", action="store_true",
+                       help="no progress bar (default: a bar when stderr is a terminal)")
+    notebooks = commands.add_parser("notebooks", help="execute the proof notebooks and write them as .ipynb and HTML",
+                                    description=DESCRIPTIONS["notebooks"])
+    notebooks.add_argument("names", nargs="*", metavar="NAME",
+                           help="notebooks to run, by file name without .py (default: every one)")
+    notebooks.add_argument("--out", required=True, metavar="DIR",
+                           help="output directory (must be empty unless --force)")
+    notebooks.add_argument("--proofs", metavar="DIR", default=None,
+                           help="the directory of notebooks (default: proofs/ of this checkout)")
+    notebooks.add_argument("--force", action="store_true", help="write into a non-empty --out")
     atlas = commands.add_parser("atlas", help="draw the figures and growth laws of a sweep directory",
                                 description=DESCRIPTIONS["atlas"])
     atlas.add_argument("directory", metavar="DIR", help="a directory written by `varcheck sweep`")
@@ -176,16 +205,36 @@ def _known_ids(reg, ids) -> list:
     unique = list(dict.fromkeys(ids))
     for claim_id in unique:
         if claim_id not in reg:
-            raise VarcheckError(f"unknown claim id {claim_id!r}; `varcheck list` shows the known ids.")
+            match = closest(claim_id, reg.ids())
+            hint = f" (did you mean {match!r}?)" if match else ""
+            raise VarcheckError(f"unknown claim id {shown(claim_id)}{hint}; `varcheck list` shows the known ids.")
     return unique
 
 
+#: Width of ``varcheck list`` without ``--wide``: its rows fit a terminal of this many columns.
+LIST_WIDTH = 100
+
+
 def cmd_list(args) -> int:
-    """Print one row per claim: id, label, title, paper reference, evidence kinds, expected outcome."""
+    """Print one row per claim: id, label, expected outcome and title, the title wrapped so that every line fits
+    LIST_WIDTH columns; with ``--wide`` one line per claim with every column (paper reference, evidence kinds)."""
     from .claims.catalog import registry
 
-    rows = [(c.id, c.label, c.title, c.paper_ref, ",".join(c.kinds), c.expected) for c in registry()]
-    print(_table(("id", "label", "title", "paper ref", "evidence", "expected"), rows))
+    claims = list(registry())
+    if args.wide:
+        rows = [(c.id, c.label, c.title, c.paper_ref, ",".join(c.kinds), c.expected) for c in claims]
+        print(_table(("id", "label", "title", "paper ref", "evidence", "expected"), rows))
+        return EXIT_OK
+    header = ("id", "label", "expected", "title")
+    widths = [max([len(header[i]), *(len(str(row[i])) for row in ((c.id, c.label, c.expected) for c in claims))])
+              for i in range(3)]
+    room = max(LIST_WIDTH - sum(widths) - 2 * len(widths), 20)
+    lines = []
+    for c in claims:
+        wrapped = textwrap.wrap(" ".join(str(c.title).split()), room, break_on_hyphens=False) or [""]
+        lines.append((c.id, c.label, c.expected, wrapped[0]))
+        lines += [("", "", "", more) for more in wrapped[1:]]
+    print(_table(header, lines))
     return EXIT_OK
 
 
@@ -297,6 +346,10 @@ def cmd_verify(args) -> int:
             print("claim families without a mutant: " + ", ".join(mutants["families_without_mutants"]))
     if report is not None:
         print(f"report written to {write_report(results, ctx, report, mutants)}")
+        from .report.figures import matplotlib_available
+
+        if report.suffix == ".html" and not matplotlib_available():
+            print(FIGURES_MISSING.format(name=report.name))
     ok = counts["as_expected"] == counts["total"] and (mutants is None or mutants["survived"] == 0)
     return EXIT_OK if ok else EXIT_UNEXPECTED
 
@@ -355,7 +408,7 @@ def cmd_build(args) -> int:
 
     from .exact.directed_rounding import format_bound
     from .runtime.approximator import build_var_approximator
-    from .runtime.export import prepare_output_dir, save
+    from .runtime.export import save
     from .runtime.targets import target_from_name
     from .theory.pyramid import Pyramid
 
@@ -371,7 +424,7 @@ def cmd_build(args) -> int:
     target = target_from_name(args.target)
     pyramid = Pyramid.parse(args.pyramid, argument="--pyramid")
     existed = Path(args.out).exists()
-    prepare_output_dir(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
+    require_output_directory(args.out, args.force)  # refuse a non-empty --out before the (possibly long) build
     try:
         approx = build_var_approximator(
             target, pyramid, args.eps, p=args.p, setting=args.setting,
@@ -395,8 +448,8 @@ def cmd_build(args) -> int:
               f"certified {lp}; worst entry error ≈ {mc['max_entry_error']:.4g} "
               f"({'every' if mc['within_sup_bounds'] else 'NOT every'} entry below its certified sup bound)")
     if getattr(approx, "runtime", "float64") == "ball":
-        print(f"exact weights, ball runtime at {approx.precision} bits per read-out (float64 has 53): no float64 "
-              "network")
+        print(f"exact weights, ball runtime at {approx.precision} bits per read-out (float64 has 53): "
+              "no float64 network")
     else:
         size = approx.summary()
         print(f"dense network: d_model = {size['d_model']}, depth {size['depth']}, FF hidden widths "
@@ -413,6 +466,13 @@ def cmd_sweep(args) -> int:
     return run(args)
 
 
+def cmd_notebooks(args) -> int:
+    """Execute the proof notebooks and write them as .ipynb and HTML (varcheck.report.notebooks)."""
+    from .report.notebooks import cmd_notebooks as run
+
+    return run(args)
+
+
 def cmd_atlas(args) -> int:
     """Draw the atlas of a sweep directory (varcheck.report.atlas)."""
     from .report.atlas import cmd_atlas as draw
@@ -421,7 +481,8 @@ def cmd_atlas(args) -> int:
 
 
 _COMMANDS = {"list": cmd_list, "explain": cmd_explain, "verify": cmd_verify, "constants": cmd_constants,
-             "repro": cmd_repro, "build": cmd_build, "sweep": cmd_sweep, "atlas": cmd_atlas}
+             "repro": cmd_repro, "build": cmd_build, "sweep": cmd_sweep, "notebooks": cmd_notebooks,
+             "atlas": cmd_atlas}
 
 
 def main(argv=None) -> int:

@@ -50,7 +50,8 @@ _EXIT_CODES = (
 #: Examples of each command, written as they run from the repository root after ``bash scripts/setup.sh``
 #: (which puts varcheck in ``.venv`` without activating it: a bare ``varcheck`` or ``python`` is not it).
 _EXAMPLES = {
-    "list": [".venv/bin/varcheck list"],
+    "list": [".venv/bin/varcheck list          # fits a 100-column terminal: titles wrap",
+             ".venv/bin/varcheck list --wide   # one line per claim, with paper references and evidence kinds"],
     "explain": [".venv/bin/varcheck explain interp.kernel-range",
                 ".venv/bin/varcheck explain attn.precision-budget   # prints the F6 frontier table"],
     "verify": [".venv/bin/varcheck verify                                     # every claim, quick profile",
@@ -59,6 +60,8 @@ _EXAMPLES = {
                ".venv/bin/varcheck verify --profile full --report full.md      # long run, with mutants and kill rate"],
     "constants": [".venv/bin/varcheck constants --format tex > varcheck-constants.tex",
                   ".venv/bin/varcheck constants --instance attn-tight --format json"],
+    "notebooks": [".venv/bin/varcheck notebooks --out notebooks              # every proof, then notebooks/index.html",
+                  ".venv/bin/varcheck notebooks 06_hofar --out notebooks/hofar   # one notebook"],
     "repro": [".venv/bin/varcheck repro interp.kernel-range",
               '.venv/bin/python -c "$(.venv/bin/varcheck repro interp.torch-nearest-floor)"'],
 }
@@ -95,10 +98,8 @@ def render_cli_reference() -> str:
              "```text", "varcheck [--version] COMMAND ...", "```", "",
              "| command | what it does |", "|---|---|"]
     subs = _subparsers(parser)
-    helps = {
-        a.dest: a.help
-        for a in next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))._choices_actions
-    }
+    choices = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))._choices_actions
+    helps = {a.dest: a.help for a in choices}
     for name in subs:
         lines.append(f"| [`{name}`](#varcheck-{name}) | {md_cell(helps.get(name, ''))} |")
     lines += ["", "## Exit codes", "", "| code | meaning |", "|---|---|"]

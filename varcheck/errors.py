@@ -7,12 +7,15 @@ sentence that names the argument and the values it accepts (the einops/Hypothesi
 from __future__ import annotations
 
 import math
+import os
 import re
 from fractions import Fraction
 from numbers import Integral, Rational, Real
+from pathlib import Path
 
 __all__ = ["VarcheckError", "require_int", "require_choice", "require_finite", "shown", "require_rational_text",
-           "require_positive_rational", "require_exponent", "MAX_TEXT_EXPONENT"]
+           "require_positive_rational", "require_exponent", "MAX_TEXT_EXPONENT", "closest", "approximate_count",
+           "power_text", "require_output_directory"]
 
 #: Largest decimal exponent accepted in a number written as text: ``Fraction("1e999999999")`` would build a
 #: 10⁹-digit integer (minutes and gigabytes); 4300 is Python's own limit on integer digits in text.
@@ -74,9 +77,8 @@ _EXPONENT = re.compile(r"[eE]\s*[+-]?\s*(\d+)")
 def require_rational_text(name: str, text: str) -> str:
     """Return ``text`` if its decimal exponent and length are within :data:`MAX_TEXT_EXPONENT`, else raise."""
     match = _EXPONENT.search(text)
-    if len(text) > MAX_TEXT_EXPONENT or (
-        match and (len(match.group(1)) > 5 or int(match.group(1)) > MAX_TEXT_EXPONENT)
-    ):
+    huge_exponent = match and (len(match.group(1)) > 5 or int(match.group(1)) > MAX_TEXT_EXPONENT)
+    if len(text) > MAX_TEXT_EXPONENT or huge_exponent:
         raise VarcheckError(f"{name} must be a number with a decimal exponent of at most {MAX_TEXT_EXPONENT} in "
                             f"magnitude, got {shown(text)}.")
     return text
@@ -126,3 +128,62 @@ def require_exponent(name: str, value, *, minimum: int = 1):
     if exact < minimum:
         raise VarcheckError(message)
     return exact
+def closest(name: str, choices) -> str | None:
+    """The choice nearest to a misspelled ``name`` (difflib's ratio ≥ 0.6), or None (also for a name of over 200
+    characters, which is no misspelling)."""
+    import difflib
+
+    if len(str(name)) > 200:
+        return None
+
+    match = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def _log10(value: int) -> float:
+    shift = max(value.bit_length() - 64, 0)
+    return math.log10(value >> shift) + shift * math.log10(2)
+
+
+def _scientific(log10: float) -> str:
+    exponent = math.floor(log10)
+    mantissa = 10 ** (log10 - exponent)
+    if mantissa >= 9.995:  # 9.996·10^e would print as 10.00·10^e
+        mantissa, exponent = 1.0, exponent + 1
+    return f"≈ {mantissa:.2f}·10^{exponent}"
+
+
+def approximate_count(value: int) -> str:
+    """A non-negative integer for a message: exact up to 12 digits, else ``≈ m.mm·10^e`` (never thousands of digits)."""
+    value = int(value)
+    return str(value) if value < 10**12 else _scientific(_log10(value))
+
+
+def power_text(symbol: str, base: int, exponent: int) -> str:
+    """``symbol = base^exponent = value`` for a message, or with an enormous base or value
+    ``symbol ≈ m.mm·10^e (base ≈ …, exponent n)``, computed from logarithms (the power itself is never built)."""
+    base, exponent = int(base), int(exponent)
+    if base < 2 or _log10(base) * exponent < 12:
+        return f"{symbol} = {base}^{exponent} = {base ** exponent}"
+    return f"{symbol} {_scientific(_log10(base) * exponent)} (base {approximate_count(base)}, exponent {exponent})"
+
+
+def require_output_directory(out_dir, force: bool = False):
+    """``out_dir`` (a ``--out`` argument) as a created, writable directory (missing parents are made); a file in the
+    way is refused, and so is a non-empty directory unless ``force``: nothing a user wrote is overwritten silently."""
+    path = Path(out_dir)
+    if path.exists() and not path.is_dir():
+        raise VarcheckError(f"--out {str(path)!r} exists and is not a directory.")
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise VarcheckError(f"--out {str(path)!r} is not empty; choose another directory or pass --force to overwrite.")
+    # missing parents are created (nothing existing is touched); a file in the way is refused
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise VarcheckError(f"--out {str(path)!r} lies under {str(parent)!r}, which is a file, not a "
+                                    "directory.")
+            break
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK):
+        raise VarcheckError(f"--out {str(path)!r} is not writable.")
+    return path

@@ -154,6 +154,18 @@ def _(draw):
     return varcheck.pyramid_upsampling_matrix, (draw(pyramids()), draw(choice_or_junk(MODES))), draw(_interp_kwargs())
 
 
+@entry("interpolation_layer_matrix", ("scales", "mode", "exact"))
+def _(draw):
+    from varcheck.exact.pyramid_maps import interpolation_layer_matrix
+
+    scale = st.one_of(pair(sizes(0, 5)), junk_scalars)
+    valid = st.sampled_from([[(1, 1), (2, 2), (3, 3)], [(2, 3), (4, 4)]])
+    scales = st.one_of(st.lists(scale, max_size=4), valid, junk_scalars)
+    kwargs = draw(st.fixed_dictionaries({}, optional={"exact": st.one_of(st.booleans(), junk_scalars)}))
+    mode = draw(choice_or_junk(("var", "bicubic", "bilinear", "nearest")))
+    return interpolation_layer_matrix, (draw(scales), mode), kwargs
+
+
 @entry("var_effective_map", ("p", "q", "full", "exact"))
 def _(draw):
     kwargs = draw(st.fixed_dictionaries({}, optional={"full": sizes(0, 20),

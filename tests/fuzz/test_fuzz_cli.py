@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
@@ -25,7 +26,9 @@ from varcheck.cli import build_parser, main
 
 #: Subcommands no strategy here drives, with the reason (none today).
 LEFT_OUT: dict = {}
-COVERED = ("list", "explain", "verify", "constants", "repro", "build", "sweep", "atlas")
+COVERED = ("list", "explain", "verify", "constants", "repro", "build", "sweep", "atlas", "notebooks")
+#: Commands the token soup leaves to their own strategy (``notebooks`` without --proofs runs every proof notebook).
+OWN_STRATEGY = ("notebooks",)
 #: A command line that has not finished after this has hung (an HTML report with figures takes seconds).
 CLI_SECONDS = 60.0
 
@@ -38,7 +41,7 @@ VALUES = ("quick", "full", "huge", "0", "3", "-1", "1.5", "99999999999999999999"
 OPTIONS = ("--profile", "--seed", "--report", "--instance", "--format", "--help",
            "-h", "--version", "--bogus", "--seed=2",
            "--profile=quick", "--report=r.md")
-COMMANDS = COVERED + ("frobnicate", "Verify", "")
+COMMANDS = tuple(c for c in COVERED if c not in OWN_STRATEGY) + ("frobnicate", "Verify", "")
 
 
 def _settings(n):
@@ -231,5 +234,89 @@ def test_build_sweep_and_atlas_command_lines(fuzz_dir, examples):
         code, out, err = run_cli(argv, fuzz_dir)
         if argv[0] == "build" and code == 0:
             assert "certified per-entry" in out
+
+    run()
+
+
+#: A message prints no number of more than this many digits (an ε of 1e-300 must not print G^n in full).
+MAX_DIGIT_RUN = 16
+_DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGIT_RUN + 1},}}")
+FACTORY_NAMES = ("relu_network", "blur", "resize", "tanh_map", "clip_map", "gamma_map", "image_pipeline",
+                 "smooth_field")
+
+
+def _misspelled(name: str, draw_index: int, kind: int, letter: str) -> str:
+    i = draw_index % len(name)
+    if kind == 0:
+        return name[:i] + name[i + 1:]  # a letter dropped
+    if kind == 1:
+        return name[:i] + letter + name[i + 1:]  # a letter replaced
+    return name[:i] + letter + name[i:]  # a letter inserted
+
+
+def test_tiny_eps_misspelled_targets_and_missing_specs_get_short_sentences(fuzz_dir, examples):
+    """--eps down to 1e-5000 in every setting is one short sentence (no number of more than MAX_DIGIT_RUN digits);
+    a target name one letter off names the bad name and the factory it misspells; a sweep spec path that does not
+    exist says so, whatever its suffix; nothing is written."""
+    tiny = st.tuples(st.integers(30, 5000), st.sampled_from((
+        ["--target", "smooth_field(seed=0,pyramid=1-2,d=2,channels=1)", "--pyramid", "1-2"],
+        ["--target", "resize(seed=0,src=2x2,dst=4x4)", "--pyramid", "2-4", "--setting", "image_to_image"],
+        ["--target", "resize(seed=0,src=2x2,dst=4x4)", "--pyramid", "2-4", "--setting", "image_to_image",
+         "--construction", "tight"]))).map(lambda t: ("eps", ["build", *t[1], "--eps", f"1e-{t[0]}", "--out", "m"]))
+    typo = st.tuples(st.sampled_from(FACTORY_NAMES), st.integers(0, 20), st.integers(0, 2),
+                     st.sampled_from("abcdefghijklmnopqrstuvwxyz_")).map(
+        lambda t: (("typo", t[0], _misspelled(*t)),
+                   ["build", "--target", f"{_misspelled(*t)}(seed=0)", "--pyramid", "1-2", "--eps", "0.3",
+                    "--out", "m"]))
+    missing = st.tuples(st.text("abcdefghij-_", min_size=1, max_size=8),
+                        st.sampled_from((".toml", ".json", ".md", ".txt")),
+                        st.sampled_from(("", "sub/", "existing-dir/"))).map(
+        lambda t: ("missing", ["sweep", f"{t[2]}s{t[0]}{t[1]}", "--out", "sw", "--executor", "serial"]))
+
+    @_settings(examples(30))
+    @given(case=st.one_of(tiny, typo, missing))
+    def run(case):
+        what, argv = case
+        code, out, err = run_cli(argv, fuzz_dir)
+        if what == "eps" or what[0] == "typo" and what[2] in FACTORY_NAMES:
+            assert code in (0, 1, 2)
+            if code:
+                assert not _DIGIT_RUN.search(err) and len(err) < 400, err
+            return
+        assert code == 2, (argv, err)
+        assert not _DIGIT_RUN.search(err) and len(err) < 400, err
+        if what[0] == "typo":
+            assert f"unknown target {what[2]!r}" in err and f"(did you mean {what[1]!r}?)" in err, err
+        else:
+            assert f"SPEC {argv[1]!r} does not exist (no such file)" in err, err
+
+    run()
+
+
+TINY_NOTEBOOK = "# %% [markdown]\n# $a^2 \\ge 0$\n\n# %%\nprint(sum(range(4)))\n"
+
+
+def test_notebooks_command_lines(fuzz_dir, examples):
+    """`varcheck notebooks` on a directory holding one two-cell notebook, with its arguments perturbed: exit 0
+    (the notebook ran and was written), or one line and exit 2 with nothing changed."""
+    proofs = fuzz_dir / "proofs"
+    proofs.mkdir()
+    (proofs / "tiny.py").write_text(TINY_NOTEBOOK, encoding="utf-8")
+    # one real run first: it imports nbconvert, whose IPython imports jedi, which raises the recursion limit (a
+    # change Hypothesis refuses inside a test)
+    assert run_cli(["notebooks", "--proofs", "proofs", "--out", "nb"], fuzz_dir)[0] == 0
+    names = st.lists(st.sampled_from(("tiny", "tiny", "tin", "other", "", "-x", "..")), max_size=2)
+    options = _many((["--out", "nb"], ["--out", "nb2"], ["--out", "existing-dir"], ["--out", "user-notes.txt"],
+                     ["--out", "user-notes.txt/nb"], ["--proofs", "proofs"], ["--proofs", "nowhere"],
+                     ["--proofs", "user-notes.txt"], ["--proofs", "existing-dir"], ["--force"]), 3)
+
+    @_settings(examples(12))
+    @given(argv=st.tuples(names, options).map(lambda t: ["notebooks", *t[0], "--proofs", "proofs", "--out", "nb",
+                                                         *t[1]]))
+    def run(argv):
+        code, out, err = run_cli(argv, fuzz_dir)
+        assert code in (0, 2), (argv, code, out, err)
+        if code == 0:
+            assert "notebooks written to" in out
 
     run()

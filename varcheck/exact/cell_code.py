@@ -12,7 +12,7 @@ so softmax gives weight 1/V to each of the V visible tokens) sums it. Constructi
   j carries z_j = k_j·G^j, k_j = #{g : x_j ≥ t_g} its digit, every other token z = 0;
 * SA: W_Q = W_K = 0, W_V reads z, W_O writes the read-out ρ into its own channel: an output token (last scale;
   it sees all L tokens, masked or not) gets ρ = (1/L)Σ_j k_j G^j = code/L, an integer code of the input's cell
-  g⃗ ∈ {0..G−1}^n — the contextual mapping with γ = 1/L instead of e^{−Θ(M)} (finding F10);
+  g⃗ ∈ {0..G−1}^n — the contextual mapping with γ = 1/L instead of e^{−Θ(M)} (finding F11);
 * FF₂: the ramp steps of L·ρ at the half-integers m − 1/2 (slope 4: z' = 4(Lρ − m) + 2, exactly ≥ 2 or ≤ −2 at an
   integer code), then the cell value map over the G^n codes (d' = 1) reading out f(c_g⃗) at each output position.
 
@@ -32,7 +32,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError, power_text, require_int
 from ..theory.model_class import VarConfig
 from .cell_value_map import CellValueMap, MarginError, clipped_step_error
 from .dense_ledger import BUDGET_SHARES, QuantizedPlan, grid_for
@@ -194,7 +194,7 @@ def plan_cell_code(*, scales, lipschitz, eps, p=2, G=None, fmt: str = "float64",
     if G is None:
         G = grid_for(lip, n, p, eps)
     G = require_int("G", G, minimum=1)
-    if G**n > MAX_CODES:
-        raise VarcheckError(f"the input grid has G^n = {G}^{n} = {G**n} cells, above {MAX_CODES}; raise eps or use a "
-                            "smaller input.")
+    if G.bit_length() * n > 64 or G**n > MAX_CODES:
+        raise VarcheckError(f"the input grid has {power_text('G^n', G, n)} cells, above {MAX_CODES}; raise eps or "
+                            "use a smaller input.")
     return CellCodePlan(scales, p, eps, lip, G, fmt, mask, interpolation, channels)

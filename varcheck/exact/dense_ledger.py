@@ -65,7 +65,14 @@ def partition_factor(d: int, p) -> float:
 
 def grid_for(lipschitz, q: int, p, eps) -> int:
     """G = ⌈L_f·(q/(q+p))^{1/p}/(2·ε·share₁)⌉: the partition term L_f(δ/2)(q/(q+p))^{1/p} fits ε·share₁."""
-    return max(1, math.ceil(float(lipschitz) * partition_factor(q, p) / (2 * float(Fraction(eps) * BUDGET_SHARES[0]))))
+    budget = Fraction(eps) * BUDGET_SHARES[0]
+    try:
+        G = float(lipschitz) * partition_factor(q, p) / (2 * float(budget))
+    except (ZeroDivisionError, OverflowError):  # an ε below float64's range (1e-4000): the same quotient over Q
+        G = math.inf
+    if not math.isfinite(G):
+        G = Fraction(lipschitz) * Fraction(partition_factor(q, p)) / (2 * budget)
+    return max(1, math.ceil(G))
 
 
 class QuantizedPlan:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import product
 
-from ..errors import VarcheckError, require_choice, require_int
+from ..errors import VarcheckError, power_text, require_choice, require_int
 from ..theory.pyramid import Pyramid
 from .ball_attention import arb_of, working_precision
 from .contextual_mapping import ContextualMapping, contextual_mapping
@@ -201,9 +201,9 @@ def build_image_to_image(target, pyramid: Pyramid, eps, *, p=2, masked: bool = T
     share = Fraction(3, 5)
     G = require_int("G", G, minimum=1) if G is not None else max(1, math.ceil(lip / (2 * eps * share)))
     n, L = pyramid.sizes[0], pyramid.length
-    if G**n > MAX_CELLS:
-        raise VarcheckError(f"the input grid has G^n = {G}^{n} = {G**n} cells, above {MAX_CELLS}; raise eps or use a "
-                            "smaller input.")
+    if G.bit_length() * n > 64 or G**n > MAX_CELLS:
+        raise VarcheckError(f"the input grid has {power_text('G^n', G, n)} cells, above {MAX_CELLS}; raise eps or "
+                            "use a smaller input.")
     if lip * Fraction(1, G) / 2 >= eps:
         raise VarcheckError(f"with G = {G} the partition term L_f·δ/2 = {float(lip / (2 * G)):.4g} already reaches eps "
                             f"= {float(eps)}.")

@@ -3,14 +3,17 @@
 Φ_up keeps the first L_k rows of a prefix and appends U^{(k)} r_k, the last scale interpolated to the
 next one. Applied K−1 times to r_1 it is a linear map P ∈ Q^{L×n_1} with block rows
 U^{(k−1)}···U^{(1)} (applied channel-wise). VAR's real next-scale input instead passes through the full
-16×16 latent: E_k = A_{p_{k+1}←16} · B_{16←p_k} (area after bicubic), per axis.
+16×16 latent: E_k = A_{p_{k+1}←16} · B_{16←p_k} (area after bicubic), per axis. The interpolation layer of a
+dense VarTransformer is one such linear map from the first scale to every scale (:func:`interpolation_layer_matrix`).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
-from ..errors import VarcheckError, require_int
+from ..errors import VarcheckError, require_int, shown
 from ..theory.pyramid import Pyramid
 from .interpolation import (
     MAX_SIDE,
@@ -23,7 +26,8 @@ from .interpolation import (
     kron,
 )
 
-__all__ = ["phi_up", "pyramid_upsampling_matrix", "pyramid_upsample", "var_effective_map", "VAR_LATENT_SIDE"]
+__all__ = ["phi_up", "pyramid_upsampling_matrix", "pyramid_upsample", "var_effective_map", "VAR_LATENT_SIDE",
+           "interpolation_layer_matrix"]
 
 #: VAR and FlowAR up-sample every scale to the 16×16 latent grid (docs/var-facts.md §2).
 VAR_LATENT_SIDE = 16
@@ -120,3 +124,56 @@ def var_effective_map_2d(src, dst, *, full=VAR_LATENT_SIDE, exact=False):
         var_effective_map(src[0], dst[0], full=full, exact=exact),
         var_effective_map(src[1], dst[1], full=full, exact=exact),
     )
+
+
+def _axis_rows(sides, mode) -> list:
+    """Per scale, the exact 1-D map first side → that side of the interpolation layer, as rows of {source: weight}."""
+    first = [{j: Fraction(1)} for j in range(sides[0])]
+
+    def compose(step, current):
+        return [_merge((w * v, j) for k, w in row for j, v in current[k].items()) for row in step]
+
+    if mode == "var":
+        up = compose(interpolation_taps(sides[0], sides[-1], "bicubic", False, TORCH_A), first)
+        return [first] + [compose(interpolation_taps(sides[-1], s, "area", False, TORCH_A), up) for s in sides[1:]]
+    out = [first]
+    for p, q in zip(sides, sides[1:]):
+        out.append(compose(interpolation_taps(p, q, mode, False, TORCH_A), out[-1]))
+    return out
+
+
+def _merge(terms) -> dict:
+    row: dict = {}
+    for w, j in terms:
+        row[j] = row.get(j, Fraction(0)) + w
+    return {j: w for j, w in row.items() if w != 0}
+
+
+def interpolation_layer_matrix(scales, mode="var", *, exact=False):
+    """U (L × n_1): the interpolation layer of a dense VarTransformer as one linear map on row-major first-scale tokens
+    (applied channel-wise), scale after scale. ``mode`` "var": bicubic (a = −3/4) from the first scale to the last,
+    then area down to each scale (VAR's operators); "bicubic", "bilinear", "nearest": a Φ_up chain in that mode.
+    Torch semantics (claim I1); numpy float64 (each entry the correctly rounded exact one) or ``fmpq_mat``."""
+    from ..theory.model_class import INTERPOLATIONS
+
+    if not isinstance(mode, str) or mode not in INTERPOLATIONS:
+        raise VarcheckError(f"mode must be one of {', '.join(INTERPOLATIONS)}, got {shown(mode)}.")
+    if not isinstance(scales, (list, tuple)) or not scales:
+        raise VarcheckError(f"scales must be a non-empty list of (h, w) pairs, got {shown(scales)}.")
+    pairs = []
+    for k, scale in enumerate(scales):
+        if not isinstance(scale, (list, tuple)) or len(scale) != 2:
+            raise VarcheckError(f"scales[{k}] must be an (h, w) pair of positive integers, got {shown(scale)}.")
+        pairs.append(tuple(require_int(f"scales[{k}][{i}]", side, minimum=1, maximum=MAX_SIDE)
+                           for i, side in enumerate(scale)))
+    scales = pairs
+    n1, length = scales[0][0] * scales[0][1], sum(h * w for h, w in scales)
+    _check_dense(length, n1, exact, "L × n_1")
+    heights, widths = _axis_rows([h for h, _ in scales], mode), _axis_rows([w for _, w in scales], mode)
+    w1 = scales[0][1]
+    rows = []
+    for rows_h, rows_w in zip(heights, widths):
+        for row_h in rows_h:
+            for row_w in rows_w:
+                rows.append(tuple(sorted((jh * w1 + jw, a * b) for jh, a in row_h.items() for jw, b in row_w.items())))
+    return _dense(rows, n1, exact)

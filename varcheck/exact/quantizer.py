@@ -119,7 +119,7 @@ class ReluQuantizer:
         return tuple(sorted(pts))
 
     def bad_set(self) -> tuple:
-        """The open slabs (gδ − η, gδ) where Q_η ≠ q (docs/theory.md writes the half-open [gδ − η, gδ))."""
+        """The open slabs (gδ − η, gδ) where Q_η ≠ q."""
         return tuple((g * self.delta - self.eta, g * self.delta) for g in range(1, self.G))
 
     def in_bad_set(self, t) -> bool:

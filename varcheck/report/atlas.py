@@ -161,7 +161,8 @@ def _params_vs_inv_eps(rows):
         ax.set_title("Network size vs accuracy (T1, T2)", fontsize=10)
         ax.legend(fontsize=6, ncol=2)
 
-    return Figure("params_vs_inv_eps", "Parameter count against 1/ε (log–log); dashed: docs/theory.md's growth exponent (P1: G "
+    return Figure("params_vs_inv_eps", "Parameter count against 1/ε (log–log); dashed: docs/theory.md's growth "
+                                       "exponent (P1: G "
                                        "∝ 1/ε, so ε^{−d} lookup cells for T2 and ε^{−n} input cells for T1) through "
                                        "each series' smallest ε. The paper states no explicit size (only O(ε)), so "
                                        "docs/theory.md's derived law is the bound drawn.",
@@ -216,7 +217,7 @@ def _t1_bits(rows):
 def atlas_figures(rows) -> tuple:
     """``(figures, note)`` for a table's rows; ``([], reason)`` without matplotlib."""
     if not matplotlib_available():
-        return [], "Figures omitted: matplotlib is not installed (pip install 'varcheck[sweep]')."
+        return [], "Figures omitted: matplotlib is not installed (pip install matplotlib adds them)."
     figs = [f for f in (_bits_vs_G(rows), _gamma_vs_n(rows), _params_vs_inv_eps(rows), _certified_eps(rows),
                         _t1_bits(rows)) if f is not None]
     return figs, "" if figs else "No figure: the table has no measured row of the constructions drawn here."
@@ -262,10 +263,11 @@ def render_atlas(rows, provenance: dict, fits=None) -> str:
         lines.append(f'<figure id="figure-{escape(fig.name)}"><img alt="{escape(fig.caption)}" src="{fig.data_uri()}">'
                      f"<figcaption>{escape(fig.caption)}</figcaption></figure>")
     lines += ['<h2 id="growth-laws">Growth laws</h2>',
-              "<p>Least-squares fits y ≈ slope·x + intercept on the measured rows, beside docs/theory.md's derived slope. A "
+              "<p>Least-squares fits y ≈ slope·x + intercept on the measured rows, beside docs/theory.md's derived "
+              "slope. A "
               "mismatch is a finding about the construction or about docs/theory.md's constants, not a failed run.</p>"]
-    lines += _table(("law", "group", "points", "fitted "
-                                               "slope", "intercept", "R²", "theory slope", "docs/theory.md's law", "verdict"),
+    lines += _table(("law", "group", "points", "fitted slope", "intercept", "R²", "theory slope",
+                     "docs/theory.md's law", "verdict"),
                     [(f"<code>{escape(f.law)}</code> {escape(f.title)}", escape(f.group), f.points, _fmt(f.slope),
                       _fmt(f.intercept), f"{f.r2:.4f}", _fmt(f.theory_slope), escape(f.theory), escape(f.verdict))
                      for f in fits])

@@ -1,4 +1,4 @@
-"""Small figures for the HTML report, rendered with matplotlib (a dev extra) to base64 PNG.
+"""Small figures for the HTML report, rendered with matplotlib (a dependency of varcheck) to base64 PNG.
 
 The claim families declare the figures of their findings (varcheck.theory.reporting.Plot, gathered by
 varcheck.claims.catalog.plots), each computed from varcheck's exact layer, not from the evidence text, so it shows
@@ -64,8 +64,8 @@ def _outcomes(claims):
     def draw(ax):
         left = [0] * len(families)
         for outcome, colour in _COLOURS.items():
-            counts = [sum(1 for c in claims if c["id"].split(".")[0] == f and c[
-                "outcome"] == outcome) for f in families]
+            counts = [sum(1 for c in claims if c["id"].split(".")[0] == f and c["outcome"] == outcome)
+                      for f in families]
             ax.barh(families, counts, left=left, color=colour, label=outcome)
             left = [a + b for a, b in zip(left, counts)]
         from matplotlib.ticker import MaxNLocator
@@ -82,7 +82,7 @@ def _outcomes(claims):
 def figures(report: dict) -> tuple:
     """``(figures, note)``: the report's figures, or ``([], reason)`` when matplotlib is unavailable."""
     if not matplotlib_available():
-        return [], "Figures omitted: matplotlib is not installed (it comes with `pip install varcheck[dev]`)."
+        return [], "Figures omitted: matplotlib is not installed (pip install matplotlib adds them)."
     out = [Figure(plot.name, plot.caption, _render(plot.draw)) for plot in plots()]
     if report.get("claims"):
         height = 1.0 + 0.35 * len({c["id"].split(".")[0] for c in report["claims"]})

@@ -135,8 +135,8 @@ def render_findings(reg=None) -> str:
         "",
         "# Findings",
         "",
-        "docs/theory.md §7 lists nine findings about the paper's argument (F1–F9); F10 is the HOFAR addendum's "
-        "(docs/hofar.md), F11 the dense networks' (docs/networks.md). Each is an executable claim (or is "
+        "docs/theory.md §7 lists the findings F1–F11 about the paper's argument (F10 is HOFAR's, docs/theory.md "
+        "§6.4; F11 the dense networks', docs/theory.md §9). Each is an executable claim (or is "
         "marked *not yet executable*): the statement as the paper gives it, what varcheck checks, the exact "
         "evidence, the corrected statement and the one command that reproduces it. The evidence below was "
         "computed when this page was generated (quick profile, seed 0); numeric torch checks are summarised "

@@ -4,10 +4,9 @@
 (:data:`REPORT_KEYS`); the Markdown and HTML reports render the same dict, so the three formats
 never disagree. Everything that varies from run to run — the seconds each claim, evidence and mutant
 took — is kept apart under :data:`TIMINGS_KEY`, so that the same seed gives a byte-identical report once
-that one field is set aside (:func:`deterministic_part`). :func:`write_report` picks the format from the file suffix and
-writes atomically
-(a temporary file in the target directory, then :func:`os.replace`), so an interrupted run never
-leaves half a report behind.
+that one field is set aside (:func:`deterministic_part`). :func:`write_report` picks the format from the file
+suffix and writes atomically (a temporary file in the target directory, then :func:`os.replace`), so an interrupted
+run never leaves half a report behind.
 """
 
 from __future__ import annotations
@@ -56,7 +55,8 @@ REPORT_SUFFIXES = (".json", ".md", ".html")
 
 
 def build_report(results: list, ctx: Context, mutants: dict | None = None) -> dict:
-    """The report of a run: version, profile, seed, environment, one dict per claim, and the counts.
+    """The report of a run: version, profile, seed, environment, one dict per claim (its result, statement and, for a
+    claim expected to be refuted, the corrected statement), and the counts.
 
     ``mutants`` (the :func:`varcheck.claims.mutation.summarize_mutants` dict of a full-profile run) is added
     under :data:`MUTANTS_KEY` after the fixed keys. The seconds of claims, evidence and mutants are moved out of
@@ -66,6 +66,7 @@ def build_report(results: list, ctx: Context, mutants: dict | None = None) -> di
     claims = []
     for r in results:
         claim = r.to_dict()
+        claim["statement"], claim["corrected"] = r.claim.statement, r.claim.corrected
         evidence_times = [e.pop("seconds", None) for e in claim["evidence"]]
         timings["claims"][claim["id"]] = {"total": claim.pop("seconds", None), "evidence": evidence_times}
         claims.append(claim)

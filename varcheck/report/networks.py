@@ -1,4 +1,5 @@
-"""The built networks, their honest size, next to what docs/theory.md's constructions and the paper state (docs/networks.md).
+"""The built networks, their honest size, next to what docs/theory.md's constructions and the paper state
+(docs/networks.md).
 
 One row per default instance of the main theorem: the dense VarTransformer's residual width, depth, hidden widths,
 parameters (every entry of every dense weight) and non-zero parameters, multiply-adds per token, its certified
@@ -52,7 +53,8 @@ def render_networks_doc() -> str:
         "Every approximator varcheck builds is a dense VAR transformer of the paper's model class (plain `nn.Linear`, "
         "ReLU, one single-head attention layer, `F.interpolate`; docs/export.md). Its size is stated honestly: "
         "**parameters** counts every entry of every dense weight and bias (most are zero), **MACs / token** the "
-        "multiply-adds one token costs through the dense layers. docs/theory.md's constructions at the same grid and the "
+        "multiply-adds one token costs through the dense layers. docs/theory.md's constructions at the same grid and "
+        "the "
         "paper's statement are given beside it.", "", *networks_markdown_table(), "",
         "The word-to-image networks' cost is dominated by FF₂'s cell layer (G^d·P units reading the whole stream) and "
         "its table slots; any dense token-wise layer that stores the G^d·L·C table values must multiply every token by "

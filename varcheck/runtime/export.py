@@ -8,7 +8,10 @@ A dense network (word-to-image T2, image-to-image T1 "average") is written as
 to rebuild and run it with a dozen lines of plain torch and no varcheck (docs/export.md); ``varcheck.load``
 rebuilds the :class:`VarTransformer` and its outputs are bit-identical to the built one. Beside them:
 ``constants.json``, ``ledger.json``, ``certificate.json`` and ``network.json`` (size, layer table, Monte-Carlo
-check); optionally ``model.pt2`` (``torch.export``) and ``model.onnx`` (when ``onnx`` is installed).
+check); optionally ``model.pt2`` (``torch.export`` of the network: bit for bit in torch) and ``model.onnx``
+(when ``onnx`` is installed: the network with its interpolation layer as one float64 matrix, so that ONNX Runtime,
+which has no float64 ``Resize`` or ``AveragePool`` kernel, runs it; equal to the module up to float64 rounding,
+bounded in docs/export.md).
 The exact/ball-runtime T1 constructions (tight, paper) are written as ``weights_exact.json``.
 
 Files are written with the user's umask, and a non-empty directory is never overwritten unless ``force``.
@@ -17,18 +20,17 @@ Files are written with the user's umask, and a non-empty directory is never over
 from __future__ import annotations
 
 import json
-import os
 from fractions import Fraction
 from pathlib import Path
 
 import torch
 
-from ..errors import VarcheckError
+from ..errors import VarcheckError, require_output_directory
 from ..theory.model_class import VarConfig
 from .var_transformer import DTYPES, VarTransformer
 
 __all__ = ["save", "load", "FORMAT_VERSION", "export_program", "export_onnx", "load_network", "EXPORTS",
-           "prepare_output_dir"]
+           "InterpolationAsMatrix"]
 
 #: Version of the directory layout (config.json carries VarConfig's own schema version too).
 FORMAT_VERSION = 2
@@ -48,28 +50,6 @@ def _jsonable(value):
     return str(value)
 
 
-def prepare_output_dir(out_dir, force: bool) -> Path:
-    """The directory ``out_dir``, created if missing; refused (one sentence) when it is a file, not empty (unless
-    ``force``), under a file, or not writable — before anything is built or written."""
-    path = Path(out_dir)
-    if path.exists() and not path.is_dir():
-        raise VarcheckError(f"--out {str(path)!r} exists and is not a directory.")
-    if path.is_dir() and any(path.iterdir()) and not force:
-        raise VarcheckError(f"--out {str(path)!r} is not empty; choose another directory or pass --force to overwrite.")
-    for (
-        parent
-    ) in path.parents:  # missing parents are created (nothing existing is touched); a file in the way is refused
-        if parent.exists():
-            if not parent.is_dir():
-                raise VarcheckError(f"--out {str(path)!r} lies under {str(parent)!r}, which is a file, not a "
-                                    "directory.")
-            break
-    path.mkdir(parents=True, exist_ok=True)
-    if not os.access(path, os.W_OK):
-        raise VarcheckError(f"--out {str(path)!r} is not writable.")
-    return path
-
-
 def _write_bytes(path: Path, data: bytes) -> None:
     """Write through open() so the file gets the user's umask (safetensors' own writer creates 0600 files)."""
     with open(path, "wb") as fh:
@@ -80,38 +60,53 @@ def _write_json(path: Path, name: str, data) -> None:
     _write_bytes(path / name, (json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-class _Program(torch.nn.Module):
-    """The network's unchecked forward, for tracing (torch.export, ONNX)."""
+class InterpolationAsMatrix(torch.nn.Module):
+    """The network with its interpolation layer computed as its matrix U (L × n₁, per channel): the ONNX program.
+
+    U is the layer's exact map (:func:`varcheck.exact.pyramid_maps.interpolation_layer_matrix`, torch semantics)
+    rounded once to float64 (then to the network's dtype). ONNX Runtime has no float64 ``Resize`` or ``AveragePool``
+    kernel; as a ``MatMul`` the layer runs in float64 there, with every other node the network's own."""
 
     def __init__(self, network: VarTransformer):
         super().__init__()
+        from ..exact.pyramid_maps import interpolation_layer_matrix
+
         self.network = network
+        cfg = network.config
+        U = torch.from_numpy(interpolation_layer_matrix(cfg.scales, cfg.interpolation)).to(DTYPES[cfg.dtype])
+        self.register_buffer("U", U)
 
     def forward(self, x):
-        return self.network.compute(x)
+        return self.network.after_interpolation(torch.matmul(self.U, x))
 
 
 def _example(network: VarTransformer, batch: int = 2) -> torch.Tensor:
     cfg = network.config
-    return torch.rand(
-        batch, cfg.sizes[0], cfg.d_in, dtype=DTYPES[cfg.dtype], generator=torch.Generator().manual_seed(0)
-    )
+    generator = torch.Generator().manual_seed(0)
+    return torch.rand(batch, cfg.sizes[0], cfg.d_in, dtype=DTYPES[cfg.dtype], generator=generator)
+
+
+def _batch_dim():
+    from torch.export import Dim
+
+    return ({0: Dim("batch", min=1, max=2**16)},)
 
 
 def export_program(network: VarTransformer, path) -> Path:
-    """``torch.export`` the dense forward (batch dimension dynamic) and save it as a .pt2 program."""
-    from torch.export import Dim, export
+    """``torch.export`` the network itself (batch dimension dynamic) and save it as a .pt2 program: its input
+    shape checks are the program's guards and its finiteness check a runtime assertion."""
+    from torch.export import export
     from torch.export import save as save_program
 
-    program = export(_Program(network), (_example(network),), dynamic_shapes=({0: Dim("batch", min=1, max=2**16)},))
-    save_program(program, str(path))
+    save_program(export(network, (_example(network),), dynamic_shapes=_batch_dim()), str(path))
     return Path(path)
 
 
 def export_onnx(network: VarTransformer, path) -> Path:
-    """ONNX export of the dense forward (torch's torch.export-based exporter; needs the optional ``onnx`` extra:
-    onnx, onnxscript, onnxruntime). The float64 program runs in ``onnx.reference.ReferenceEvaluator`` bit for bit;
-    onnxruntime's CPU provider has no float64 ``Resize`` kernel, so it runs only casts of the network to float32."""
+    """ONNX export (torch's torch.export-based exporter; the optional ``onnx`` extra: onnx, onnxscript, onnxruntime)
+    of :class:`InterpolationAsMatrix`: a float64 program (for a float64 network) that ONNX Runtime's CPU provider runs.
+    Not bit for bit: ONNX Runtime's MatMul and Softmax round in their own order; off the quantizer's bad set its
+    outputs and the module's are both within the ledger's rounding term of the same table value (docs/export.md)."""
     import warnings
 
     try:
@@ -120,14 +115,12 @@ def export_onnx(network: VarTransformer, path) -> Path:
     except ImportError:
         raise VarcheckError("ONNX export needs the optional packages onnx, onnxscript and onnxruntime: "
                             "pip install 'varcheck[onnx]'.") from None
-    from torch.export import Dim
 
     with warnings.catch_warnings():  # the exporter's own deprecation chatter (torch internals), not varcheck's
         warnings.simplefilter("ignore", FutureWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        torch.onnx.export(_Program(network).eval(), (_example(network),), str(path), input_names=[
-            "x"], output_names=["y"],
-                          dynamic_shapes=({0: Dim("batch", min=1, max=2**16)},), dynamo=True, verbose=False)
+        torch.onnx.export(InterpolationAsMatrix(network).eval(), (_example(network),), str(path), input_names=["x"],
+                          output_names=["y"], dynamic_shapes=_batch_dim(), dynamo=True, verbose=False)
     return Path(path)
 
 
@@ -139,7 +132,7 @@ def save(approx, out_dir, *, force: bool = False, exports=()) -> Path:
     for e in exports:
         if e not in EXPORTS:
             raise VarcheckError(f"exports must be among {', '.join(EXPORTS)}, got {e!r}.")
-    path = prepare_output_dir(out_dir, force)
+    path = require_output_directory(out_dir, force)
     cert = approx.certificate()
     if getattr(approx, "runtime", "float64") == "ball":
         if exports:
@@ -189,8 +182,8 @@ def load_network(directory) -> VarTransformer:
     config = VarConfig.from_dict(_read_json(path, "config.json"))
     file = path / "model.safetensors"
     if not file.is_file():
-        raise VarcheckError(f"{str(path)!r} holds no model.safetensors; it is not a directory written by `varcheck "
-                            "build`.")
+        raise VarcheckError(f"{str(path)!r} holds no model.safetensors; it is not a directory written by "
+                            "`varcheck build`.")
     from safetensors import SafetensorError
     from safetensors.torch import load as safetensors_load
 
@@ -202,8 +195,8 @@ def load_network(directory) -> VarTransformer:
     expected = config.tensor_shapes()
     missing, unknown = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
     if missing or unknown:
-        raise VarcheckError(f"model.safetensors does not match config.json: missing {missing or 'none'}, unexpected "
-                            f"{unknown or 'none'}.")
+        raise VarcheckError(f"model.safetensors does not match config.json: missing {missing or 'none'}, "
+                            f"unexpected {unknown or 'none'}.")
     dtype = DTYPES[config.dtype]
     for name, shape in expected.items():
         t = tensors[name]
@@ -243,15 +236,14 @@ def _load_exact(path: Path, config):
             v = tuple(F(x) for x in w["v"])
             c = F(w["c"])
 
-        steps = {int(t): (F(s["first"]), [(F(b), F(wd), F(dv)) for b, wd, dv in s[
-            "plan"]]) for t, s in w["steps"].items()}
+        steps = {int(t): (F(s["first"]), [(F(b), F(wd), F(dv)) for b, wd, dv in s["plan"]])
+                 for t, s in w["steps"].items()}
         table = {(int(t), int(i)): F(v) for t, i, v in w["table"]}
         p = config["p"]
-        return ImageToImage(Pyramid([tuple(s) for s in config["pyramid"]]), config[
-            "G"], F(config["eta"]), config["masked"], _CM(),
-                            [[F(x) for x in row] for row in w["P"]], [tuple(c) for c in w["cells"]], table, steps,
-                            config["precision"], F(config["lipschitz"]), F(config[
-                                "eps"]), float(p) if p == "inf" else F(p))
+        return ImageToImage(Pyramid([tuple(s) for s in config["pyramid"]]), config["G"], F(config["eta"]),
+                            config["masked"], _CM(), [[F(x) for x in row] for row in w["P"]],
+                            [tuple(c) for c in w["cells"]], table, steps, config["precision"], F(config["lipschitz"]),
+                            F(config["eps"]), float(p) if p == "inf" else F(p))
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-        raise VarcheckError(f"{str(path)!r}: weights_exact.json or config.json is malformed ({type(exc).__name__}: "
-                            f"{exc}).") from None
+        raise VarcheckError(f"{str(path)!r}: weights_exact.json or config.json is malformed "
+                            f"({type(exc).__name__}: {exc}).") from None

@@ -32,6 +32,13 @@ from ..theory.model_class import DTYPE_NAMES, INTERPOLATIONS, VarConfig
 __all__ = ["VarConfig", "VarTransformer", "FeedForwardBlock", "SingleHeadAttention", "ScaleInterpolation", "DTYPES",
            "block_causal_mask"]
 
+_NOT_FINITE = "input must hold finite values only (no NaN or inf)."
+
+
+def _traced() -> bool:
+    """Whether torch.export or torch.compile is tracing (tensor values are then symbolic)."""
+    compiler = getattr(torch, "compiler", None)
+    return any(getattr(compiler, name, lambda: False)() for name in ("is_exporting", "is_compiling"))
 #: The torch dtype of each float format a VarTransformer may run in (the formats of VarConfig.dtype).
 DTYPES = {name: getattr(torch, name) for name in DTYPE_NAMES}
 
@@ -81,7 +88,8 @@ class FeedForwardBlock(torch.nn.Module):
 
 
 class SingleHeadAttention(torch.nn.Module):
-    """X + softmax(XW_Q (XW_K)ᵀ + M)·XW_V·W_O, one head, no scaling factor, optional boolean mask (True = may attend).
+    """X + softmax(XW_Q (XW_K)ᵀ + M)·XW_V·W_O, one head, no scaling factor, optional boolean mask (True: may
+    attend).
 
     The one torch attention layer of varcheck: the VarTransformer's and varcheck.runtime.attention.SelfAttention
     (weights given as matrices) are built on it. The value rank is ``rank`` unless ``value_rank`` is given."""
@@ -145,8 +153,10 @@ class VarTransformer(torch.nn.Module):
                                 f"{cfg.scales[0][0]}×{cfg.scales[0][1]} tokens, row-major), got {tuple(x.shape)}.")
         if x.is_complex() or x.dtype == torch.bool:
             raise VarcheckError(f"input must hold real numbers, got dtype {x.dtype}.")
-        if not bool(torch.isfinite(x).all()):
-            raise VarcheckError("input must hold finite values only (no NaN or inf).")
+        if _traced():  # torch.export / torch.compile: values are symbolic, so the check becomes a runtime assertion
+            torch._assert_async(torch.isfinite(x).all(), _NOT_FINITE)
+        elif not bool(torch.isfinite(x).all()):
+            raise VarcheckError(_NOT_FINITE)
         return x.to(self.position_code.dtype)
 
     def stream(self, x: torch.Tensor, *, until: str = "ff2") -> torch.Tensor:
@@ -155,7 +165,9 @@ class VarTransformer(torch.nn.Module):
         return self._stream(self.check_input(x), until)
 
     def _stream(self, x: torch.Tensor, until: str = "ff2") -> torch.Tensor:
-        tokens = self.interpolation(x)
+        return self._stream_of_tokens(self.interpolation(x), until)
+
+    def _stream_of_tokens(self, tokens: torch.Tensor, until: str = "ff2") -> torch.Tensor:
         code = self.position_code.expand(tokens.shape[0], -1, -1)
         h = self.embed(torch.cat([tokens, code], dim=-1))
         if until == "embed":
@@ -173,13 +185,19 @@ class VarTransformer(torch.nn.Module):
         return h
 
     def compute(self, x: torch.Tensor) -> torch.Tensor:
-        """The forward on a checked input: tensor operations only (what torch.export and ONNX trace)."""
-        y = self.head(self._stream(x))
+        """The forward on a checked input: tensor operations only."""
+        return self.after_interpolation(self.interpolation(x))
+
+    def after_interpolation(self, tokens: torch.Tensor) -> torch.Tensor:
+        """The forward from the interpolation layer's output, the (B, L, d_in) tokens of every scale (unchecked)."""
+        y = self.head(self._stream_of_tokens(tokens))
         if self.config.output == "last_scale":
             y = y[:, self.config.length - self.config.sizes[-1]:]
         return y
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The outputs of the first-scale tokens ``x`` (checked: a bad input is one VarcheckError sentence in eager
+        mode; under ``torch.export`` the shape checks become the program's guards and finiteness its assertion)."""
         return self.compute(self.check_input(x))
 
     def layer_table(self) -> list:

@@ -8,7 +8,7 @@ varcheck.runtime.dense_approximator). The network itself is emitted by varcheck.
 
 from __future__ import annotations
 
-from ..errors import VarcheckError
+from ..errors import VarcheckError, power_text
 from ..exact.word_to_image import BUDGET_SHARES, MAX_DENSE_PARAMETERS, plan_word_to_image
 from .dense_approximator import VarApproximator, cell_centres, finalize_plan, require_certified_and_sampled, tabulate
 from .word_to_image_network import lookup_forward, word_attention_constants, word_to_image_network
@@ -28,12 +28,11 @@ def build_word_to_image(target, pyramid, eps, p, attention, positional, mask, in
     plan = plan_word_to_image(d=d, L=L, channels=C, lipschitz=target.lipschitz, eps=eps, p=p, scales=pyramid.scales,
                               interpolation=interpolation, positional=positional, attention=attention == "contextual",
                               mask=mask)
-    cells = plan.G**d
-    if cells * L * C > MAX_TABLE_ENTRIES:
+    if plan.G.bit_length() * d > 64 or plan.G**d * L * C > MAX_TABLE_ENTRIES:
         raise VarcheckError(
-            f"the word-to-image construction needs a table of G^d·L·channels = {plan.G}^{d}·{L}·{C} = {cells * L * C} "
-            f"entries, above {MAX_TABLE_ENTRIES}; raise eps or lower d "
-            f"(G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·{BUDGET_SHARES[0]})⌉)."
+            "the word-to-image construction needs a table of G^d·L·channels entries with "
+            f"{power_text('G^d', plan.G, d)}, L = {L} and {C} channels, above {MAX_TABLE_ENTRIES}; raise eps or "
+            f"lower d (G = ⌈L_f·(d/(d+p))^(1/p)/(2·ε·{BUDGET_SHARES[0]})⌉)."
         )
     if plan.parameter_count() > MAX_DENSE_PARAMETERS:
         raise VarcheckError(f"the dense network would hold {plan.parameter_count()} parameters, above "

@@ -19,7 +19,7 @@ import time
 
 __all__ = ["bench_sweep_dask", "bench_sweep_overhead", "THROUGHPUT_TARGET"]
 
-#: The speed-up 2 Dask workers are expected to reach against serial on 2 cores.
+#: The target speed-up of 2 Dask workers against serial on 2 cores.
 THROUGHPUT_TARGET = 1.6
 
 

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import VarcheckError
+from ..errors import VarcheckError, closest, shown
 from .points import canonical_json, construction, point_hash
 
 __all__ = ["SweepSpec", "Study", "load_spec", "parse_spec", "shipped_spec_path", "SHIPPED_SPECS", "parse_bytes",
@@ -128,6 +128,19 @@ def shipped_spec_path(name: str) -> Path:
     return Path(str(resources.files("varcheck.sweep") / "specs" / f"{name}.toml"))
 
 
+def _missing_spec(text: str, path: Path) -> str:
+    """Why ``text`` names no spec: a directory, a missing file, or neither a file nor a shipped name."""
+    allowed = f"a .toml or .json file or a shipped spec ({', '.join(SHIPPED_SPECS)})"
+    if path.is_dir():
+        return f"SPEC {shown(text)} is a directory; give {allowed}."
+    match = closest(text, SHIPPED_SPECS)
+    if match:
+        return f"SPEC {shown(text)} is no file and no shipped spec (did you mean {match!r}?); give {allowed}."
+    if path.suffix or len(path.parts) > 1:
+        return f"SPEC {shown(text)} does not exist (no such file); give {allowed}."
+    return f"SPEC {shown(text)} is no file and no shipped spec; give {allowed}."
+
+
 def load_spec(spec) -> SweepSpec:
     """Load and validate a spec: a path to a ``.toml``/``.json`` file, a shipped name, or a dict."""
     if isinstance(spec, SweepSpec):
@@ -137,8 +150,7 @@ def load_spec(spec) -> SweepSpec:
     text = str(spec)
     path = shipped_spec_path(text) if text in SHIPPED_SPECS and not Path(text).exists() else Path(text)
     if not path.is_file():
-        raise VarcheckError(f"SPEC must be a .toml or .json file or one of {', '.join(SHIPPED_SPECS)}; {text!r} is "
-                            "none of these.")
+        raise VarcheckError(_missing_spec(text, path))
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise VarcheckError(f"SPEC {path.name} must end in .toml or .json, got {suffix or 'no suffix'!r}.")

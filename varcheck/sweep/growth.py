@@ -3,7 +3,8 @@
 Each law names the rows it uses, a regressor x and a response y (both computed from measured
 columns), a grouping, and docs/theory.md's derived slope where docs/theory.md derives one:
 
-* ``tight-gamma``: −ln γ_actual against M·Δ (M = n·G^d, Δ = 2 ln n + 3); docs/theory.md §6.1: γ ≈ e^{−8M(2 ln n + 3)}, slope 8.
+* ``tight-gamma``: −ln γ_actual against M·Δ (M = n·G^d, Δ = 2 ln n + 3); docs/theory.md §6.1: γ ≈ e^{−8M(2 ln n + 3)},
+slope 8.
 * ``tight-logit``: max |logit| against M·Δ; docs/theory.md §6.1: largest logit ≈ 4M(2 ln n + 3), slope 4.
 * ``tight-bits``: bits needed against M·Δ/ln 2; with γ ≈ e^{−8MΔ}, bits ≈ log2(r/γ): slope 8.
 * ``tight-bits-n-log2G``: bits needed against n·log2 G, a conjectured law; docs/theory.md derives none,
@@ -114,15 +115,18 @@ def _loglog_params(row):
 
 
 LAWS = (
-    Law("tight-gamma", "tight: −ln γ_actual vs M·(2 ln n + 3)", "docs/theory.md §6.1: γ ≈ e^{−8M(2 ln n + 3)} (slope 8)",
+    Law("tight-gamma", "tight: −ln γ_actual vs M·(2 ln n + 3)", "the reconstructed estimate γ ≈ e^{−8M(2 ln n + 3)} "
+                                                                "(docs/theory.md §3.3, A4-tight-γ; slope 8)",
         lambda r: _ok(r, "contextual_mapping", variant="tight"), _cm_xy(_neg_ln_gamma), theory_slope=8.0),
-    Law("tight-logit", "tight: max |logit| vs M·(2 ln n + 3)", "docs/theory.md §6.1: largest logit ≈ 4M(2 ln n + 3) (slope 4)",
+    Law("tight-logit", "tight: max |logit| vs M·(2 ln n + 3)", "docs/theory.md §6.1: largest logit ≈ 4M(2 ln n + 3) "
+                                                               "(slope 4)",
         lambda r: _ok(r, "contextual_mapping", variant="tight"), _cm_xy(lambda r: r.get(
             "max_abs_logit")), theory_slope=4.0),
-    Law("tight-bits", "tight: bits needed vs M·(2 ln n + 3)/ln 2", "bits ≈ log2(r/γ) with docs/theory.md §6.1's γ (slope 8)",
+    Law("tight-bits", "tight: bits needed vs M·(2 ln n + 3)/ln 2", "bits ≈ log2(r/γ) with the reconstructed "
+                                                                   "estimate's γ (docs/theory.md §3.3; slope 8)",
         lambda r: _ok(r, "contextual_mapping", variant="tight"), _cm_xy(lambda r: r.get("bits_needed"), math.log(2)),
         theory_slope=8.0),
-    Law("tight-bits-n-log2G", "tight: bits needed vs n·log2 G (the issue's guess)", "none derived",
+    Law("tight-bits-n-log2G", "tight: bits needed vs n·log2 G (a conjectured law)", "none derived",
         lambda r: _ok(r, "contextual_mapping", variant="tight"),
         lambda r: None if r.get("bits_needed") is None else (r["n"] * math.log2(r["G"]), r["bits_needed"])),
     Law("gamma-vs-spread", "−ln γ_actual vs the logit spread of a "
@@ -139,7 +143,8 @@ LAWS = (
         lambda r: _ok(r, "word_to_image"), _loglog_params,
         group=lambda r: f"pyramid={r['pyramid']}, d={r['d']}, channels={r['channels']}",
         theory_slope=lambda r: float(r["d"]), asymptotic=True),
-    Law("t1-params", "T1: ln(parameters) vs ln(1/ε)", "docs/theory.md §4 P1: G ∝ 1/ε, one FF₂ step per cell G^n (slope n)",
+    Law("t1-params", "T1: ln(parameters) vs ln(1/ε)", "docs/theory.md §4 P1: G ∝ 1/ε, one FF₂ step per cell G^n (slope "
+                                                      "n)",
         lambda r: _ok(r, "image_to_image"), _loglog_params,
         group=lambda r: f"pyramid={r['pyramid']}, masked={r['masked']}, variant={r['variant']}",
         theory_slope=lambda r: float(first_scale_tokens(r["pyramid"])), asymptotic=True),

@@ -22,7 +22,7 @@ import math
 from fractions import Fraction
 from functools import lru_cache
 
-from ..errors import VarcheckError
+from ..errors import VarcheckError, approximate_count, power_text
 from .constructions import Construction, Param, _register, parse_pyramid
 from .contextual import BYTES_PER_TOKEN_SLOT, arb_workspace_bytes, ball_bytes
 
@@ -205,9 +205,10 @@ def _t1_check(p, measures):
         raise VarcheckError(f"image_to_image needs a pyramid of at least two scales, got {p['pyramid']!r}.")
     n, _, _ = _t1_sizes(p)
     G = _t1_grid(p)
-    if G**n > MAX_CELLS:
-        raise VarcheckError(f"image_to_image on {p['pyramid']} with G = {G} enumerates G^n = {G}^{n} = {G**n} cells, "
-                            f"above the builder's {MAX_CELLS}; raise eps or use a smaller first scale.")
+    if G.bit_length() * n > 64 or G**n > MAX_CELLS:
+        raise VarcheckError(f"image_to_image on {p['pyramid']} with G = {approximate_count(G)} enumerates "
+                            f"{power_text('G^n', G, n)} cells, above the builder's {MAX_CELLS}; raise eps or use a "
+                            "smaller first scale.")
 
 
 def _t1_bits(p) -> int:

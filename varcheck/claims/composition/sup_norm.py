@@ -1,4 +1,5 @@
-"""Composition of approximation errors in sup norm (docs/theory.md §5): C1 (two layers, the error measured on the image of
+"""Composition of approximation errors in sup norm (docs/theory.md §5): C1 (two layers, the error measured on the image
+of
 the approximant) and C2 (K layers), with their mutants.
 
 Sympy residuals of the telescoping and of the K-layer recursion (varcheck.theory.composition); Hypothesis properties

@@ -1,4 +1,5 @@
-"""The FlowAR family (docs/theory.md §6.3, claims T3, T3-robust, T3-sep, T3-net): one module per piece of the mathematics.
+"""The FlowAR family (docs/theory.md §6.3, claims T3, T3-robust, T3-sep, T3-net): one module per piece of the
+mathematics.
 
 ==============  ====================================================================
 ``euler``       T3 exact recovery on grids ending at 0, T3-robust with an inexact head

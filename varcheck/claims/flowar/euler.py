@@ -145,7 +145,8 @@ def exact_recovery_grids(ctx: Context) -> EvidenceResult:
         "passed",
         f"{draws} noise draws on {len(grids)} grids ({steps} exact Euler steps): every iterate on the path, x_K = Ŷ "
         f"exactly (last nonzero times: {', '.join(f'{n} {float(v):.6g}' for n, v in gaps.items())}). Stopped at t = "
-        f"{STOPPED_AT}: x_K = Ŷ + {STOPPED_AT}(ε − Ŷ) exactly. Time discretised to 1/1000 inside the head (docs/var-facts.md §5): "
+        f"{STOPPED_AT}: x_K = Ŷ + {STOPPED_AT}(ε − Ŷ) exactly. Time discretised to 1/1000 inside the head "
+        f"(docs/var-facts.md §5): "
         + _discretisation_note(grids) + " — the exact head must use the grid time (a lookup on τ works where τ is "
                                         "injective).",
         observed=draws,
@@ -284,7 +285,8 @@ def symbolic_robust_bound(ctx: Context) -> EvidenceResult:
         f"K = 1..{K_max}: x̂_K − x_K = Σ_k (t_{{k+1}} − t_k)e_k Π_{{j=k+1}}^{{K−1}} t_{{j+1}}/t_j and x_K − Ŷ = "
         "(t_K/t_0)(x_0 − Ŷ) (rational identities); at t_K = 0 the deviation is −t_{K−1}e_{K−1} and Γ = t_{K−1}; for "
         "t_K ≥ 0, t_0 − t_K − Γ is a ratio of polynomials with non-negative coefficients in (t_K, increments). So "
-        "‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_vΓ, = ε_v·t_{K−1} on grids ending at 0 (≤ ε_v·t_0 = ε_v, docs/theory.md's "
+        "‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_vΓ, = ε_v·t_{K−1} on grids ending at 0 (≤ ε_v·t_0 = ε_v, "
+        "docs/theory.md's "
         "cruder form).",
     )
 
@@ -418,7 +420,8 @@ CLAIMS = (
         hypotheses=(
             "the grid decreases strictly to exactly 0, positive before the last point (a grid stopped at t = 1/1000 "
             "ends at Ŷ + (1/1000)(ε − Ŷ))",
-            "the head is evaluated at the grid time t itself; a head that only sees t rounded to 1/1000 (docs/var-facts.md §5) "
+            "the head is evaluated at the grid time t itself; a head that only sees t rounded to 1/1000 "
+            "(docs/var-facts.md §5) "
             "needs a lookup τ ↦ 1/t on the grid (injective on both grids), else the last step leaves a residual factor "
             "1 − t/τ",
         ),
@@ -446,7 +449,8 @@ CLAIMS = (
             "the exact head contracts), so ‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_v·Γ with Γ = Σ_k (t_k − "
             "t_{k+1})Π_{j>k}(t_{j+1}/t_j) ≤ t_0 − t_K. On a grid ending at t_K = 0 only the last step's error "
             "survives: x̂_K − Ŷ = −t_{K−1}e_{K−1}, Γ = t_{K−1} (1/48 on FlowAR's 25-step grid, 1/49 on the uniform "
-            "50-point grid), attained by a sign-aligned constant error; docs/theory.md's ε_v·t_0 = ε_v is a valid but cruder "
+            "50-point grid), attained by a sign-aligned constant error; docs/theory.md's ε_v·t_0 = ε_v is a valid but "
+            "cruder "
             "bound."
         ),
         paper_ref=_COR + "; robustness to the head's error (varcheck formalisation)",

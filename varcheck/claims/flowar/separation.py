@@ -151,7 +151,8 @@ CLAIMS = (
             "the map approximated at scale k + 1 must be a function of (condition, x_1, …, x_k), which a deterministic "
             "image-to-image f guarantees through the condition."
         ),
-        paper_ref=_COR + "; docs/theory.md: 'Down-sampling is not injective (I6): state which separation the corollary then "
+        paper_ref=_COR + "; docs/theory.md: 'Down-sampling is not injective (I6): state which separation the corollary "
+                         "then "
                          "relies on' (varcheck formalisation)",
         expected="holds",
         depends_on=("interp.upsampling-injective", "interp.var-effective-map"),

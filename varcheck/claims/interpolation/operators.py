@@ -344,7 +344,8 @@ CLAIMS = (
         expected="holds",
         depends_on=("interp.matrix-form",),
         hypotheses=("float64 inputs in [0, 1]", "torch's bicubic a = −3/4"),
-        constants=(("TORCH_PARITY_TOL", "1e-13", "docs/theory.md §2.1 contract; the float64 reference's own rounding bound "
+        constants=(("TORCH_PARITY_TOL", "1e-13", "docs/theory.md §2.1 contract; the float64 reference's own rounding "
+                                                 "bound "
                                                  "is subtracted"),),
         evidence=(
             E("numeric", parity_exhaustive_1d, "every 1-D size pair of the profile (quick ≤ 16 plus presets, full ≤ "

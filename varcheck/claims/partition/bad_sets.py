@@ -22,7 +22,8 @@ from ...theory.registry import EvidenceSpec as E
 from ...theory.reporting import Constant
 from ..properties import single_threaded
 
-_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in docs/theory.md "
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in "
+         "docs/theory.md "
          "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS', 'PARTITION_INSTANCE', 'exact_lp_distance', 'pipeline_1d', 'partition_constants']

@@ -23,7 +23,8 @@ from ...theory.registry import EvidenceSpec as E
 from .. import strategies as vst
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 
-_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in docs/theory.md "
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in "
+         "docs/theory.md "
          "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS', 'EXTREMAL_GAP', 'GRID_INSTANCES', 'partition_ratio']
@@ -377,7 +378,8 @@ CLAIMS = (
                                    "≤ 1 ulp, glibc ≤ 2 ulp); tested against arb"),
         ),
         evidence=(
-            E("symbolic", symbolic_grid_size, "bound(1/G) = K/G with K free of G, K/ε₁ equals docs/theory.md's expression "
+            E("symbolic", symbolic_grid_size, "bound(1/G) = K/G with K free of G, K/ε₁ equals docs/theory.md's "
+                                              "expression "
                                               "(both normalisations), half-cell offsets ±δ/2, exact minimality of "
                                               "⌈K/ε₁⌉ on instances"),
             E("construction", exact_partition_sharpness, "exact worst points of linear targets (blur, area/bicubic "

@@ -19,7 +19,8 @@ from ...theory.registry import EvidenceSpec as E
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 from .bad_sets import pipeline_1d
 
-_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in docs/theory.md "
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in "
+         "docs/theory.md "
          "§4)")
 _VAR = "varcheck formalisation"
 
@@ -286,7 +287,8 @@ CLAIMS = (
         title="The ReLU quantizer equals the grid quantizer off a bad set of length (G−1)η",
         statement=(
             "Per entry, Q_η(t) = Σ_{g=1}^{G−1} δ·[ReLU((t − gδ)/η + 1) − ReLU((t − gδ)/η)] equals the clipped grid "
-            "quantizer q(t) = δ·min(⌊t/δ⌋, G−1) for every t ∈ [0, 1] outside B_η = ∪_g (gδ − η, gδ) (docs/theory.md writes the "
+            "quantizer q(t) = δ·min(⌊t/δ⌋, G−1) for every t ∈ [0, 1] outside B_η = ∪_g (gδ − η, gδ) (docs/theory.md "
+            "writes the "
             "half-open [gδ − η, gδ); Q_η = q at gδ − η), and lies in [q(t), q(t) + δ] on it. For 0 < η ≤ δ the slabs "
             "are disjoint: B_η has length (G−1)η per entry, μ(B) = 1 − (1 − (G−1)η)^{nd} ≤ nd(G−1)η in [0,1]^{n×d}, "
             "and Lip(Q_η) = δ/η. It is one token-wise ReLU layer of width 2(G−1)d (residual form: 2d more units cancel "

@@ -19,7 +19,8 @@ from ...theory.registry import EvidenceSpec as E
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 from .bad_sets import exact_bad_set_accounting
 
-_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in docs/theory.md "
+_STEP = ("arXiv:2502.06167, Lipschitz partitioning step of the universal-approximation proof (as restated in "
+         "docs/theory.md "
          "§4)")
 
 __all__ = ['CLAIMS', 'MUTANTS']
@@ -158,7 +159,8 @@ CLAIMS = (
         statement=(
             "For scalar keys k₁ < … < k_m and values v_i ∈ Q^{d_out}, V(t) = v₁ + Σ_{i=1}^{m} (s_i − s_{i−1})·ReLU(t − "
             "k_i) (s_i = Δv_i/Δk_i, s₀ = s_m = 0) has width m, equals v_i at every k_i, is constant outside [k₁, k_m] "
-            "and has Lipschitz constant exactly max_i ‖s_i‖_∞ ≤ max_i ‖Δv_i‖_∞ / g_min (docs/theory.md's constant is this "
+            "and has Lipschitz constant exactly max_i ‖s_i‖_∞ ≤ max_i ‖Δv_i‖_∞ / g_min (docs/theory.md's constant is "
+            "this "
             "upper bound, attained only when the largest jump sits on the smallest gap). Lattice tokens (entries (g + "
             "½)/G) go through the exact injective base-G digit projection κ(x) = Σ_i G^{d−1−i}(G x_i − ½) (integer "
             "keys 0..G^d − 1) inside the same single hidden layer; Lip ≤ max‖s_i‖_∞ · Σ_i G^{d−i}."

@@ -94,7 +94,8 @@ def hidden_constants(ctx: Context) -> EvidenceResult:
                            f"channels: factor m^(1/2) = √{m} = {factor:.2f} (T2: d̄₂ ≤ "
                            f"{format_bound(cert['lp_bound'], 'upper', 4)} is d₂ ≤ "
                            f"{format_bound(cert['lp_bound_unnormalised'], 'upper', 4)}). T2 needs G = "
-                           f"⌈L_f·(d/(d+p))^(1/p)/(2·ε·3/4)⌉ = {G}: docs/theory.md's (cell, position) lookup has L·G^d = "
+                           f"⌈L_f·(d/(d+p))^(1/p)/(2·ε·3/4)⌉ = {G}: docs/theory.md's (cell, position) lookup has L·G^d "
+                           f"= "
                            f"{units} units, the dense network's FF₂ {dense} (G^d·P cell units for P = "
                            f"{widths['position_groups']} position groups, then R·C select units) and "
                            f"{word.constants['parameter_count']} parameters at ε = {float(T2_EPS)}: parameters grow "
@@ -128,7 +129,8 @@ CLAIMS = (
             "rounding of the input itself fills the bad-set budget). The smallest ε each format certifies is computed, "
             "and the network is measured both re-planned for and cast to every format."
         ),
-        paper_ref="VAR runs in mixed precision (docs/var-facts.md §4); varcheck formalisation of the float formats' frontier",
+        paper_ref="VAR runs in mixed precision (docs/var-facts.md §4); varcheck formalisation of the float formats' "
+                  "frontier",
         expected="holds",
         depends_on=("ua.word-to-image", "ua.image-to-image-float64"),
         evidence=(

@@ -314,7 +314,8 @@ FINDINGS = (
               "(Kajitsuka & Sato's Boltzmann construction, ICML Lemma 5.4).",
         theory="F11 (varcheck formalisation, from F6): A4's contextual mappings separate contexts by e^{−Θ(M)} and "
                "need read-outs at 1999 bits (tight) or 6.3·10⁹ bits (paper constants) on the 2×2 → 4×4, G = 4 "
-               "instance; with docs/theory.md's positional codes E the attention only has to aggregate: FF₁ writes k_j·G^j "
+               "instance; with docs/theory.md's positional codes E the attention only has to aggregate: FF₁ writes "
+               "k_j·G^j "
                "into input token j, a uniform layer (W_Q = W_K = 0) gives every output token code/V, and the dense "
                "float64 network is certified (also in float32).",
         corrected="With positional codes, image-to-image universality needs one uniform attention layer and float64 "

@@ -305,7 +305,8 @@ CLAIMS = (
             "token-wise network then gives every token the same output, so it approximates the smooth-field "
             "target on var256 to ε = 10⁻² per entry."
         ),
-        paper_ref="arXiv:2502.06167 word-to-image construction, read without positional codes; docs/theory.md §6.2 (F4)",
+        paper_ref="arXiv:2502.06167 word-to-image construction, read without positional codes; docs/theory.md §6.2 "
+                  "(F4)",
         expected="refuted",
         finding="F4",
         corrected=(

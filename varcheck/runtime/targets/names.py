@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ...errors import VarcheckError, require_rational_text
+from ...errors import VarcheckError, closest, require_rational_text, shown
 from ...theory.partition import INF
 from .base import Target
 from .composition import compose, image_pipeline
@@ -64,6 +64,23 @@ def _parse_value(key, text):
         return text
 
 
+def _did_you_mean(name: str, choices) -> str:
+    match = closest(name, choices)
+    return f" (did you mean {match!r}?)" if match else ""
+
+
+def _check_keywords(head: str, kwargs: dict) -> None:
+    """Refuse an argument the factory does not take, naming the closest one it does."""
+    import inspect
+
+    accepted = [p.name for p in inspect.signature(TARGET_FACTORIES[head]).parameters.values()
+                if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for key in kwargs:
+        if key not in accepted:
+            raise VarcheckError(f"{head} takes no argument {shown(key)}{_did_you_mean(key, accepted)}; its arguments "
+                                f"are {', '.join(accepted)}.")
+
+
 def target_from_name(name: str) -> Target:
     """Rebuild a target from its ``.name`` (e.g. ``blur(seed=3,side=4)`` or ``a(...) >> b(...)``)."""
     if not isinstance(name, str) or not name.strip():
@@ -72,9 +89,13 @@ def target_from_name(name: str) -> Target:
     for piece in name.split(">>"):
         piece = piece.strip()
         head, sep, rest = piece.partition("(")
-        if head not in TARGET_FACTORIES or not sep or not rest.endswith(")"):
-            raise VarcheckError("name must be factory(key=value,...) with a factory among "
-                                f"{', '.join(TARGET_FACTORIES)}, got {piece!r}.")
+        head = head.strip()
+        if head not in TARGET_FACTORIES:
+            hint = _did_you_mean(head, TARGET_FACTORIES)
+            raise VarcheckError(f"unknown target {shown(head)} in {shown(piece)}{hint}; the targets are "
+                                f"{', '.join(TARGET_FACTORIES)}.")
+        if not sep or not rest.endswith(")"):
+            raise VarcheckError(f"name must be factory(key=value,...) like 'blur(seed=0)', got {shown(piece)}.")
         kwargs = {}
         for item in _split_arguments(rest[:-1]):
             key, eq, value = item.partition("=")
@@ -85,6 +106,7 @@ def target_from_name(name: str) -> Target:
             kwargs[key.strip()] = _parse_value(key.strip(), value.strip())
         if "signed" in kwargs:
             kwargs["signed"] = bool(kwargs["signed"])
+        _check_keywords(head, kwargs)
         try:
             parts.append(TARGET_FACTORIES[head](**kwargs))
         except TypeError as exc:
