@@ -44,7 +44,7 @@ def _require_packages() -> None:
 
 
 def find_notebooks(names=(), proofs=None) -> list:
-    """The notebooks ``proofs/NAME.py`` named (by file stem; default: every one), in name order."""
+    """The notebooks of proofs/ named (by file stem; default: every one), in name order."""
     directory = Path(proofs) if proofs is not None else proofs_directory()
     if not directory.is_dir():
         raise VarcheckError(f"--proofs {shown(str(directory))} is not a directory of proof notebooks; pass --proofs "
