@@ -28,8 +28,9 @@
 # * Each scale has a flow head trained on the straight path $x_t=(1-t)\,x+t\,\varepsilon$ (data at $t=0$, noise at
 #   $t=1$) with target velocity $\varepsilon-x$.
 # * Sampling is explicit Euler from $t=1$ to $t=0$, $x\leftarrow x+(t_{\rm next}-t)\,v$, on the **25-step grid**
-#   `linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13)` (25 points, 24 steps) or a **uniform 50-step grid**.
-# * The head sees the time discretised to multiples of $1/1000$.
+#   `linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13)` (25 points, 24 steps) or the **50-step grid** `linspace(1, 0, 51)`
+#   (51 points, 50 steps, last non-zero time $1/50$), both built in float64.
+# * The head sees the time truncated to multiples of $1/1000$: $\lfloor1000t\rfloor/1000$.
 #
 # **What varcheck states** (docs/theory.md §6.3). **T3**: with the head $v(x,t,S)=(x-\hat Y(S))/t$, where $\hat Y$ is
 # the
@@ -80,15 +81,16 @@ for cid in FLOWAR:
 # %% [markdown]
 # ## 1. The time grids
 #
-# Exactly, over $\mathbb Q$: the 25-point grid and the uniform 50-point grid. FlowAR builds them with
-# `torch.linspace` in float32, so its real grid points are the float32 roundings (0.3 is not a float); T3 holds for
-# any grid that decreases to exactly 0, so both versions are checked.
+# Exactly, over $\mathbb Q$: the 25-step grid (25 points) and the 50-step grid `linspace(1, 0, 51)` (51 points).
+# FlowAR builds them with `torch.linspace(..., dtype=torch.float64)`, so its real grid points are the float64
+# roundings (0.3 and 1/50 are not floats); T3 holds for any grid that decreases to exactly 0, so both versions are
+# checked.
 
 # %%
 grid25 = ef.flowar_grid_25()
-grid50 = ef.uniform_grid(50)
+grid50 = ef.flowar_grid_50()
 print("25-step grid:", ", ".join(str(t) for t in grid25))
-print("uniform 50:  ", ", ".join(str(t) for t in grid50[:4]), "…", ", ".join(str(t) for t in grid50[-3:]))
+print("50-step grid:", ", ".join(str(t) for t in grid50[:4]), "…", ", ".join(str(t) for t in grid50[-3:]))
 assert (
     len(grid25) == 25
     and grid25[0] == 1
@@ -96,12 +98,13 @@ assert (
     and grid25[12] == Fraction(1, 4)
     and grid25[-1] == 0
 )
-assert len(grid50) == 50 and all(a - b == Fraction(1, 49) for a, b in zip(grid50, grid50[1:]))
-g32 = rf.flowar_grid_25()  # float32 values, converted exactly to float64
-dev = max(abs(Fraction(float(a)) - b) for a, b in zip(g32.tolist(), grid25))
-print(f"float32 grid vs decimal grid: max deviation {float(dev):.3g}; float32 grid ends at {float(g32[-1])} (exactly "
-      "0)")
-assert g32[-1].item() == 0.0 and 0 < dev < 1e-7
+assert len(grid50) == 51 and all(a - b == Fraction(1, 50) for a, b in zip(grid50, grid50[1:]))
+assert torch.equal(rf.flowar_grid_50(), torch.linspace(1, 0, 51, dtype=torch.float64))  # FlowAR's construction
+for name, floats, exact in (("25-step", rf.flowar_grid_25(), grid25), ("50-step", rf.flowar_grid_50(), grid50)):
+    dev = max(abs(Fraction(float(a)) - b) for a, b in zip(floats.tolist(), exact))
+    print(f"{name} float64 grid vs decimal grid: max deviation {float(dev):.3g}; ends at {float(floats[-1])} (exactly "
+          "0)")
+    assert floats[-1].item() == 0.0 and 0 < dev < 1e-15
 
 # %% [markdown]
 # ## 2. The head as an AdaLN modulation, and why the last step lands on $\hat Y$
@@ -159,7 +162,7 @@ S = torch.tensor([[[0.25, 0.8]]], dtype=torch.float64)
 Y = y_hat(S)
 Y_exact = [Fraction(v) for v in Y.flatten().tolist()]
 rng = np.random.default_rng(0)
-for name, grid in (("25-step", grid25), ("uniform 50", grid50)):
+for name, grid in (("25-step", grid25), ("50-step", grid50)):
     for draw in range(3):
         noise = [Fraction(float(v)) for v in rng.standard_normal(256)]
         states = ef.euler_trajectory(noise, Y_exact, grid)
@@ -181,7 +184,7 @@ print(f"t_(K−1) = {grid25[-2]}: a = {float(a_):.4e} ({float(a_) * 2**53:.3f} u
       f"({float(b_) * 2**53:.3f} u), z = {float(z_):.3g}")
 head = rf.FlowHead(y_hat)
 gen = torch.Generator().manual_seed(1)
-for name, grid in (("25-step", rf.flowar_grid_25()), ("uniform 50", rf.uniform_grid(50))):
+for name, grid in (("25-step", rf.flowar_grid_25()), ("50-step", rf.flowar_grid_50())):
     worst = 0.0
     for draw in range(8):
         noise = torch.randn(16, 16, dtype=torch.float64, generator=gen)
@@ -190,7 +193,7 @@ for name, grid in (("25-step", rf.flowar_grid_25()), ("uniform 50", rf.uniform_g
         diff = (traj[-1] - Y).abs()
         assert bool((diff <= bound).all())
         worst = max(worst, float((diff / bound).max()))
-    print(f"{name} (float32 grid values): max |x_K − Ŷ| / bound over 8 draws = {worst:.3f}")
+    print(f"{name} (float64 grid values): max |x_K − Ŷ| / bound over 8 draws = {worst:.3f}")
 
 # %% [markdown]
 # ### Trajectories
@@ -226,11 +229,10 @@ assert all(states[-1][i] == Y_exact[i] for i in coords)
 # valid but 48 times cruder on the 25-step grid.
 
 # %%
-gammas = {name: ef.gronwall_factor(g) for name, g in (("25-step", grid25), (
-    "uniform 50", grid50), ("uniform 51", ef.uniform_grid(51)))}
+gammas = {name: ef.gronwall_factor(g) for name, g in (("25-step", grid25), ("50-step", grid50))}
 for name, g in gammas.items():
     print(f"{name:10}: Γ = {g}")
-assert gammas["25-step"] == Fraction(1, 48) == grid25[-2] and gammas["uniform 50"] == Fraction(1, 49)
+assert gammas["25-step"] == Fraction(1, 48) == grid25[-2] and gammas["50-step"] == Fraction(1, 50) == grid50[-2]
 
 # an adversarial head: a constant error aligned with a sign pattern reaches ε_v·Γ exactly
 eps_v = Fraction(1, 1000)
@@ -262,7 +264,7 @@ for ev in EPS_V:
         assert bool((diff <= allowed).all())
         res[kind] = float(diff.max())
     rows.append((ev, res["aligned"], res["varying"]))
-    # attained: ε_v·t_(K−1) with FlowAR's float32 value of t_(K−1) ≈ 1/48, up to the last step's rounding (≤ 8u·max|x|)
+    # attained: ε_v·t_(K−1) with FlowAR's float64 value of t_(K−1) ≈ 1/48, up to the last step's rounding (≤ 8u·max|x|)
     slack = 8 * 2.0**-53 * float(max(traj[-2].abs().max(), Y.abs().max()))
     assert abs(res["aligned"] - ev * float(t_last)) <= slack, (ev, res["aligned"], ev * float(t_last))
 print(f"{'ε_v':>10} {'ε_v·Γ':>11} {'aligned':>11} {'varying':>11}")
@@ -320,7 +322,7 @@ assert all(r.verdict == "passed" for r in sep)
 # $(\text{condition},x_1,\dots,x_k)$, which a deterministic image-to-image $f$ provides through the condition.
 
 # %% [markdown]
-# ## 7. Caveat: FlowAR's head sees $t$ rounded to $1/1000$
+# ## 7. Caveat: FlowAR's head sees $\lfloor1000t\rfloor/1000$
 #
 # T3 needs the head to divide by the grid time itself. The claim's hypotheses:
 
@@ -329,19 +331,22 @@ for h in varcheck.registry().get("flowar.euler-exact-recovery").hypotheses:
     print("•", h)
 
 # %% [markdown]
-# If the head divides by the rounded time $\tau=\lfloor1000t\rceil/1000$ instead, one step multiplies $x-\hat Y$ by
-# $1-(t_k-t_{k+1})/\tau_k$ and the last one leaves the factor $1-t_{K-1}/\tau_{K-1}$ instead of 0. Because
+# If the head divides by the truncated time $\tau=\lfloor1000t\rfloor/1000$ instead (docs/var-facts.md §5), one step
+# multiplies $x-\hat Y$ by $1-(t_k-t_{k+1})/\tau_k$ and the last one leaves the factor $1-t_{K-1}/\tau_{K-1}$ instead
+# of 0. On the 25-step grid $t_{K-1}=1/48$ gives $\tau=1/50$ and the factor $-1/24$; on the 50-step grid every time is
+# a multiple of $1/50=20/1000$, so $\tau=t$ and the naive head is exact there (for the decimal grid). Because
 # $t\mapsto\tau$ is injective on both grids, a head that looks up $1/t$ from $\tau$ recovers exact recovery.
 
 # %%
-for name, grid in (("25-step", grid25), ("uniform 50", grid50)):
-    taus = [ef.discretised_time(tk, 1000, "nearest") for tk in grid[:-1]]
+for name, grid in (("25-step", grid25), ("50-step", grid50)):
+    taus = [ef.discretised_time(tk, 1000, "floor") for tk in grid[:-1]]
     factors = [1 - (a - b) / tau for a, b, tau in zip(grid, grid[1:], taus)]
     total = math.prod(factors, start=Fraction(1))
     print(f"{name}: τ injective: {len(set(taus)) == len(taus)}; last step t = {grid[-2]}, τ = {taus[-1]}, "
           f"residual factor 1 − t/τ = {factors[-1]}; whole run: x_K − Ŷ = {float(total):.3e}·(ε − Ŷ)")
-    assert len(set(taus)) == len(taus) and factors[-1] != 0 and total != 0
-    # with the rounded head the output misses Ŷ, exactly as predicted
+    assert len(set(taus)) == len(taus)
+    assert (factors[-1], total != 0) == ((Fraction(-1, 24), True) if name == "25-step" else (0, False))
+    # with the truncated head the output misses Ŷ (or hits it), exactly as predicted
     x_end = list(noise)
     for (a, b), tau in zip(zip(grid, grid[1:]), taus):
         x_end = [xi + (b - a) * (xi - yi) / tau for xi, yi in zip(x_end, Y_exact)]
@@ -365,9 +370,9 @@ results = verify_claims(FLOWAR)
 
 # %% [markdown]
 # **Summary.** With the head $(x-\hat Y)/t$ — an AdaLN scale $1/t-1$ and shift $-\hat Y/t$ — explicit Euler returns
-# $\hat Y$ exactly on FlowAR's 25-step and uniform 50-step grids for every noise draw, so FlowAR is exactly as
+# $\hat Y$ exactly on FlowAR's 25-step and 50-step grids for every noise draw, so FlowAR is exactly as
 # accurate as the VAR-style approximator it wraps; in float64 the error is the last step's rounding, a few units in
 # the last place. A head that is only $\varepsilon_v$-accurate costs $\varepsilon_v t_{K-1}$ ($\varepsilon_v/48$ on the
 # 25-step grid), attained by an aligned error. The separation comes from the injective next-scale inputs and the
 # condition, not from the down-sampled targets. Two hypotheses matter: the grid must end at exactly 0, and the head
-# must use the grid time, not FlowAR's time rounded to $1/1000$.
+# must use the grid time, not FlowAR's time truncated to $1/1000$.

@@ -94,11 +94,11 @@ print("T3's head is the marginal velocity of a point mass:",
 # torch it *is* FlowAR's sampler, bit for bit (the zero heads add exact zeros).
 
 # %%
-grid25, grid50 = ef.flowar_grid_25(), ef.uniform_grid(50)
+grid25, grid50 = ef.flowar_grid_25(), ef.flowar_grid_50()  # 25 points; linspace(1, 0, 51)
 rng = np.random.default_rng(0)
 Y = tuple(Fraction(int(v_), 16) for v_ in rng.integers(-32, 33, size=8))
 noise = tuple(Fraction(float(v_)) for v_ in rng.standard_normal(8))
-for name, grid in (("25-step", grid25), ("uniform 50", grid50)):
+for name, grid in (("25-step", grid25), ("50-step", grid50)):
     euler = ef.euler_trajectory(noise, Y, grid)
     for k in (1, 2, 3, 4):
         assert eh.hofar_trajectory(noise, Y, grid, k) == euler
@@ -107,7 +107,7 @@ for name, grid in (("25-step", grid25), ("uniform 50", grid50)):
 target = torch.tensor([[0.25, -1.5, 3.0, 0.7]], dtype=torch.float64)
 for dtype in (torch.float64, torch.float32):
     n_t = torch.tensor([[2.0, -7.0, 0.1, 5.5]], dtype=dtype)
-    for grid in (rf.flowar_grid_25(dtype), rf.uniform_grid(50, dtype)):
+    for grid in (rf.flowar_grid_25(dtype), rf.flowar_grid_50(dtype)):
         e_states = rf.euler_sample(rf.FlowHead(lambda S: target), n_t, None, grid, trajectory=True)
         for k in (2, 3, 4):
             h_states = rh.hofar_sample(rh.HOFARHead(lambda S: target, k), n_t, None, grid, trajectory=True)
@@ -122,7 +122,7 @@ print("torch: HOFAR (orders 2–4, spread 0) = FlowAR's Euler sampler bit for bi
 # T3-robust's $\varepsilon_v t_{K-1}$ plus what the higher heads contribute.
 
 # %%
-for name, grid in (("25-step", grid25), ("uniform 50", grid50)):
+for name, grid in (("25-step", grid25), ("50-step", grid50)):
     factors = [eh.inexact_head_bound(grid, (Fraction(1),) * k) for k in (1, 2, 3)]
     print(f"{name}: Σ_(j≤k) t^j/j! = " + ", ".join(f"{f} ≈ {float(f):.6f}" for f in factors))
 eps_j = (Fraction(1, 1000),) * 3

@@ -45,7 +45,7 @@ def test_point_mass_numerators_vanish_beyond_the_velocity():
 @pytest.mark.claim("hofar.corollary")
 def test_exact_hofar_equals_euler_and_lands_on_the_target():
     y, noise = (Fraction(1, 3), Fraction(-2)), (Fraction(10**6), Fraction(-7, 3))
-    for grid in (ef.flowar_grid_25(), ef.uniform_grid(50), (Fraction(1), Fraction(2, 3), Fraction(0))):
+    for grid in (ef.flowar_grid_25(), ef.flowar_grid_50(), (Fraction(1), Fraction(2, 3), Fraction(0))):
         euler = ef.euler_trajectory(noise, y, grid)
         for k in (1, 2, 3, 4):
             assert eh.hofar_trajectory(noise, y, grid, k) == euler
@@ -57,7 +57,7 @@ def test_torch_hofar_head_of_spread_zero_is_flowars_sampler_bit_for_bit():
     target = torch.tensor([[0.25, -1.5, 3.0]], dtype=torch.float64)
     for dtype in (torch.float64, torch.float32):
         noise = torch.tensor([[1e3, -7.0, 0.1]], dtype=dtype)
-        for grid in (rf.flowar_grid_25(dtype), rf.uniform_grid(50, dtype)):
+        for grid in (rf.flowar_grid_25(dtype), rf.flowar_grid_50(dtype)):
             euler = rf.euler_sample(rf.FlowHead(lambda S: target), noise, None, grid, trajectory=True)
             for k in (1, 2, 3, 4):
                 head = rh.HOFARHead(lambda S: target, k)
@@ -76,7 +76,10 @@ def test_inexact_head_factor_on_flowars_grids():
     assert eh.inexact_head_bound(g25, (1,)) == ef.gronwall_factor(g25) == Fraction(1, 48)
     assert eh.inexact_head_bound(g25, (1, 1)) == Fraction(97, 4608)
     assert eh.inexact_head_bound(g25, (1, 1, 1)) == Fraction(13969, 663552)
-    assert eh.inexact_head_bound(ef.uniform_grid(51), (0, Fraction(1, 2))) == Fraction(1, 2) * Fraction(1, 50) ** 2 / 2
+    g50 = ef.flowar_grid_50()
+    assert eh.inexact_head_bound(g50, (0, Fraction(1, 2))) == Fraction(1, 2) * Fraction(1, 50) ** 2 / 2
+    assert [eh.inexact_head_bound(g50, (1,) * k) for k in (1, 2, 3)] == [Fraction(1, 50), Fraction(101, 5000),
+                                                                          Fraction(15151, 750000)]
     stopped = ef.uniform_grid(11)[:-1] + (Fraction(1, 100),)
     assert eh.inexact_head_bound(stopped, (0,), noise_gap=3) == stopped[-1] * 3
 
@@ -122,7 +125,7 @@ def test_error_identity_matches_the_trajectory_and_higher_orders_help():
 @pytest.mark.claim("hofar.taylor-rate")
 def test_certified_bounds_contain_the_exact_errors_and_the_rate_constant():
     for k in (1, 2, 3):
-        for grid in (ef.flowar_grid_25(), ef.uniform_grid(50)):
+        for grid in (ef.flowar_grid_25(), ef.flowar_grid_50()):
             e = abs(eh.global_error_factor(Fraction(1, 2), grid, k))
             F = eh.upper_fraction(eh.certified_error_factor(Fraction(1, 2), grid, k))
             assert 0 < e <= F <= eh.upper_fraction(eh.certified_rate_bound(Fraction(1, 2), grid, k))
@@ -217,3 +220,21 @@ def test_bad_arguments_raise_varcheck_errors():
         )
     with pytest.raises(VarcheckError, match="PerturbedHOFARHead needs"):
         rh.PerturbedHOFARHead(head, 3)
+
+
+@pytest.mark.claim("hofar.taylor-rate")
+def test_hofar_page_table_is_what_the_exact_and_certified_runs_give():
+    from pathlib import Path
+
+    from varcheck.claims.hofar.straight_path import decimal_up
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "hofar.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith(("| 1 (FlowAR) |", "| 2 |", "| 3 |"))]
+    assert len(rows) == 3
+    for k, line in zip((1, 2, 3), rows):
+        cells = [c.strip() for c in line.strip("|").split("|")][1:]
+        want = []
+        for grid in (ef.flowar_grid_25(), ef.flowar_grid_50()):
+            want.append(f"{float(abs(eh.global_error_factor(Fraction(1, 2), grid, k))):.2e}")
+            want.append(decimal_up(eh.upper_fraction(eh.certified_error_factor(Fraction(1, 2), grid, k)), 3))
+        assert cells == want, (k, cells, want)

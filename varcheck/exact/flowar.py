@@ -45,8 +45,11 @@ from .quantizer import exact_rational
 
 __all__ = [
     "linspace",
+    "flowar_grid",
     "flowar_grid_25",
+    "flowar_grid_50",
     "uniform_grid",
+    "FLOWAR_UNIFORM_STEPS",
     "FLOWAR_UNIFORM_POINTS",
     "validate_grid",
     "euler_step",
@@ -58,9 +61,10 @@ __all__ = [
     "discretised_time",
 ]
 
-#: FlowAR's "50 steps" grid is uniform (docs/var-facts.md §5). Counting steps as grid points, as the 25-step grid
-#: does (25 points, 24 Euler steps), it is linspace(1, 0, 50); the claims are checked on 51 points too.
-FLOWAR_UNIFORM_POINTS = 50
+#: FlowAR's sampler builds its grid for ``num_steps`` = 50 as linspace(1, 0, num_steps + 1): 51 points, 50 Euler steps,
+#: last non-zero time 1/50 (docs/var-facts.md §5).
+FLOWAR_UNIFORM_STEPS = 50
+FLOWAR_UNIFORM_POINTS = FLOWAR_UNIFORM_STEPS + 1
 
 
 def linspace(start, stop, num: int) -> tuple:
@@ -72,13 +76,27 @@ def linspace(start, stop, num: int) -> tuple:
     return tuple(a + (b - a) * Fraction(i, num - 1) for i in range(num))
 
 
+def flowar_grid(num_steps: int) -> tuple:
+    """FlowAR's time grid for ``num_steps``, exactly, as its Euler sampler defines it (docs/var-facts.md §5):
+    linspace(1, 0, 51) for 50 steps, else linspace(1, 0.3, n//2) ++ linspace(0.25, 0, n//2 + 1)."""
+    n = require_int("num_steps", num_steps, minimum=2)
+    if n == FLOWAR_UNIFORM_STEPS:
+        return linspace(1, 0, n + 1)
+    return linspace(1, Fraction(3, 10), n // 2) + linspace(Fraction(1, 4), 0, n // 2 + 1)
+
+
 def flowar_grid_25() -> tuple:
-    """FlowAR's 25-step grid linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13), exactly (25 points, 24 steps)."""
-    return linspace(1, Fraction(3, 10), 12) + linspace(Fraction(1, 4), 0, 13)
+    """FlowAR's 25-step grid linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13), exactly (25 points, 24 Euler steps)."""
+    return flowar_grid(25)
+
+
+def flowar_grid_50() -> tuple:
+    """FlowAR's 50-step grid linspace(1, 0, 51), exactly (51 points, 50 Euler steps, t_{K−1} = 1/50)."""
+    return flowar_grid(FLOWAR_UNIFORM_STEPS)
 
 
 def uniform_grid(points: int = FLOWAR_UNIFORM_POINTS) -> tuple:
-    """linspace(1, 0, points), exactly."""
+    """linspace(1, 0, points), exactly (FlowAR's 50-step grid by default)."""
     return linspace(1, 0, require_int("points", points, minimum=2))
 
 
@@ -197,9 +215,10 @@ def final_step_rounding_coefficients(t, unit_roundoff, underflow, *, perturbed: 
     return a, b, c, z
 
 
-def discretised_time(t, resolution: int = 1000, mode: str = "nearest") -> Fraction:
-    """⌊resolution·t⌉/resolution (``nearest``, halves up) or ⌊resolution·t⌋/resolution (``floor``): the time a
-    head that discretises t to multiples of 1/resolution sees (docs/var-facts.md §5: FlowAR uses 1/1000)."""
+def discretised_time(t, resolution: int = 1000, mode: str = "floor") -> Fraction:
+    """⌊resolution·t⌋/resolution (``floor``, what FlowAR's head sees with resolution 1000: docs/var-facts.md §5) or
+    ⌊resolution·t⌉/resolution (``nearest``, halves up): the time a head that discretises t to multiples of
+    1/resolution sees."""
     t = exact_rational("t", t)
     resolution = require_int("resolution", resolution, minimum=1)
     if mode == "nearest":

@@ -1,11 +1,12 @@
 """FlowAR's per-scale flow head and Euler sampler in torch (docs/theory.md §6.3, claims T3 and T3-robust).
 
 **Grids.** FlowAR samples with explicit Euler from t = 1 (noise) to t = 0 (data): x ← x + (t_next − t)·v.
-Its 25-step grid is ``torch.cat([torch.linspace(1, 0.3, 12), torch.linspace(0.25, 0, 13)])`` and the
-50-step grid is uniform; both are built here exactly as FlowAR's code builds them — ``torch.linspace`` in
-torch's default dtype (float32) — and then converted exactly to the run's dtype. The float values are
-therefore not the decimal grid (0.3 is not a float): T3 holds for *any* grid that decreases to 0, so the
-exact evidence checks the rationals of these float grids too.
+Its 25-step grid is ``torch.cat([torch.linspace(1, 0.3, 12), torch.linspace(0.25, 0, 13)])`` and its 50-step grid
+``torch.linspace(1, 0, 51)`` (51 points, 50 Euler steps), both built in float64 (docs/var-facts.md §5); they are
+built here exactly as FlowAR's sampler builds them — ``torch.linspace`` with ``dtype=torch.float64`` — and then
+rounded to the run's dtype (exactly, for float64). The float values are not the decimal grid (0.3 and 1/50 are
+not floats): T3 holds for *any* grid that decreases to 0, so the exact evidence checks the rationals of these float
+grids too.
 
 **The head.** The constructed velocity head is v(x, t, S) = (x − Ŷ(S))/t, written in FlowAR's AdaLN form
 as a modulation of x by the time embedding and a shift by the condition:
@@ -35,7 +36,10 @@ from .var_transformer import DTYPES
 __all__ = [
     "FLOAT_FORMATS",
     "require_dtype",
+    "FLOWAR_GRID_DTYPE",
+    "flowar_grid",
     "flowar_grid_25",
+    "flowar_grid_50",
     "uniform_grid",
     "check_grid",
     "FlowHead",
@@ -56,20 +60,38 @@ def require_dtype(name, dtype):
     return dtype
 
 
-def flowar_grid_25(dtype=torch.float64, *, grid_dtype=torch.float32) -> torch.Tensor:
-    """FlowAR's 25-point grid: linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13) built in ``grid_dtype``."""
-    require_dtype("dtype", dtype), require_dtype("grid_dtype", grid_dtype)
-    grid = torch.cat([torch.linspace(1, 0.3, 12, dtype=grid_dtype), torch.linspace(0.25, 0, 13, dtype=grid_dtype)])
+#: The dtype FlowAR's sampler builds its grids in (``euler_sampler``: ``torch.linspace(..., dtype=torch.float64)``).
+FLOWAR_GRID_DTYPE = torch.float64
+
+
+def flowar_grid(num_steps: int, dtype=torch.float64) -> torch.Tensor:
+    """FlowAR's grid for ``num_steps`` built as its sampler builds it, in float64 — linspace(1, 0, 51) for 50 steps,
+    else linspace(1, 0.3, n//2) ++ linspace(0.25, 0, n//2 + 1) — then rounded to ``dtype``."""
+    n = require_int("num_steps", num_steps, minimum=2)
+    require_dtype("dtype", dtype)
+    if n == ef.FLOWAR_UNIFORM_STEPS:
+        grid = torch.linspace(1, 0, n + 1, dtype=FLOWAR_GRID_DTYPE)
+    else:
+        grid = torch.cat([torch.linspace(1, 0.3, n // 2, dtype=FLOWAR_GRID_DTYPE),
+                          torch.linspace(0.25, 0, n // 2 + 1, dtype=FLOWAR_GRID_DTYPE)])
     return check_grid(grid.to(dtype))
 
 
-def uniform_grid(
-    points: int = ef.FLOWAR_UNIFORM_POINTS, dtype=torch.float64, *, grid_dtype=torch.float32
-) -> torch.Tensor:
-    """FlowAR's uniform grid linspace(1, 0, points) built in ``grid_dtype`` (50 points by default)."""
+def flowar_grid_25(dtype=torch.float64) -> torch.Tensor:
+    """FlowAR's 25-step grid linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13) (25 points), built in float64."""
+    return flowar_grid(25, dtype)
+
+
+def flowar_grid_50(dtype=torch.float64) -> torch.Tensor:
+    """FlowAR's 50-step grid linspace(1, 0, 51) (51 points, t_{K−1} = 1/50 rounded), built in float64."""
+    return flowar_grid(ef.FLOWAR_UNIFORM_STEPS, dtype)
+
+
+def uniform_grid(points: int = ef.FLOWAR_UNIFORM_POINTS, dtype=torch.float64) -> torch.Tensor:
+    """linspace(1, 0, points) built in float64 (FlowAR's 50-step grid by default), rounded to ``dtype``."""
     points = require_int("points", points, minimum=2)
-    require_dtype("dtype", dtype), require_dtype("grid_dtype", grid_dtype)
-    return check_grid(torch.linspace(1, 0, points, dtype=grid_dtype).to(dtype))
+    require_dtype("dtype", dtype)
+    return check_grid(torch.linspace(1, 0, points, dtype=FLOWAR_GRID_DTYPE).to(dtype))
 
 
 def check_grid(times) -> torch.Tensor:

@@ -18,7 +18,7 @@ import torch
 from ..errors import VarcheckError, require_choice
 from ..exact.floating_point import FORMATS
 from ..exact.flow_head import TimeScalePlan, time_scale_plan
-from .flowar import flowar_grid_25, uniform_grid
+from .flowar import flowar_grid
 
 __all__ = ["TimeScale", "FlowHeadNetwork", "FlowARApproximator", "build_flowar_approximator", "GRIDS"]
 
@@ -108,7 +108,7 @@ def build_flowar_approximator(
 ) -> FlowARApproximator:
     """T3 on FlowAR's pyramid: Ŷ = the dense word-to-image approximator of ``target`` (per-scale targets; or the
     given ``y_hat``, built for that target), the head v = AdaLN(x − Ŷ; t), Euler on FlowAR's ``grid`` ("25":
-    linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13); "50": uniform)."""
+    linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13); "50": linspace(1, 0, 51); both built in float64 as FlowAR does)."""
     from ..theory.pyramid import Pyramid
     from .approximator import VarApproximator, build_var_approximator
 
@@ -120,7 +120,7 @@ def build_flowar_approximator(
     elif not isinstance(y_hat, VarApproximator) or y_hat.target_name != target.name or y_hat.plan.L != pyramid.length:
         raise VarcheckError("y_hat must be a word-to-image VarApproximator built for this target on the flowar "
                             "pyramid.")
-    times = flowar_grid_25() if grid == "25" else uniform_grid()
+    times = flowar_grid(int(grid))
     plan = time_scale_plan([Fraction(float(t)) for t in times])
     head = FlowHeadNetwork(target.output_shape[1], plan)
     return FlowARApproximator(y_hat, head, plan, times)

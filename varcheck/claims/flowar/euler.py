@@ -22,9 +22,14 @@ from ...theory.registry import Claim, Context, EvidenceResult
 from ...theory.registry import EvidenceSpec as E
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 
-__all__ = ["CLAIMS", "MUTANTS", "STOPPED_AT", "named_exact_grids", "stand_in", "flow_instance", "rational_vector"]
+__all__ = ["CLAIMS", "MUTANTS", "QUOTED_GAMMA", "STOPPED_AT", "named_exact_grids", "stand_in", "flow_instance",
+           "rational_vector"]
 
 _COR = "arXiv:2502.06167, Corollary 7.2 (ICML numbering; FlowAR, arXiv:2412.15205), as restated in docs/theory.md §6.3"
+
+#: T3-robust's statement quotes Γ = t_{K−1} on FlowAR's two grids; exact_robust_attained computes Γ and checks them.
+QUOTED_GAMMA = {"flowar25": "1/48", "flowar50": "1/50"}
+
 
 #: A grid stopped short of t = 0 (the "data" end): T3's hypothesis fails on it, the robust formula still holds.
 STOPPED_AT = Fraction(1, 1000)
@@ -34,16 +39,15 @@ STOPPED_AT = Fraction(1, 1000)
 
 
 def named_exact_grids() -> dict:
-    """FlowAR's grids as exact rationals: the decimal definitions, and the float32 values FlowAR's torch.linspace
-    really produces (exact rationals of floats); uniform with 50 (FlowAR's reading) and 51 points."""
+    """FlowAR's 25- and 50-step grids as exact rationals: the decimal definitions, and the float64 values FlowAR's
+    ``torch.linspace(..., dtype=torch.float64)`` really produces (exact rationals of floats)."""
     from ...runtime import flowar as rf
 
     return {
         "flowar25": ef.flowar_grid_25(),
-        "flowar25/float32": tuple(Fraction(v) for v in rf.flowar_grid_25().tolist()),
-        "uniform50": ef.uniform_grid(50),
-        "uniform50/float32": tuple(Fraction(v) for v in rf.uniform_grid(50).tolist()),
-        "uniform51": ef.uniform_grid(51),
+        "flowar25/float64": tuple(Fraction(v) for v in rf.flowar_grid_25().tolist()),
+        "flowar50": ef.flowar_grid_50(),
+        "flowar50/float64": tuple(Fraction(v) for v in rf.flowar_grid_50().tolist()),
     }
 
 
@@ -91,7 +95,7 @@ def symbolic_exact_recovery(ctx: Context) -> EvidenceResult:
 
 def _discretisation_note(grids) -> str:
     parts = []
-    for name in ("flowar25", "uniform50"):
+    for name in ("flowar25", "flowar50"):
         grid = grids[name]
         for mode in ("nearest", "floor"):
             taus = [ef.discretised_time(t, 1000, mode) for t in grid[:-1]]
@@ -104,10 +108,11 @@ def _discretisation_note(grids) -> str:
 
 
 def exact_recovery_grids(ctx: Context) -> EvidenceResult:
-    """Exact Euler over Q on FlowAR's grids (decimal and float32 values; uniform 50 and 51 points) and random
+    """Exact Euler over Q on FlowAR's 25- and 50-step grids (decimal and float64 values) and random
     decreasing grids: every iterate is the path point (1 − t_k)Ŷ + t_kε, and x_K = Ŷ exactly, for random rational
     noise and the stand-in Ŷ(S). Also: a grid stopped at t = 1/1000 ends at Ŷ + (1/1000)(ε − Ŷ) exactly (the
-    hypothesis t_K = 0 is needed), and what a head that only sees t rounded to 1/1000 would leave."""
+    hypothesis t_K = 0 is needed), and what a head that only sees ⌊1000t⌋/1000 (or t rounded to 1/1000) would
+    leave."""
     rng = np.random.default_rng([ctx.seed, 63])
     grids = named_exact_grids()
     for i in range(ctx.pick(2, 10)):
@@ -160,10 +165,8 @@ def _torch_grid(kind, seed, dtype):
 
     if kind == "flowar25":
         return rf.flowar_grid_25(dtype)
-    if kind == "uniform50":
-        return rf.uniform_grid(50, dtype)
-    if kind == "uniform51":
-        return rf.uniform_grid(51, dtype)
+    if kind == "flowar50":
+        return rf.flowar_grid_50(dtype)
     rng = np.random.default_rng(seed)
     inner = sorted(
         set(rng.random(int(rng.integers(1, 30))).astype(np.float32 if dtype == torch.float32 else np.float64).tolist()),
@@ -213,7 +216,7 @@ def _certified_ratio(observed_diff, allowed):
 
 @single_threaded
 def torch_exact_recovery(ctx: Context) -> EvidenceResult:
-    """Hypothesis + target over grids (FlowAR's 25, uniform 50/51, random) × float64/float32 × noise × Ŷ: the torch
+    """Hypothesis + target over grids (FlowAR's 25 and 50 steps, random) × float64/float32 × noise × Ŷ: the torch
     sampler's output differs from the head's Ŷ by at most the derived rounding bound of the last step alone."""
     import torch
 
@@ -228,7 +231,7 @@ def torch_exact_recovery(ctx: Context) -> EvidenceResult:
         return ratio, (f"{kind} ({len(grid) - 1} steps, {dtype_name}), side {side}, seed {seed}, max |x_K − Ŷ| = "
                        f"{float(diff.max()):.3g}")
 
-    strategy = st.tuples(st.sampled_from(("flowar25", "uniform50", "uniform51", "random")), st.integers(0, 2**32 - 1),
+    strategy = st.tuples(st.sampled_from(("flowar25", "flowar50", "random")), st.integers(0, 2**32 - 1),
                          st.sampled_from(("float64", "float32")), st.integers(1, 3), st.integers(0, 2**32 - 1))
     return run_property(prop, strategy, ctx, quick=20, full=200, label="|x̃_K − Ŷ| / last-step rounding bound")
 
@@ -293,12 +296,16 @@ def symbolic_robust_bound(ctx: Context) -> EvidenceResult:
 
 def exact_robust_attained(ctx: Context) -> EvidenceResult:
     """Exact Euler with head errors: sign-aligned e_k ≡ ε_v·σ gives ‖x̂_K − Ŷ‖_∞ = ε_v·Γ exactly (Γ = t_{K−1} on
-    FlowAR's grids: 1/48 and 1/49), random rational errors stay ≤ ε_v·Γ, and on a grid stopped at 1/1000 (noise = Ŷ)
+    FlowAR's grids: 1/48 and 1/50), random rational errors stay ≤ ε_v·Γ, and on a grid stopped at 1/1000 (noise = Ŷ)
     the error is ε_v·Γ with Γ ≤ t_0 − t_K."""
     rng = np.random.default_rng([ctx.seed, 64])
     grids = named_exact_grids()
     grids["stopped"] = ef.flowar_grid_25()[:-1] + (STOPPED_AT,)
     rows = []
+    for name, quoted in QUOTED_GAMMA.items():
+        if str(ef.gronwall_factor(grids[name])) != quoted:
+            return EvidenceResult("failed", f"{name}: Γ = {ef.gronwall_factor(grids[name])} differs from the "
+                                            f"statement's {quoted}")
     for name, grid in grids.items():
         gamma_ = ef.gronwall_factor(grid)
         stopped = grid[-1] != 0
@@ -364,7 +371,7 @@ def torch_robust_bound(ctx: Context) -> EvidenceResult:
                        f"{float(diff.max()):.6g}")
 
     strategy = st.tuples(st.sampled_from(("aligned", "pseudo-random", "clipped")), st.sampled_from((
-        "flowar25", "uniform50", "random")),
+        "flowar25", "flowar50", "random")),
                          st.integers(0, 2**32 - 1), st.integers(1, 2), st.integers(0, 2**32 - 1), st.integers(2, 30))
     return run_property(prop, strategy, ctx, quick=20, full=200, label="|x̃_K − Ŷ| / (ε_v·Γ + rounding)")
 
@@ -413,17 +420,17 @@ CLAIMS = (
             "for every noise draw x_0 = ε; hence d_p(f, FlowAR) = d_p(f, Ŷ) ≤ ε in exact arithmetic. In float64 the "
             "output differs from the head's Ŷ by at most the last step's rounding, ≈ 6u|x_{K−1}| + 4u|Ŷ| entrywise "
             "(derived bound), whatever the earlier steps did. Checked on FlowAR's 25-step grid (linspace(1, 0.3, 12) "
-            "++ linspace(0.25, 0, 13), decimal and float32 values) and the uniform 50-point grid (and 51 points)."
+            "++ linspace(0.25, 0, 13): 25 points, 24 steps) and 50-step grid (linspace(1, 0, 51): 51 points, 50 "
+            "steps), each as decimals and as the float64 values FlowAR's sampler builds."
         ),
         paper_ref=_COR,
         expected="holds",
         hypotheses=(
             "the grid decreases strictly to exactly 0, positive before the last point (a grid stopped at t = 1/1000 "
             "ends at Ŷ + (1/1000)(ε − Ŷ))",
-            "the head is evaluated at the grid time t itself; a head that only sees t rounded to 1/1000 "
-            "(docs/var-facts.md §5) "
-            "needs a lookup τ ↦ 1/t on the grid (injective on both grids), else the last step leaves a residual factor "
-            "1 − t/τ",
+            "the head is evaluated at the grid time t itself; a head that sees only τ = ⌊1000t⌋/1000 "
+            "(docs/var-facts.md §5) needs a lookup τ ↦ 1/t on the grid (injective on both grids), else the last step "
+            "leaves a residual factor 1 − t/τ (−1/24 on the 25-step grid, where t_{K−1} = 1/48 gives τ = 1/50)",
         ),
         constants=(
             ("LAST_STEP_ROUNDING", "(1+u)((1+|η|)(1+u)⁴ − 1)|x| + ((1+u)((1+u)³ − 1) + u)|Ŷ| + (2t+1)(1+u)⁴η₀",
@@ -432,8 +439,8 @@ CLAIMS = (
         evidence=(
             E("symbolic", symbolic_exact_recovery, "AdaLN form, path velocity, path-to-path step, contraction and last "
                                                    "step as rational-function identities"),
-            E("construction", exact_recovery_grids, "exact Euler over Q on FlowAR's grids (decimal and float32 "
-                                                    "values), uniform 50/51 and random grids; stopped-grid and "
+            E("construction", exact_recovery_grids, "exact Euler over Q on FlowAR's 25- and 50-step grids (decimal "
+                                                    "and float64 values) and random grids; stopped-grid and "
                                                     "time-discretisation notes"),
             E("numeric", torch_exact_recovery, "Hypothesis + target: the torch sampler (float64 and float32) against "
                                                "the derived last-step rounding bound"),
@@ -448,10 +455,9 @@ CLAIMS = (
             "x_K = Σ_k (t_{k+1} − t_k)e_k Π_{j=k+1}^{K−1}(t_{j+1}/t_j) (every factor t_{j+1}/t_j ∈ [0, 1]: Euler for "
             "the exact head contracts), so ‖x̂_K − Ŷ‖_∞ ≤ (t_K/t_0)‖ε − Ŷ‖_∞ + ε_v·Γ with Γ = Σ_k (t_k − "
             "t_{k+1})Π_{j>k}(t_{j+1}/t_j) ≤ t_0 − t_K. On a grid ending at t_K = 0 only the last step's error "
-            "survives: x̂_K − Ŷ = −t_{K−1}e_{K−1}, Γ = t_{K−1} (1/48 on FlowAR's 25-step grid, 1/49 on the uniform "
-            "50-point grid), attained by a sign-aligned constant error; docs/theory.md's ε_v·t_0 = ε_v is a valid but "
-            "cruder "
-            "bound."
+            f"survives: x̂_K − Ŷ = −t_{{K−1}}e_{{K−1}}, Γ = t_{{K−1}} ({QUOTED_GAMMA['flowar25']} on FlowAR's 25-step "
+            f"grid, {QUOTED_GAMMA['flowar50']} on its 50-step grid linspace(1, 0, 51)), attained by a sign-aligned "
+            "constant error; the cruder ε_v·t_0 = ε_v holds too."
         ),
         paper_ref=_COR + "; robustness to the head's error (varcheck formalisation)",
         expected="holds",

@@ -41,7 +41,7 @@ CERT_SPREAD = Fraction(1, 2)
 #: hofar.taylor-rate's statement quotes |e_K|/|ε| at s = 1/2 (k = 1, 2, 3, three digits) and hofar.conditional-targets
 #: the
 #: order-2 gain over Euler on the 25-step grid; the construction evidence checks them so the text cannot drift.
-QUOTED_ERRORS = {"flowar25": ("3.04e-02", "1.39e-03", "2.13e-05"), "uniform50": ("1.49e-02", "1.03e-04", "3.22e-06")}
+QUOTED_ERRORS = {"flowar25": ("3.04e-02", "1.39e-03", "2.13e-05"), "flowar50": ("1.46e-02", "9.86e-05", "3.03e-06")}
 
 
 QUOTED_GAIN = "21.8"
@@ -136,7 +136,7 @@ def symbolic_taylor_rate(ctx: Context) -> EvidenceResult:
 
 
 def exact_curved_path_errors(ctx: Context) -> EvidenceResult:
-    """Exact over Q for data spreads s ∈ SPREADS on FlowAR's 25-step and uniform 50-point grids, orders 1–3 (full 1–4):
+    """Exact over Q for data spreads s ∈ SPREADS on FlowAR's 25- and 50-step grids, orders 1–3 (full 1–4):
     the sampler's end error equals ε·(Π_n P_n − s) (trajectory and product agree exactly), every order beats the one
     below
     on both grids (what the higher-order terms buy), and on uniform grids of 10, 20, 40 (full 80) steps the error ratios
@@ -190,7 +190,7 @@ def _error_factor(spread: Fraction, grid: tuple, order: int) -> Fraction:
 
 @single_threaded
 def torch_taylor_rate(ctx: Context) -> EvidenceResult:
-    """Hypothesis + target over spreads, orders 1–3, grids (FlowAR's 25, uniform 50/51, random), float64/float32, noise
+    """Hypothesis + target over spreads, orders 1–3, grids (FlowAR's 25 and 50 steps, random), float64/float32, noise
     and Ŷ: the torch sampler's end error |x̃_K − (Ŷ + sε)| ≤ |ε|·F_k (certified discretisation bound) + Σ_n
     Π_{m>n}|P_m|·ℓ_n
     (ℓ_n the derived rounding bound of step n, propagated by the exact step factors), all compared exactly over Q."""
@@ -213,14 +213,14 @@ def torch_taylor_rate(ctx: Context) -> EvidenceResult:
         return exact_ratio(ratio), (f"{kind} ({len(times) - 1} steps, {dtype_name}), order {order}, s = {s}, certified "
                                     f"factor {float(F):.4g}")
 
-    strategy = st.tuples(st.sampled_from(("flowar25", "uniform50", "uniform51", "random")), st.integers(0, 2**32 - 1),
+    strategy = st.tuples(st.sampled_from(("flowar25", "flowar50", "random")), st.integers(0, 2**32 - 1),
                          st.sampled_from(("float64", "float32")), st.integers(1, 3), st.integers(1, 16),
                          st.integers(1, ctx.pick(1, 2)), st.integers(0, 2**32 - 1))
     return run_property(prop, strategy, ctx, quick=8, full=120, label="|x̃_K − (Ŷ + sε)| / (|ε|F_k + rounding)")
 
 
 def certified_taylor_rate(ctx: Context) -> EvidenceResult:
-    """Ball arithmetic (arb) for k = 1, 2, 3 on FlowAR's 25-step and uniform 50-point grids at s = CERT_SPREAD (full:
+    """Ball arithmetic (arb) for k = 1, 2, 3 on FlowAR's 25- and 50-step grids at s = CERT_SPREAD (full:
     every
     spread of SPREADS): the exact error factor |Π_n P_n − s| ≤ F_k = s(exp(R_k) − 1) and ≤ K_k h^k exp(C_k h^k) (both
     certified
@@ -258,12 +258,13 @@ def certified_taylor_rate(ctx: Context) -> EvidenceResult:
 def hofar_constants() -> list:
     """The ``hofar`` instance of ``varcheck constants``: exact rationals (side ``exact``) and arb balls that are upper
     bounds (side ``upper``, printed rounded up)."""
-    g25, g50 = ef.flowar_grid_25(), ef.uniform_grid(50)
+    g25, g50 = ef.flowar_grid_25(), ef.flowar_grid_50()
     rows = [
         ("grid25_last_time", g25[-2], True, "t_{K−1} of FlowAR's 25-step grid", "hofar.inexact-heads", "exact"),
         ("grid25_max_step", eh.max_step(g25), True, "h = max |t_{n+1} − t_n| of FlowAR's 25-step "
                                                     "grid", "hofar.taylor-rate", "exact"),
-        ("uniform50_max_step", eh.max_step(g50), True, "h of the uniform 50-point grid", "hofar.taylor-rate", "exact"),
+        ("grid50_max_step", eh.max_step(g50), True, "h of FlowAR's 50-step grid linspace(1, 0, 51)",
+         "hofar.taylor-rate", "exact"),
     ]
     for k in (2, 3):
         rows.append((f"inexact_factor_order{k}_grid25", eh.inexact_head_bound(g25, (Fraction(1),) * k), True,
@@ -278,7 +279,7 @@ def hofar_constants() -> list:
                      "bound)", "hofar.taylor-rate", "upper"))
         rows.append((f"rate_exponent_C_order{k}", c["C"], False,
                      f"C_{k} = K_{k}/s at s = {CERT_SPREAD} (certified upper bound)", "hofar.taylor-rate", "upper"))
-        for name, grid in (("grid25", g25), ("uniform50", g50)):
+        for name, grid in (("grid25", g25), ("grid50", g50)):
             rows.append((f"error_order{k}_{name}", arb_of(abs(eh.global_error_factor(CERT_SPREAD, grid, k))), False,
                          f"|e_K|/|ε| of the order-{k} sampler, s = {CERT_SPREAD} (ball around the exact "
                          "value)", "hofar.taylor-rate",
@@ -342,10 +343,10 @@ CLAIMS = (
             "|h_n|^{k+1}/(k+1)!·max_{[t_{n+1},t_n]}|σ^{(k+1)}|/σ(t_{n+1}) ≤ C_k h^k, hence |e_K| ≤ |ε|·K_k·h^k·exp(C_k "
             "h^k) with h = max_n |h_n|, C_k = max_{[0,1]}|σ^{(k+1)}|/((k+1)!·σ_min), σ_min = s/√(1 + s²), K_k = s·C_k: "
             "global order k (e(N)/e(2N) → 2^k on uniform grids). At s = 1/2 on FlowAR's 25-step grid (h = 7/110) "
-            "|e_K|/|ε| = 3.04e-02, 1.39e-03, 2.13e-05 for k = 1, 2, 3 (uniform 50 points: 1.49e-02, 1.03e-04, "
-            "3.22e-06), below the certified s(exp(R_k) − 1); every order beats the one below on both grids for s = "
-            "1/4, 1/2, 1, 2. In torch (float64 and float32) the output stays within |ε|·s(exp(R_k) − 1) plus the "
-            "propagated derived rounding bound."
+            f"|e_K|/|ε| = {', '.join(QUOTED_ERRORS['flowar25'])} for k = 1, 2, 3 (50-step grid linspace(1, 0, 51), "
+            f"h = 1/50: {', '.join(QUOTED_ERRORS['flowar50'])}), below the certified s(exp(R_k) − 1); every order "
+            "beats the one below on both grids for s = 1/4, 1/2, 1, 2. In torch (float64 and float32) the output "
+            "stays within |ε|·s(exp(R_k) − 1) plus the propagated derived rounding bound."
         ),
         paper_ref=_COR + "; the discretisation error of the higher-order sampler (varcheck formalisation)",
         expected="holds",

@@ -23,15 +23,21 @@ from ...theory.reporting import Finding
 from ..flowar.euler import flow_instance, named_exact_grids, rational_vector, stand_in
 from ..properties import UNBOUNDED_RATIO, run_property, single_threaded
 
-__all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "flowar_grids", "exact_ratio", "decimal_up"]
+__all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "QUOTED_INEXACT", "flowar_grids", "exact_ratio", "decimal_up"]
 
 _COR = ("ICML 2025, Cor. 7.3 (HOFAR: High-Order Augmentation of Flow Autoregressive Transformers, arXiv:2503.08032), "
         "as stated in docs/hofar.md (docs/theory.md §6.4)")
 
 
 def flowar_grids() -> dict:
+    """FlowAR's 25- and 50-step grids (decimal values), on which HOFAR's figures are quoted."""
     grids = named_exact_grids()
-    return {"flowar25": grids["flowar25"], "uniform50": grids["uniform50"]}
+    return {"flowar25": grids["flowar25"], "flowar50": grids["flowar50"]}
+
+
+#: H1-robust's statement quotes Σ_{j≤k} t_{K−1}^j/j! (ε_j = 1, k = 1, 2, 3) on FlowAR's grids; the construction evidence
+#: computes them and checks the quotation.
+QUOTED_INEXACT = {"flowar25": ("1/48", "97/4608", "13969/663552"), "flowar50": ("1/50", "101/5000", "15151/750000")}
 
 
 def exact_ratio(q: Fraction) -> float:
@@ -97,7 +103,7 @@ def symbolic_straight_path(ctx: Context) -> EvidenceResult:
 
 
 def exact_straight_path_reduction(ctx: Context) -> EvidenceResult:
-    """Exact over Q on FlowAR's grids (decimal and float32 values, uniform 50/51) and random grids: the order-k sampler
+    """Exact over Q on FlowAR's 25- and 50-step grids (decimal and float64 values) and random grids: the order-k sampler
     (k = 1..4) with T3's head has the Euler iterates of varcheck.exact.flowar at every step and ends at Ŷ; its step
     factor is t_{n+1}/t_n and A_j(t_n) = 0 for j ≥ 2 at every grid time."""
     rng = np.random.default_rng([ctx.seed, 101])
@@ -142,7 +148,7 @@ def exact_straight_path_reduction(ctx: Context) -> EvidenceResult:
 
 @single_threaded
 def torch_hofar_is_flowar(ctx: Context) -> EvidenceResult:
-    """Hypothesis over grids (FlowAR's 25, uniform 50/51, random) × float64/float32 × order 1–4 × noise × Ŷ: the torch
+    """Hypothesis over grids (FlowAR's 25 and 50 steps, random) × float64/float32 × order 1–4 × noise × Ŷ: the torch
     order-k sampler with the spread-0 HOFAR head returns FlowAR's Euler iterates (runtime.flowar) bit for bit."""
     import torch
 
@@ -160,7 +166,7 @@ def torch_hofar_is_flowar(ctx: Context) -> EvidenceResult:
                                                     f"|Δ| = {diff:.3g}")
 
     strategy = st.tuples(
-        st.sampled_from(("flowar25", "uniform50", "uniform51", "random")),
+        st.sampled_from(("flowar25", "flowar50", "random")),
         st.integers(0, 2**32 - 1),
         st.sampled_from(("float64", "float32")),
         st.integers(1, 4),
@@ -250,6 +256,9 @@ def exact_inexact_heads_attained(ctx: Context) -> EvidenceResult:
             ones = [eh.inexact_head_bound(grid, (Fraction(1),) * k) for k in (1, 2, 3)]
             if not ones[0] == grid[-2] < ones[1] < ones[2]:
                 return EvidenceResult("failed", f"{name}: factors {ones} do not grow from t_(K−1) = {grid[-2]}")
+            if name in QUOTED_INEXACT and tuple(str(v) for v in ones) != QUOTED_INEXACT[name]:
+                return EvidenceResult("failed", f"{name}: factors {[str(v) for v in ones]} differ from the statement's "
+                                                f"{QUOTED_INEXACT[name]}")
             if "/" not in name:
                 rows.append(f"{name}: Σ_{{j≤k}} t^j/j! = {', '.join(str(v) for v in ones)} (k = 1, 2, 3)")
     return EvidenceResult("passed", "aligned errors attain Σ_j ε_j t_{K−1}^j/j! exactly, random ones stay below, on "
@@ -290,7 +299,7 @@ def torch_inexact_heads_bound(ctx: Context) -> EvidenceResult:
         return exact_ratio(ratio), f"{kind}, order {order}, ε = {eps}, {grid_kind} (t_K−1 = {float(t):.6g})"
 
     strategy = st.tuples(st.sampled_from(("aligned", "pseudo-random", "clipped")), st.sampled_from((
-        "flowar25", "uniform50", "random")),
+        "flowar25", "flowar50", "random")),
                          st.integers(0, 2**32 - 1), st.integers(1, 3), st.integers(1, 2), st.integers(0, 2**32 - 1),
                          st.lists(st.integers(2, 30), min_size=3, max_size=3))
     return run_property(prop, strategy, ctx, quick=12, full=150, label="|x̃_K − Ŷ| / (Σ_j ε_j t^j/j! + rounding)")
@@ -347,8 +356,8 @@ CLAIMS = (
             "therefore T3's, (1 − t_n)Ŷ + t_nε, and x_K = Ŷ(S) for every noise draw: d_p(f, HOFAR) = d_p(f, Ŷ) ≤ ε. "
             "Corollary 7.3 holds, but its proof is T3's and the higher-order terms add nothing; T3's head is the "
             "marginal velocity of the point mass Y = Ŷ (spread 0 of hofar.taylor-rate). In torch the order-k sampler "
-            "with this head reproduces FlowAR's Euler iterates bit for bit (float64 and float32; FlowAR's 25-step, "
-            "uniform 50- and 51-point and random grids; k = 1..4)."
+            "with this head reproduces FlowAR's Euler iterates bit for bit (float64 and float32; FlowAR's 25- and "
+            "50-step grids and random grids; k = 1..4)."
         ),
         paper_ref=_COR,
         expected="holds",
@@ -368,7 +377,7 @@ CLAIMS = (
             E("symbolic", symbolic_straight_path, "D^j v = 0, straight-path derivatives, order-k increment = Euler "
                                                   "increment, point-mass marginal velocity = T3's head"),
             E("construction", exact_straight_path_reduction, "exact order-1..4 samplers over Q on FlowAR's grids "
-                                                             "(decimal and float32 values) and random grids: Euler's "
+                                                             "(decimal and float64 values) and random grids: Euler's "
                                                              "iterates, x_K = Ŷ"),
             E("numeric", torch_hofar_is_flowar, "Hypothesis: the torch order-k sampler with the spread-0 HOFAR head "
                                                 "equals FlowAR's Euler sampler bit for bit"),
@@ -384,9 +393,10 @@ CLAIMS = (
             "deviates from T3's run by x̂_K − x_K = Σ_n Σ_j (h_n^j/j!)·e_{j,n}·Π_{m>n}(t_{m+1}/t_m); on a grid ending "
             "at t_K = 0 only the last step survives: x̂_K − Ŷ = Σ_j ((−t_{K−1})^j/j!)·e_{j,K−1}, so ‖x̂_K − Ŷ‖_∞ ≤ Σ_j "
             "ε_j t_{K−1}^j/j!, attained by sign-aligned errors e_j = (−1)^j ε_j σ. For k = 1 this is T3-robust's "
-            "ε_v·t_{K−1}; each higher head adds ε_j t_{K−1}^j/j! ≥ 0 to the worst case and removes nothing (ε_j = 1: "
-            "1/48, 97/4608, 13969/663552 on FlowAR's 25-step grid for k = 1, 2, 3). In float64 the output differs from "
-            "this by at most the last step's rounding (derived bound, varcheck.exact.hofar)."
+            "ε_v·t_{K−1}; each higher head adds ε_j t_{K−1}^j/j! ≥ 0 to the worst case and removes nothing (ε_j = 1, "
+            f"k = 1, 2, 3: {', '.join(QUOTED_INEXACT['flowar25'])} on FlowAR's 25-step grid, "
+            f"{', '.join(QUOTED_INEXACT['flowar50'])} on its 50-step grid linspace(1, 0, 51)). In float64 the output "
+            "differs from this by at most the last step's rounding (derived bound, varcheck.exact.hofar)."
         ),
         paper_ref=_COR + "; robustness to inexact heads (varcheck formalisation)",
         expected="holds",

@@ -44,7 +44,8 @@ from .operators import (
     torch_unit_responses,
 )
 
-__all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "KERNEL_PLOT", "kernel_constants", "kernel_range_snippet"]
+__all__ = ["CLAIMS", "MUTANTS", "FINDINGS", "KERNEL_PLOT", "RANGE_WITNESSES", "corrected_range_detail",
+           "kernel_constants", "kernel_range_snippet"]
 
 _VAR = "varcheck formalisation"
 _PAPER_22 = "arXiv:2502.06167 (interpolation layer definition), as restated in docs/theory.md §2.2"
@@ -133,9 +134,37 @@ def torch_inf_norm(ctx: Context) -> EvidenceResult:
 # --------------------------------------------------------------------------- I4 kernel range
 
 
+#: Parameters at which the derived range of W_a is compared with the exact extrema of the piecewise polynomial: both
+#: branches (a < −3 and −3 ≤ a < 0), the branch point, torch's and the classic a, and docs/theory.md §2.1's witnesses.
+RANGE_WITNESSES = tuple(Fraction(v) for v in ("-10", "-4", "-7/2", "-31/10", "-3", "-5/2", "-2", "-1", "-3/4", "-1/2",
+                                               "-1/10"))
+
+
+def corrected_range_detail(derivation) -> str:
+    """The corrected statement's range as derived, with the witnesses a = −4 and −10 (exact)."""
+    rows = []
+    for a in (Fraction(-4), Fraction(-10)):
+        _, _, top, where = derivation.at(a)
+        rows.append(f"a = {a}: max {top} at |x| = {where}")
+    return (f"for every a < 0 min W_a = {derivation.minimum} at |x| = {derivation.argmin}; max W_a = 1 at x = 0 for "
+            f"{derivation.branch} ≤ a < 0 and {derivation.maximum_below} at |x| = {derivation.argmax_below} for a < "
+            f"{derivation.branch} ({'; '.join(rows)})")
+
+
 def symbolic_kernel_range(ctx: Context) -> EvidenceResult:
-    """Exact range of W_a over R for a = −3/4, −1/2; and W_a(4/3) = 4a/27 < 0 for every a < 0."""
+    """W_a(4/3) = 4a/27 < 0 for every a < 0 (the paper's [0, 1] fails), and the corrected range derived as a function
+    of a < 0 (varcheck.theory.cubic_kernel.negative_a_range: minimum 4a/27 at |x| = 4/3; maximum 1 for −3 ≤ a < 0 and
+    −a²(4a+9)/(27(a+2)²) at |x| = 2(a+3)/(3(a+2)) for a < −3), checked against the exact extrema at RANGE_WITNESSES."""
     general = sp.factor(ck.outer_piece(ck.a_sym, sp.Rational(4, 3)))
+    derivation = ck.negative_a_range()
+    failed = [name for name, ok in derivation.steps if not ok]
+    if failed:
+        return EvidenceResult("undecided", "the range of W_a for a < 0 was not derived: " + "; ".join(failed))
+    for a in RANGE_WITNESSES:
+        vmin, argmin, vmax, argmax = (ck.to_fraction(v) for v in ck.kernel_range(a))
+        if (vmin, argmin, vmax, argmax) != derivation.at(a):
+            return EvidenceResult("undecided", f"a = {a}: exact extrema (min {vmin} at {argmin}, max {vmax} at "
+                                               f"{argmax}) differ from the derived range {derivation.at(a)}")
     found = []
     for a in KEYS_PARAMETERS:
         vmin, argmin, vmax, argmax = ck.kernel_range(a)
@@ -145,7 +174,9 @@ def symbolic_kernel_range(ctx: Context) -> EvidenceResult:
         return EvidenceResult(
             "refuted",
             f"W_a(4/3) = {general} for all a (negative for a < 0); min W = {found[0][1]} (a = −3/4) and "
-            f"{found[1][1]} (a = −1/2), both at |x| = {argmin}; max W = {vmax} at x = 0.",
+            f"{found[1][1]} (a = −1/2), both at |x| = {argmin}; max W = {vmax} at x = 0. Corrected range (derived in "
+            f"{len(derivation.steps)} exact steps, equal to the exact extrema at a = "
+            f"{', '.join(str(a) for a in RANGE_WITNESSES)}): " + corrected_range_detail(derivation) + ".",
             observed=str(vmin), bound="0",
             counterexample={"a": a0, "x": argmin, "W(x)": vmin, "a=-1/2: W(4/3)": found[1][1]},
         )
@@ -296,6 +327,16 @@ def kernel_constants() -> list:
                                                         "4a/27", "interp.kernel-range",
                  "exact"),
     ]
+    derivation = ck.negative_a_range()  # its steps are decided by interp.kernel-range's symbolic evidence
+    _, _, top, where = derivation.at(-4)
+    out += [
+        Constant("kernel_max_branch", ck.to_fraction(derivation.branch), True, "a below which max W_a exceeds 1 "
+                 "(derived: W_a − 1 = x²((a+2)x − (a+3)))", "interp.kernel-range", "exact"),
+        Constant("kernel_max_a_m4", top, True, "max of the Keys kernel W_{-4}, −a²(4a+9)/(27(a+2)²) at a = −4",
+                 "interp.kernel-range", "exact"),
+        Constant("kernel_argmax_a_m4", where, True, "|x| = 2(a+3)/(3(a+2)) where W_{-4} attains its maximum",
+                 "interp.kernel-range", "exact"),
+    ]
     for a, tag in ((Fraction(-3, 4), "a_3_4"), (Fraction(-1, 2), "a_1_2")):
         out.append(Constant(f"bicubic_inf_norm_{tag}", _inf_norm_bound(a), True,
                             f"bound on ‖U‖∞ of 1-D bicubic interpolation, a = {a} (attained at t = 1/2)",
@@ -365,15 +406,23 @@ CLAIMS = (
         expected="refuted",
         finding="F1",
         corrected=(
-            "For a < 0, W_a(x) ∈ [4a/27, 1]: the minimum 4a/27 is attained at |x| = 4/3 (−1/9 for torch's "
-            "a = −3/4, −2/27 for a = −1/2). Interpolated values are affine, not convex, combinations; "
-            "bounds must use ‖U‖∞ (I3) instead of convexity."
+            "For every a < 0, W_a has minimum 4a/27, attained at |x| = 4/3 (−1/9 for torch's a = −3/4, −2/27 for "
+            "a = −1/2); its maximum is 1, at x = 0, for −3 ≤ a < 0, and 1 − 4(a+3)³/(27(a+2)²) = "
+            "−a²(4a+9)/(27(a+2)²) > 1, at |x| = 2(a+3)/(3(a+2)), for a < −3 (a = −4: 28/27 at |x| = 1/3; a = −10: "
+            "775/432 at 7/12). So W_a(R) = [4a/27, 1] for −3 ≤ a < 0 and [4a/27, −a²(4a+9)/(27(a+2)²)] for a < −3. "
+            "Interpolated values are affine, not convex, combinations; bounds must use ‖U‖∞ (I3) instead of convexity."
         ),
-        constants=(("KERNEL_MIN_A_3_4", "-1/9", "W_{−3/4}(4/3)"), ("KERNEL_MIN_A_1_2", "-2/27", "W_{−1/2}(4/3)")),
+        constants=(("KERNEL_MIN_A_3_4", "-1/9", "W_{−3/4}(4/3)"), ("KERNEL_MIN_A_1_2", "-2/27", "W_{−1/2}(4/3)"),
+                   ("KERNEL_MIN", "4a/27", "a(|x| − 1)(|x| − 2)² on 1 < |x| < 2 with max (x − 1)(x − 2)² = 4/27 "
+                                           "at 4/3; the inner piece is ≥ 0 for a < 0"),
+                   ("KERNEL_MAX", "1 for −3 ≤ a < 0; −a²(4a+9)/(27(a+2)²) for a < −3",
+                    "W_a − 1 = x²((a+2)x − (a+3)) ≤ 0 on [0, 1] iff a ≥ −3; for a < −3 the critical point "
+                    "x* = 2(a+3)/(3(a+2)) lies in (0, 1)")),
         repro=kernel_range_snippet,
         evidence=(
-            E("symbolic", symbolic_kernel_range, "exact global range of the piecewise polynomial W_a from the real "
-                                                 "roots of its derivative"),
+            E("symbolic", symbolic_kernel_range, "W_a(4/3) = 4a/27 < 0; the range of W_a derived as a function of "
+                                                 "a < 0 (branch point a = −3), equal to the exact extrema at 11 "
+                                                 "values of a"),
             E("numeric", torch_negative_weights, "torch's own bicubic weights for VAR's p → 16 up-sampling include "
                                                  "negative entries"),
             E("certified", certified_kernel_negative, "arb ball enclosure of W_a(4/3) lies strictly below 0"),
@@ -420,7 +469,9 @@ FINDINGS = (
         "F1", "The bicubic kernel is not [0, 1]-valued",
         paper="The interpolation layer's bicubic spline kernel W takes values in [0, 1] (docs/theory.md §2.2).",
         theory="F1 = I4 (kernel range): false for every Keys parameter a < 0.",
-        corrected="W_a(x) ∈ [4a/27, 1]; bounds must use ‖U‖∞ ≤ 11/8 (I3), not convexity.",
+        corrected="W_a ≥ 4a/27 (at |x| = 4/3) for every a < 0, and W_a ≤ 1 for −3 ≤ a < 0 only: for a < −3 the "
+                  "maximum is −a²(4a+9)/(27(a+2)²) > 1 (28/27 at a = −4); bounds must use ‖U‖∞ ≤ 11/8 (I3), not "
+                  "convexity.",
         figure="Keys kernel (figure `keys_kernel` of the HTML report)",
     ),
     Finding(

@@ -170,12 +170,20 @@ CLAIMS = (
         label="I8",
         title="VAR's effective next-scale map differs from direct bicubic",
         statement=(
-            "For var256, E_k = A_{p_{k+1}←16}·B_{16←p_k} equals the direct bicubic D_k only for 1→2 and 13→16; "
-            "max |E_k − D_k| is largest at 10→13 (≈ 0.38); A_p B_p ≠ I for every 2 ≤ p < 16."
+            "For VAR's next-scale chain with φ = identity (quant_resi = 0) and the var256 scales, the newest residual "
+            "enters the next input through E_k = A_{p_{k+1}←16}·B_{16←p_k}, which equals the direct bicubic D_k only "
+            "for 1→2 and 13→16; max |E_k − D_k| is largest at 10→13 (≈ 0.38); A_p B_p ≠ I for every 2 ≤ p < 16 (area "
+            "after bicubic does not give the map back). VAR ships quant_resi = 0.5, where φ_k adds a learned 3×3 "
+            "convolution and the map is A·φ_k·B (docs/theory.md §2.3), which this statement does not describe."
         ),
         paper_ref="VAR (arXiv:2404.02905) released code; docs/theory.md §2.3",
         expected="holds",
         finding="F8",
+        hypotheses=(
+            "φ = identity, i.e. quant_resi = 0: every φ_j(h) = (1 − ρ)·h + ρ·(conv3×3_j(h) + b_j) with ρ = 0; VAR's "
+            "released models use ρ = quant_resi = 0.5, where the linear part A((1 − ρ)I + ρC_k)B involves the learned "
+            "convolution C_k and E_k is not VAR's map",
+        ),
         depends_on=("interp.torch-parity",),
         evidence=(
             E("construction", exact_var_effective_map, "exact E_k, D_k and A_p B_p over Q for var256 (and FlowAR's s → "
@@ -218,7 +226,9 @@ FINDINGS = (
         "F8", "VAR's real next-scale input is not Φ_up",
         paper="The next scale's input is the up-interpolation Φ_up of the previous scales (docs/theory.md §2.3).",
         theory="F8 = I8: VAR's code feeds area_{p_{k+1}}(Σ_j φ_j(bicubic_{→16}(r_j))), which differs from Φ_up.",
-        corrected="Model VAR's effective map E_k = A_{p_{k+1}←16}·B_{16←p_k} (varcheck.var_effective_map).",
+        corrected="Model VAR's effective map E_k = A_{p_{k+1}←16}·B_{16←p_k} (varcheck.var_effective_map), VAR's map "
+                  "for φ = identity (quant_resi = 0); with VAR's quant_resi = 0.5 the map is A·φ_k·B, φ_k holding a "
+                  "learned 3×3 convolution.",
         figure="VAR's effective map (figure `var_effective_map` of the HTML report)",
     ),
 )
